@@ -1,0 +1,269 @@
+"""The record: every fact chronicle finds in one article, with the span it came from.
+
+These dataclasses are the vocabulary every layer speaks (ingest -> extract -> store -> web,
+export, link). The JSON form is fixed by ../shared/DESIGN.md and by
+``chronicle/schema/record.schema.json``; it may grow by adding fields, never by changing
+them. Offsets are character offsets into ``article.text``, end exclusive.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import types
+import typing
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, TypeVar, get_type_hints
+
+__all__ = [
+    "Article",
+    "DateValue",
+    "Entity",
+    "Event",
+    "Mention",
+    "Party",
+    "Place",
+    "Quantity",
+    "Record",
+    "SentenceSpan",
+    "Span",
+    "Statement",
+    "Time",
+    "article_id_for",
+    "content_hash",
+]
+
+T = TypeVar("T", bound="_Serialisable")
+
+
+class _Serialisable:
+    """JSON in and out for the record's dataclasses, driven by their type hints."""
+
+    __slots__ = ()
+    _hints: ClassVar[dict[str, dict[str, Any]]] = {}
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for f in dataclasses.fields(self):  # type: ignore[arg-type]
+            out[f.name] = _dump(getattr(self, f.name))
+        return out
+
+    @classmethod
+    def from_dict(cls: type[T], data: dict[str, Any]) -> T:
+        hints = _hints_of(cls)
+        kwargs = {}
+        for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+            if f.name in data:
+                kwargs[f.name] = _load(hints[f.name], data[f.name])
+        return cls(**kwargs)
+
+
+def _hints_of(cls: type) -> dict[str, Any]:
+    key = f"{cls.__module__}.{cls.__qualname__}"
+    hints = _Serialisable._hints.get(key)
+    if hints is None:
+        hints = get_type_hints(cls)
+        _Serialisable._hints[key] = hints
+    return hints
+
+
+def _dump(value: Any) -> Any:
+    if isinstance(value, _Serialisable):
+        return value.to_dict()
+    if isinstance(value, list):
+        return [_dump(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _dump(v) for k, v in value.items()}
+    return value
+
+
+def _load(hint: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        inner = [a for a in typing.get_args(hint) if a is not type(None)]
+        for a in inner:
+            if isinstance(a, type) and issubclass(a, _Serialisable) and isinstance(value, dict):
+                return a.from_dict(value)
+        return _load(inner[0], value) if len(inner) == 1 else value
+    if origin is list:
+        (item,) = typing.get_args(hint)
+        return [_load(item, v) for v in value]
+    if isinstance(hint, type) and issubclass(hint, _Serialisable):
+        return hint.from_dict(value)
+    return value
+
+
+@dataclass(slots=True)
+class Article(_Serialisable):
+    """One article as read from its source, before any extraction."""
+
+    id: str
+    text: str
+    title: str | None = None
+    published: str | None = None  # ISO 8601 date (YYYY-MM-DD) or None
+    source: str | None = None  # outlet or corpus name
+    url: str | None = None  # the article's own (canonical) URL
+    origin: str | None = None  # where it was read from: path, URL, warc#offset
+    language: str | None = None
+    author: str | None = None
+
+
+@dataclass(slots=True)
+class Span(_Serialisable):
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class SentenceSpan(_Serialisable):
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class Mention(_Serialisable):
+    """One place in the text where an entity is named, described or referred to."""
+
+    text: str
+    start: int
+    end: int
+    kind: str = "name"  # name, title (name with its title), description, pronoun, acronym
+
+
+@dataclass(slots=True)
+class Entity(_Serialisable):
+    id: str
+    name: str
+    type: str  # PERSON, ORG, GPE, NORP, LOC, FAC, GROUP
+    country: str | None = None  # ISO alpha-3, or an IGO's short code (UN, EU, NATO)
+    role: str | None = None  # GOV, MIL, REB, OPP, COP, JUD, MED, BUS, CVL, REF, IGO, NGO, ...
+    mentions: list[Mention] = field(default_factory=list)
+    why: str | None = None  # the rules that set country and role
+
+
+@dataclass(slots=True)
+class Party(_Serialisable):
+    """A span that names a participant (speaker, target, actor, ...), linked to its entity."""
+
+    text: str
+    start: int
+    end: int
+    entity: str | None = None
+    country: str | None = None
+    role: str | None = None
+
+
+@dataclass(slots=True)
+class Statement(_Serialisable):
+    id: str
+    speaker: Party | None
+    cue: Span | None
+    content: Span
+    kind: str  # direct, indirect, mixed
+    stance: str | None = None
+    target: Party | None = None
+    addressee: Party | None = None
+    source: Span | None = None
+    why: str | None = None
+
+
+@dataclass(slots=True)
+class DateValue(_Serialisable):
+    value: str | None
+    precision: str | None = None  # day, month, year
+
+
+@dataclass(slots=True)
+class Event(_Serialisable):
+    id: str
+    type: str
+    trigger: Span
+    sentence: SentenceSpan
+    mode: str | None = None
+    status: str = "asserted"  # asserted, claimed, denied, requested, planned, hypothetical
+    statement: str | None = None
+    actor: Party | None = None
+    recipient: Party | None = None
+    date: DateValue | None = None
+    place: str | None = None  # id of a place in `places`
+    quantities: list[str] = field(default_factory=list)
+    why: str | None = None
+
+
+@dataclass(slots=True)
+class Quantity(_Serialisable):
+    id: str
+    text: str
+    start: int
+    end: int
+    value: float | int | None
+    unit: str | None = None
+    kind: str = "count"  # money, count, percent, ...
+    bound: str = "exact"  # exact, min, max, approx
+
+
+@dataclass(slots=True)
+class Time(_Serialisable):
+    id: str
+    text: str
+    start: int
+    end: int
+    value: str | None
+    precision: str | None = None
+
+
+@dataclass(slots=True)
+class Place(_Serialisable):
+    id: str
+    text: str
+    start: int
+    end: int
+    name: str | None = None
+    country: str | None = None  # ISO alpha-2
+    lat: float | None = None
+    lon: float | None = None
+    geonameid: int | None = None
+
+
+@dataclass(slots=True)
+class Record(_Serialisable):
+    """All facts of one article."""
+
+    article: Article
+    entities: list[Entity] = field(default_factory=list)
+    statements: list[Statement] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    quantities: list[Quantity] = field(default_factory=list)
+    times: list[Time] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)
+
+    def to_json(self, indent: int | None = None) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+    @classmethod
+    def from_json(cls, text: str) -> Record:
+        return cls.from_dict(json.loads(text))
+
+    def entity(self, entity_id: str | None) -> Entity | None:
+        if entity_id is None:
+            return None
+        for e in self.entities:
+            if e.id == entity_id:
+                return e
+        return None
+
+
+def content_hash(text: str) -> str:
+    """A hash of the article's text that ignores differences in white space."""
+    norm = " ".join(text.split())
+    return hashlib.sha256(norm.encode("utf-8")).hexdigest()
+
+
+def article_id_for(text: str, url: str | None = None) -> str:
+    """A stable id: the same article (same URL, or same text when it has none) gets the same id."""
+    basis = url.strip() if url else content_hash(text)
+    return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16]
