@@ -148,7 +148,7 @@ class SQLiteStore(Store):
 
     def resolve_id(self, article_id: str) -> str | None:
         rows = self._query("SELECT id FROM articles WHERE id = ?", (article_id,))
-        if not rows and len(article_id) >= 4:
+        if not rows and len(article_id) >= 3:
             rows = self._query("SELECT id FROM articles WHERE id LIKE ? || '%' LIMIT 2",
                                (article_id.replace("%", "").replace("_", r"\_"),))
             if len(rows) > 1:
