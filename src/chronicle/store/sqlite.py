@@ -34,7 +34,7 @@ def _explain(target: str, e: sqlite3.Error) -> StoreError:
     msg = str(e)
     if "locked" in msg or "busy" in msg:
         return StoreError(f"{target}: database is locked by another process (try again when it ends)")
-    if "disk" in msg and "full" in msg or isinstance(e, sqlite3.OperationalError) and "full" in msg:
+    if ("disk" in msg and "full" in msg) or (isinstance(e, sqlite3.OperationalError) and "full" in msg):
         return StoreError(f"{target}: disk full; nothing after the last stored batch was written")
     if "not a database" in msg or "malformed" in msg:
         return StoreError(f"{target}: not a chronicle database (file is not SQLite or is damaged)")
