@@ -103,7 +103,15 @@ def _scan(text: str, i: int, opener: str, closers: tuple[str, ...], single: bool
                 start = k + 1
                 j = start
                 continue
-            return None
+            if pieces or j - start < 2 or single:
+                return None
+            # an opening mark never closed in its paragraph: the quotation ends with it, unless
+            # another mark of its kind stands there (then the mark is stray)
+            para = text[start:j]
+            if any(c in para for c in (opener, *closers)) or not text[j - 1] in ".!?,…—-":
+                return None
+            pieces.append((start, j))
+            return Quote(tuple(pieces), opener)
         j += 1
     return None
 

@@ -137,7 +137,9 @@ class _Stage:
                         out.append((tok, cue))
                 continue
             if tok.tag_.startswith("VB") or tok.pos_ == "VERB":
-                parts = {c.lower_ for c in tok.children if c.dep_ in ("prt", "prep")}
+                # a particle counts when it follows the verb ("called for", not "called them on it")
+                parts = {c.lower_ for c in tok.children if c.dep_ in ("prt", "prep") and (
+                    c.i == tok.i + 1 or (c.i == tok.i + 2 and tok.nbor(1).pos_ == "ADV"))}
                 vcue = self.lex.verb(tok.lemma_.lower(), parts)
                 if vcue is None and tok.lemma_.lower() != low:
                     vcue = self.lex.verb(low, parts)
@@ -209,9 +211,14 @@ class _Stage:
         while s < e and (doc[s].is_space or (doc[s].is_punct and not self.is_mark(doc[s]))
                          or (self.is_mark(doc[s]) and not self.inside(s))):
             s += 1
-        while e > s and (doc[e - 1].is_space or (doc[e - 1].is_punct and doc[e - 1].text not in ".!?")
+        while e > s and (doc[e - 1].is_space or (doc[e - 1].is_punct and doc[e - 1].text not in ".!?)]")
                          or self.is_mark(doc[e - 1])):
             e -= 1
+        # a closing bracket stays when its opening one is in the span ("Bernie Sanders (I-VT)")
+        while e > s and doc[e - 1].text in ")]" and not any(doc[i].text in "([" for i in range(s, e - 1)):
+            e -= 1
+            while e > s and (doc[e - 1].is_space or (doc[e - 1].is_punct and doc[e - 1].text not in ".!?)]")):
+                e -= 1
         return s, e
 
     def _content(self, f: Found, v: Token, cue: Cue) -> bool:
@@ -322,6 +329,15 @@ class _Stage:
             f.kind = "mixed"
         return True
 
+    def _mostly_quoted(self, t: Token) -> bool:
+        """Does a clause lie inside one quotation (a word or two outside allowed)?"""
+        if not self.inside(t.i):
+            return False
+        qi = self.quote_of[t.i]
+        words = [x for x in t.subtree if not x.is_punct and not x.is_space]
+        outside = sum(1 for x in words if self.quote_of[x.i] != qi)
+        return outside <= 1
+
     def _between_commas(self, v: Token) -> bool:
         left = v.left_edge.i - 1
         right = v.right_edge.i + 1
@@ -349,13 +365,13 @@ class _Stage:
         clause lies in."""
         doc = self.doc
         found: list[int] = []
-        if ccomp is not None and self.inside(ccomp.i):
+        if ccomp is not None and self._mostly_quoted(ccomp):
             qi = self.quote_of[ccomp.i]
             if qi not in self.claimed:
                 found.append(qi)
         elif ccomp is not None:
             return []
-        s, e = self._block(v, ccomp if ccomp is not None and not self.inside(ccomp.i) else None)
+        s, e = self._block(v, ccomp if ccomp is not None and not self._mostly_quoted(ccomp) else None)
         # before: skip back over commas and the closing mark
         i = s - 1
         while i >= 0 and not self.inside(i) and (doc[i].is_punct or doc[i].is_space) and "\n" not in doc[i].text:
@@ -369,7 +385,7 @@ class _Stage:
             last = self.text[q.start:q.end].rstrip()
             ends_sentence = last.endswith(".") and not (e > s and doc[s].text[:1].islower())
             if qi not in self.claimed and qi not in found and not ends_sentence \
-                    and self.para_of[i] == self.para_of[v.i]:
+                    and self.para_of[i] == self.para_of[v.i] and not self.title_like(qi):
                 found.append(qi)
         # after: skip over commas, colons, dashes; a colon may end the paragraph
         j = e
@@ -387,12 +403,54 @@ class _Stage:
             j += 1
         if j < len(doc) and self.inside(j) and (colon or self.para_of[j] == self.para_of[v.i]):
             qi = self.quote_of[j]
-            if qi not in self.claimed and qi not in found and (colon or not found):
+            if qi not in self.claimed and qi not in found and (colon or not found) and not self.title_like(qi):
                 found.append(qi)
         return sorted(found)
 
     # speaker -------------------------------------------------------------------------------
     def _speaker(self, f: Found, v: Token) -> None:
+        self._speaker_by_syntax(f, v)
+        if f.speaker is None and not f.passive:
+            self._speaker_nearby(f, v)
+
+    def _speaker_nearby(self, f: Found, v: Token) -> None:
+        """When the parse gives the cue no subject: the nearest person (else organisation or
+        country) named before the cue in its sentence, or right after it ("..., said Trump")."""
+        sent = v.sent
+        best = None
+        for i in range(f.cue_span[0] - 1, sent.start - 1, -1):
+            if self.inside(i):
+                continue
+            eid = self.an.entity_of_token.get(i)
+            if eid is None:
+                continue
+            ent = self.an.record.entity(eid)
+            if ent is None or ent.type not in ("PERSON", "ORG", "GPE"):
+                continue
+            if ent.type == "PERSON":
+                best = (i, eid)
+                break
+            if best is None:
+                best = (i, eid)
+        if best is None:
+            for i in range(f.cue_span[1], min(f.cue_span[1] + 3, sent.end)):
+                eid = self.an.entity_of_token.get(i)
+                if eid is not None and not self.inside(i):
+                    best = (i, eid)
+                    break
+        if best is None:
+            return
+        i, eid = best
+        s, e = i, i + 1
+        while s - 1 >= sent.start and self.an.entity_of_token.get(s - 1) == eid and not self.doc[s - 1].is_punct:
+            s -= 1
+        while e < sent.end and self.an.entity_of_token.get(e) == eid and not self.doc[e].is_punct:
+            e += 1
+        f.speaker = (s, e)
+        f.speaker_entity = eid
+        f.speaker_why = "nearest name (no subject in the parse)"
+
+    def _speaker_by_syntax(self, f: Found, v: Token) -> None:
         head = v
         for _ in range(4):
             subj = self._child(head, ("nsubj", "csubj"))
@@ -442,16 +500,12 @@ class _Stage:
     def _set_speaker(self, f: Found, subj: Token, verb: Token) -> None:
         doc = self.doc
         if self._is_document(subj):
+            # "a Kremlin statement said", "a letter from the ministry said": the document is the
+            # cited source; the speaker is the phrase as written, resolved to the document's creator
             f.source = self._np_range(subj)
             creator = self._creator(subj)
             if creator is not None:
-                if creator.dep_ == "compound" or creator.dep_ == "amod":
-                    # "a Kremlin statement said": the whole phrase, resolved to its creator
-                    f.speaker = f.source
-                    f.speaker_entity = self._entity_of(creator)
-                    f.speaker_why = "document's creator"
-                    return
-                f.speaker = self._np_range(creator)
+                f.speaker = f.source
                 f.speaker_entity = self._entity_of(creator)
                 f.speaker_why = "document's creator"
                 return
@@ -470,23 +524,43 @@ class _Stage:
 
     def _np_range(self, t: Token) -> tuple[int, int]:
         s, e = t.left_edge.i, t.right_edge.i + 1
-        # a speaker never runs into a quotation or over a paragraph
+        # a speaker never runs into a quotation (a short title in quotation marks aside: host of
+        # "Morning Joe") or over a paragraph
         for i in range(t.i, e):
-            if self.inside(i) or self.is_mark(self.doc[i]) or self.doc[i].is_space:
+            if self._stops_phrase(i, s, e):
                 e = i
                 break
         for i in range(t.i, s - 1, -1):
-            if self.inside(i) or self.is_mark(self.doc[i]) or self.doc[i].is_space:
+            if self._stops_phrase(i, s, e):
                 s = i + 1
                 break
         s, e = self._trim(s, e)
         if e <= s:
             return t.i, t.i + 1
-        # the apposition's closing comma belongs to the speaker's phrase (PolNeAR's source spans)
+        # the comma closing an apposition or relative clause belongs to the speaker's phrase, as
+        # the one opening it does (PolNeAR's source spans: "Jane Doe, the party's chair, said")
         if e < len(self.doc) and self.doc[e].text == "," and any(
-                c.dep_ == "appos" for c in t.children) and self.doc[e - 1].i == t.right_edge.i:
+                self.doc[i].text == "," for i in range(t.i + 1, e)) and any(
+                c.dep_ in ("appos", "relcl", "acl") or (c.dep_ == "punct" and c.text == ",") for c in t.children):
             e += 1
         return s, e
+
+    def _stops_phrase(self, i: int, s: int, e: int) -> bool:
+        tok = self.doc[i]
+        if tok.is_space:
+            return "\n" in tok.text
+        if not (self.inside(i) or self.is_mark(tok)):
+            return False
+        qi = self.quote_of[i]
+        if qi < 0:  # a mark: look at the quotation next to it
+            for j in (i + 1, i - 1):
+                if s <= j < e and self.inside(j):
+                    qi = self.quote_of[j]
+                    break
+        if qi < 0:
+            return True
+        qs, qe = self.quote_tokens(qi)
+        return not (s <= qs - 1 and qe + 1 <= e and qe - qs <= 6)
 
     def _is_document(self, t: Token) -> bool:
         if t.pos_ not in ("NOUN", "PROPN"):
@@ -745,46 +819,75 @@ class _Stage:
         return f.content or (0, 0)
 
     def _continuations(self, built: list[Found]) -> None:
-        """Quotations with no cue of their own that follow an attributed one continue it."""
-        if not self.quotes:
+        """Quotations with no cue of their own that follow an attributed one continue it: the
+        rest of a split quotation ('"We will not," he said, "give up."'), and quotations opening
+        the next sentences or paragraphs (PolNeAR's content continuations), up to five."""
+        if not self.quotes or not built:
             return
-        free = [qi for qi in range(len(self.quotes)) if qi not in self.claimed]
-        if not free:
-            return
-        by_start = sorted(built, key=lambda f: self._attr_end(f))
         doc = self.doc
-        for qi in free:
+        for qi in range(len(self.quotes)):
+            if qi in self.claimed or self.title_like(qi):
+                continue
             qs, qe = self.quote_tokens(qi)
             if qe <= qs:
                 continue
-            # the statement that ends last before this quotation
             prev = None
-            for f in by_start:
-                if self._attr_end(f) <= qs:
+            for f in built:
+                if self._attr_end(f) <= qs and (prev is None or self._attr_end(f) >= self._attr_end(prev)):
                     prev = f
-            if prev is None or prev.speaker is None and not prev.passive:
+            if prev is None or (prev.speaker is None and not prev.passive):
                 continue
             if len(prev.quotes) > MAX_CONTINUATIONS:
                 continue
-            gap_start = self._attr_end(prev)
-            gap = doc[gap_start:qs]
-            words = [t for t in gap if not t.is_punct and not t.is_space and not self.is_mark(t)]
-            if words:
-                continue
-            paras = {self.para_of[t.i] for t in gap}
-            if paras and max(paras) - self.para_of[gap_start - 1 if gap_start else 0] > 1:
-                continue
-            # a new paragraph continues only a quotation, and must open with the quotation
-            if self.para_of[qs] != self.para_of[max(gap_start - 1, 0)]:
-                if prev.kind == "indirect":
+            end = self._attr_end(prev)
+            last_sent = doc[max(end - 1, 0)].sent
+            opens = self._opens_sentence(qs)
+            ok = True
+            for t in doc[end:qs]:
+                if t.is_punct or t.is_space or self.is_mark(t):
                     continue
-            if sum(1 for t in doc[qs:qe] if not t.is_punct and not t.is_space) < 3:
+                if t.sent.start == last_sent.start and opens:
+                    continue  # the rest of the attribution's sentence ("..., he said as he left.")
+                ok = False
+                break
+            if not ok:
+                continue
+            p_prev, p_q = self.para_of[max(end - 1, 0)], self.para_of[qs]
+            if p_q - p_prev > 1 or (p_q != p_prev and not self._opens_paragraph(qs)):
+                continue
+            if p_q != p_prev and prev.kind == "indirect":
                 continue
             prev.quotes.append(qi)
             self.claimed.add(qi)
             if prev.kind == "indirect":
                 prev.kind = "mixed"
             prev.why.append("continued by the next quotation")
+
+    def title_like(self, qi: int) -> bool:
+        """A quotation that is a name or title ("State of the Union"), or too short to be speech."""
+        qs, qe = self.quote_tokens(qi)
+        words = [t for t in self.doc[qs:qe] if not t.is_punct and not t.is_space]
+        if len(words) < 3:
+            return True
+        content = [t for t in words if not t.is_stop]
+        return bool(content) and all(t.text[:1].isupper() for t in content) and not any(
+            t.text in ".!?" for t in self.doc[qs:qe])
+
+    def _opens_sentence(self, qs: int) -> bool:
+        """Does the quotation starting at token qs open its sentence (its mark first)?"""
+        i = qs - 1
+        while i >= 0 and (self.is_mark(self.doc[i]) or self.doc[i].is_space):
+            if self.doc[i].is_sent_start:
+                return True
+            i -= 1
+        return i < 0 or self.doc[qs].is_sent_start or self.doc[i].text in (".", "!", "?", ":", "\u2026") or (
+            self.doc[i + 1].is_sent_start if i + 1 < qs else False)
+
+    def _opens_paragraph(self, qs: int) -> bool:
+        i = qs - 1
+        while i >= 0 and self.is_mark(self.doc[i]):
+            i -= 1
+        return i < 0 or self.doc[i].is_space and "\n" in self.doc[i].text or "\n" in self.doc[i].whitespace_
 
     def _attr_end(self, f: Found) -> int:
         """Where a statement's words end (its content, cue and speaker)."""
