@@ -52,6 +52,26 @@ PRONOUNS_ORG = {"it", "they"}
 FIRST_PERSON = {"i", "we"}
 RELATIVES = {"who", "which", "that"}
 MAX_CONTINUATIONS = 5
+ANIMATE_PRONOUNS = {"i", "we", "you", "he", "she", "they", "who", "it"}
+# nouns for people and bodies that speak (beyond named entities), for cues whose content is a
+# plain object ("the spokesman denied the report"; not "the data showed a rise")
+PEOPLE_NOUNS = {
+    "official", "spokesman", "spokeswoman", "spokesperson", "critic", "supporter", "voter",
+    "campaign", "administration", "government", "ministry", "minister", "president", "leader", "candidate",
+    "senator", "governor", "mayor", "lawmaker", "legislator", "party", "committee", "group", "analyst", "expert",
+    "people", "aide", "adviser", "advisor", "source", "side", "team", "office", "agency", "department",
+    "democrat", "republican", "conservative", "liberal", "chairman", "chairwoman", "chair", "secretary",
+    "prosecutor", "judge", "court", "police", "army", "military", "company", "firm", "union", "coalition",
+    "delegate", "activist", "protester", "resident", "witness", "family", "parent", "student", "nominee",
+    "frontrunner", "front-runner", "rival", "opponent", "ally", "member", "head", "chief", "director",
+    "ambassador", "envoy", "diplomat", "general", "commander", "representative", "congressman", "congresswoman",
+    "speaker", "host", "anchor", "moderator", "reporter", "journalist", "editor", "columnist", "writer", "author",
+    "economist", "lawyer", "attorney", "doctor", "scientist", "researcher", "woman", "man", "person",
+}
+PEOPLE_SUFFIXES = ("er", "or", "ist", "ian", "ant", "ent", "man", "woman", "men", "women")
+OBJECT_FRAMES = {"obj", "prep", "of", "inf"}
+# cues that are statements only with a that-clause ("the report found that"; not "found it")
+THAT_ONLY = {"find", "show", "guarantee", "indicate", "signal", "attack", "question", "challenge"}
 # words of the verb group kept in the cue span (PolNeAR keeps auxiliaries, negation, adverbs)
 GROUP_DEPS = {"aux", "auxpass", "neg", "advmod", "prt"}
 
@@ -77,6 +97,8 @@ class Found:
     stance: str | None = None
     why: list[str] = field(default_factory=list)
     kind: str = "indirect"
+    frame: str = "clause"  # which complement gave the content
+    inner_cue: bool = False  # the cue may sit inside the content ("X, according to Y, Z")
 
 
 class _Stage:
@@ -189,7 +211,16 @@ class _Stage:
                 return None  # "the said document", "a reported attack"
         if not self._content(f, v, cue):
             return None
+        if cue.lemma in THAT_ONLY and not f.quotes:
+            ccomp = self._clause(v)
+            if ccomp is None or not any(c.dep_ == "mark" and c.lower_ == "that" for c in ccomp.children):
+                return None
+        if f.passive and cue.lemma in ("ask", "tell") and self._child(v, ("agent",)) is None:
+            return None  # "when asked about it, she said": the question is not the statement
         self._speaker(f, v)
+        if f.frame in OBJECT_FRAMES and f.speaker is not None and not self._animate(
+                self.doc[f.speaker[0]:f.speaker[1]].root):
+            return None
         self._objects(f, v, cue)
         self._sources(f, v)
         self._negation(f, v)
@@ -221,9 +252,20 @@ class _Stage:
                 e -= 1
         return s, e
 
+    def _clause(self, v: Token) -> Token | None:
+        """The cue's clausal complement: the one after it when there are two."""
+        found = [c for c in v.children if c.dep_ in CLAUSE_DEPS]
+        if not found:
+            # "he said legalizing it could help": a gerund clause the parser calls xcomp
+            found = [c for c in v.children if c.dep_ == "xcomp" and c.tag_ == "VBG" and c.i > v.i]
+        if not found:
+            return None
+        after = [c for c in found if c.i > v.i]
+        return after[0] if after else found[-1]
+
     def _content(self, f: Found, v: Token, cue: Cue) -> bool:
         frames = cue.content
-        ccomp = self._child(v, CLAUSE_DEPS)
+        ccomp = self._clause(v)
         # a quotation next to the attribution, or the clause inside one, is the content
         if "clause" in frames:
             qs = self._adjacent_quotes(v, ccomp)
@@ -246,7 +288,12 @@ class _Stage:
                 if v.dep_ in ("parataxis",) or (v.dep_ in ("ccomp", "advcl") and v.i > v.head.i
                                                 and self._between_commas(v)):
                     head = v.head
-                    f.content = self._subtree_range(head, exclude=v)
+                    cs, ce = self._subtree_range(head, exclude=v)
+                    if cs <= v.i < ce:  # the attribution sits inside its clause: the larger side
+                        left = self._trim(cs, v.left_edge.i)
+                        right = self._trim(v.right_edge.i + 1, ce)
+                        cs, ce = left if left[1] - left[0] > right[1] - right[0] else right
+                    f.content = (cs, ce)
                     f.why.append("parenthetical attribution")
                     return self._ok_content(f)
                 continue
@@ -257,6 +304,7 @@ class _Stage:
                     s = min(s, dobj.left_edge.i)
                 f.content = (s, e)
                 f.why.append("to-infinitive")
+                f.frame = "inf"
                 return self._ok_content(f)
             if frame == "inf" and xcomp is None and dobj is not None:
                 # "urged Russia to withdraw" parsed with the clause under the object
@@ -264,6 +312,7 @@ class _Stage:
                     if c.dep_ in ("relcl", "acl") and any(a.lower_ == "to" and a.dep_ == "aux" for a in c.children):
                         f.content = self._trim(dobj.left_edge.i, c.right_edge.i + 1)
                         f.why.append("to-infinitive")
+                        f.frame = "inf"
                         return self._ok_content(f)
             if frame == "obj" and dobj is not None and dobj.dep_ == "dobj":
                 if cue.lemma in ("call", "describe", "characterize", "characterise", "dismiss"):
@@ -276,6 +325,7 @@ class _Stage:
                 else:
                     f.content = self._subtree_range(dobj)
                 f.why.append("object")
+                f.frame = "obj"
                 return self._ok_content(f)
             if frame == "prep":
                 p = next((c for c in v.children if c.dep_ == "prep" and (
@@ -289,6 +339,7 @@ class _Stage:
                             e = max(e, self._subtree_range(xcomp)[1])
                         f.content = (s, e)
                         f.why.append(f"object of '{p.text}'")
+                        f.frame = "prep"
                         return self._ok_content(f)
             if frame == "of" and dobj is not None:
                 p = next((c for c in v.children if c.dep_ == "prep" and c.lower_ in ("of", "for", "over")), None)
@@ -297,6 +348,7 @@ class _Stage:
                 if p is not None:
                     f.content = self._trim(dobj.left_edge.i, p.right_edge.i + 1)
                     f.why.append(f"object and '{p.text}'")
+                    f.frame = "of"
                     return self._ok_content(f)
             if frame == "of" and dobj is None and f.passive:
                 p = next((c for c in v.children if c.dep_ == "prep" and c.lower_ in ("of", "for", "over")), None)
@@ -305,8 +357,24 @@ class _Stage:
                     if obj is not None:
                         f.content = self._subtree_range(obj)
                         f.why.append(f"object of '{p.text}'")
+                        f.frame = "prep"
                         return self._ok_content(f)
         return False
+
+    def _animate(self, t: Token) -> bool:
+        """Can this subject speak? A person, organisation, country or group, a pronoun for one,
+        or a noun for people ("critics", "the spokesman")."""
+        low = t.lower_
+        if low in ANIMATE_PRONOUNS:
+            return True
+        eid = self._entity_of(t)
+        if eid is not None:
+            ent = self.an.record.entity(eid)
+            return ent is None or ent.type in ("PERSON", "ORG", "GPE", "NORP", "GROUP")
+        if t.pos_ == "PROPN" or t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
+            return True
+        lemma = t.lemma_.lower()
+        return lemma in PEOPLE_NOUNS or lemma.endswith(PEOPLE_SUFFIXES)
 
     def _ok_content(self, f: Found) -> bool:
         if f.content is None:
@@ -315,7 +383,7 @@ class _Stage:
         words = [t for t in self.doc[s:e] if not t.is_punct and not t.is_space]
         if not words:
             return False
-        if s <= f.cue.i < e:
+        if s <= f.cue.i < e and not f.inner_cue:
             return False
         if any(self.inside(t.i) for t in words):
             inside = [t for t in words if self.inside(t.i)]
@@ -328,6 +396,14 @@ class _Stage:
                 return bool(f.quotes)
             f.kind = "mixed"
         return True
+
+    def _after_dateline(self, s: int, e: int) -> int:
+        """Skip a dateline opening a paragraph ("WASHINGTON (AP) \u2014 ", "CLEVELAND, July 19 (UPI) -- ")."""
+        doc = self.doc
+        for i in range(s, min(e, s + 12)):
+            if doc[i].text in ("\u2014", "\u2013", "--", "-") and i > s and doc[s].text.isupper() and len(doc[s].text) > 2:
+                return i + 1
+        return s
 
     def _mostly_quoted(self, t: Token) -> bool:
         """Does a clause lie inside one quotation (a word or two outside allowed)?"""
@@ -700,19 +776,16 @@ class _Stage:
             return None
         f = Found(cue=tok, cue_span=(tok.i, to.i + 1), entry=cue, stance=cue.stance)
         f.why.append("cue 'according to'")
-        head = tok.head if tok.head is not tok else None
-        if head is None:
-            return None
-        # the clause the phrase belongs to, without the phrase
-        while head.dep_ not in ("ROOT", "ccomp", "conj", "advcl", "relcl", "parataxis") and head.head is not head \
-                and head.pos_ not in ("VERB", "AUX"):
-            head = head.head
-        f.content = self._subtree_range(head, exclude=tok)
-        if f.content[0] < tok.i < f.content[1]:
-            # the phrase sits inside the clause: take its larger side
-            left = self._trim(f.content[0], tok.left_edge.i)
-            right = self._trim(tok.right_edge.i + 1, f.content[1])
-            f.content = left if left[1] - left[0] >= right[1] - right[0] else right
+        # the rest of its sentence, without the phrase ("X, according to Y." / "According to Y, X")
+        sent = tok.sent
+        ps, pe = tok.left_edge.i, tok.right_edge.i + 1
+        left = self._trim(self._after_dateline(sent.start, ps), ps)
+        right = self._trim(pe, sent.end)
+        if left[1] > left[0] and right[1] > right[0]:
+            f.content = (left[0], right[1])  # in mid-sentence: the whole sentence
+        else:
+            f.content = left if left[1] > left[0] else right
+        f.inner_cue = True
         if not self._ok_content(f):
             return None
         if self._is_document(pobj):
@@ -803,6 +876,14 @@ class _Stage:
                 if g is f:
                     continue
                 if s <= f.cue.i < e and not (s <= g.cue.i < e):
+                    if f.speaker is not None and f.speaker == g.speaker and g.content is not None \
+                            and g.content[0] < f.cue_span[0] and not g.quotes:
+                        # the same speaker's next cue ("said X, adding that Y"): two statements
+                        cut = self._block(f.cue, None)[0]
+                        content = self._trim(g.content[0], min(cut, f.speaker[0], f.cue_span[0]))
+                        if content[1] > content[0]:
+                            g.content = content
+                            continue
                     nested = True
                     break
             if not nested:
@@ -855,7 +936,7 @@ class _Stage:
             p_prev, p_q = self.para_of[max(end - 1, 0)], self.para_of[qs]
             if p_q - p_prev > 1 or (p_q != p_prev and not self._opens_paragraph(qs)):
                 continue
-            if p_q != p_prev and prev.kind == "indirect":
+            if p_q != p_prev and prev.kind in ("indirect", "mixed"):
                 continue
             prev.quotes.append(qi)
             self.claimed.add(qi)
@@ -973,5 +1054,6 @@ def run(an: Analysis) -> None:
     """Fill ``record.statements``."""
     stage = _Stage(an)
     found = stage.run()
+    found = [f for f in found if f.quotes or (f.content is not None and f.content[1] > f.content[0])]
     found.sort(key=lambda f: (stage._content_range(f)[0], f.cue.i))
     an.record.statements = [stage.statement(n, f) for n, f in enumerate(found, 1)]
