@@ -108,7 +108,7 @@ def _scan(text: str, i: int, opener: str, closers: tuple[str, ...], single: bool
             # an opening mark never closed in its paragraph: the quotation ends with it, unless
             # another mark of its kind stands there (then the mark is stray)
             para = text[start:j]
-            if any(c in para for c in (opener, *closers)) or not text[j - 1] in ".!?,…—-":
+            if any(c in para for c in (opener, *closers)) or text[j - 1] not in ".!?,…—-":
                 return None
             pieces.append((start, j))
             return Quote(tuple(pieces), opener)

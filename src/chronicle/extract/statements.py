@@ -67,10 +67,18 @@ PEOPLE_NOUNS = {
     "ambassador", "envoy", "diplomat", "general", "commander", "representative", "congressman", "congresswoman",
     "speaker", "host", "anchor", "moderator", "reporter", "journalist", "editor", "columnist", "writer", "author",
     "economist", "lawyer", "attorney", "doctor", "scientist", "researcher", "woman", "man", "person",
+    "charity", "organisation", "organization", "association", "council", "board", "institute", "foundation",
+    "commission", "parliament", "congress", "senate", "house", "cabinet", "regime", "authority", "bank",
+    "country", "nation", "state", "city", "alliance", "bloc", "movement", "rebel", "force", "troop", "junta",
+    "ngo", "embassy", "kremlin", "palace", "camp", "staff", "crowd", "public", "majority", "everyone",
+    "assembly", "summit", "meeting", "panel", "conference", "delegation", "mission", "leadership",
 }
+BODY_NOUNS = {"service", "unit", "intelligence", "navy", "air", "guard", "media", "press", "security", "side"}
 PEOPLE_SUFFIXES = ("er", "or", "ist", "ian", "ant", "ent", "man", "woman", "men", "women")
-OBJECT_FRAMES = {"obj", "prep", "of", "inf"}
+OBJECT_FRAMES = {"obj", "prep", "of"}
 # cues that are statements only with a that-clause ("the report found that"; not "found it")
+# cues that are statements only with a document as object and its words quoted after it
+DOCUMENT_VERBS = {"issue", "release", "put"}
 THAT_ONLY = {"find", "show", "guarantee", "indicate", "signal", "attack", "question", "challenge"}
 # words of the verb group kept in the cue span (PolNeAR keeps auxiliaries, negation, adverbs)
 GROUP_DEPS = {"aux", "auxpass", "neg", "advmod", "prt"}
@@ -185,11 +193,9 @@ class _Stage:
     def _verb_group(self, v: Token, cue: Cue) -> tuple[int, int]:
         idx = [v.i]
         for c in v.children:
-            if c.dep_ in ("aux", "auxpass", "neg") and c.i < v.i:
-                idx.append(c.i)
-            elif c.dep_ == "advmod" and c.i < v.i and c.i >= v.i - 2:
-                idx.append(c.i)
-            elif cue.particle and c.lower_ == cue.particle and c.dep_ in ("prt", "prep"):
+            before = c.i < v.i and (c.dep_ in ("aux", "auxpass", "neg") or (c.dep_ == "advmod" and c.i >= v.i - 2))
+            particle = cue.particle is not None and c.lower_ == cue.particle and c.dep_ in ("prt", "prep")
+            if before or particle:
                 idx.append(c.i)
         s, e = min(idx), max(idx) + 1
         # never swallow a comma or the subject between auxiliary and verb ("did he say")
@@ -211,11 +217,20 @@ class _Stage:
                 return None  # "the said document", "a reported attack"
         if not self._content(f, v, cue):
             return None
+        if cue.lemma in DOCUMENT_VERBS:
+            dobj = self._child(v, ("dobj",))
+            if not f.quotes or dobj is None or not self._is_document(dobj):
+                return None
+            f.source = self._artifact_range(dobj)
+            f.cue_span = (f.cue_span[0], max(f.cue_span[1], dobj.i + 1))
         if cue.lemma in THAT_ONLY and not f.quotes:
             ccomp = self._clause(v)
-            if ccomp is None or not any(c.dep_ == "mark" and c.lower_ == "that" for c in ccomp.children):
+            subj = self._child(v, ("nsubj",))
+            if ccomp is None or not (any(c.dep_ == "mark" and c.lower_ == "that" for c in ccomp.children)
+                                     or (subj is not None and self._person(subj))):
                 return None
-        if f.passive and cue.lemma in ("ask", "tell") and self._child(v, ("agent",)) is None:
+        if (f.passive or (v.tag_ == "VBN" and v.dep_ == "advcl" and not any(c.dep_ == "aux" for c in v.children))) \
+                and cue.lemma in ("ask", "tell", "question") and self._child(v, ("agent",)) is None:
             return None  # "when asked about it, she said": the question is not the statement
         self._speaker(f, v)
         if f.frame in OBJECT_FRAMES and f.speaker is not None and not self._animate(
@@ -285,8 +300,9 @@ class _Stage:
         for frame in frames:
             if frame == "clause":
                 # "the plan, he said, is dead": a parenthetical cue takes its clause
-                if v.dep_ in ("parataxis",) or (v.dep_ in ("ccomp", "advcl") and v.i > v.head.i
-                                                and self._between_commas(v)):
+                if v.tag_ != "VBG" and self._child(v, ("nsubj",)) is not None and (
+                        v.dep_ == "parataxis" or (v.dep_ in ("ccomp", "advcl") and v.i > v.head.i
+                                                  and self._between_commas(v))):
                     head = v.head
                     cs, ce = self._subtree_range(head, exclude=v)
                     if cs <= v.i < ce:  # the attribution sits inside its clause: the larger side
@@ -352,6 +368,10 @@ class _Stage:
                     return self._ok_content(f)
             if frame == "of" and dobj is None and f.passive:
                 p = next((c for c in v.children if c.dep_ == "prep" and c.lower_ in ("of", "for", "over")), None)
+                agent = self._child(v, ("agent",))
+                by = self._child(agent, ("pobj",)) if agent is not None else None
+                if p is None and by is not None:  # "accused by the mayor of looting": parsed under the agent
+                    p = next((c for c in by.children if c.dep_ == "prep" and c.lower_ in ("of", "for")), None)
                 if p is not None:
                     obj = self._child(p, ("pobj", "pcomp"))
                     if obj is not None:
@@ -374,12 +394,30 @@ class _Stage:
         if t.pos_ == "PROPN" or t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
             return True
         lemma = t.lemma_.lower()
-        return lemma in PEOPLE_NOUNS or lemma.endswith(PEOPLE_SUFFIXES)
+        if lemma in PEOPLE_NOUNS or lemma.endswith(PEOPLE_SUFFIXES):
+            return True
+        # "Ukraine's special services", "the Russian authorities"
+        return lemma in BODY_NOUNS and any(
+            c.dep_ in ("poss", "amod", "compound") and (self._entity_of(c) is not None or c.pos_ == "PROPN")
+            for c in t.children)
+
+    def _person(self, t: Token) -> bool:
+        """A person: a PERSON entity, he/she, or a noun for a person ("the spokesperson")."""
+        if t.lower_ in ("he", "she", "i", "we", "they"):
+            return True
+        eid = self._entity_of(t)
+        ent = self.an.record.entity(eid) if eid else None
+        if ent is not None:
+            return ent.type == "PERSON"
+        return t.ent_type_ == "PERSON" or t.lemma_.lower() in PEOPLE_NOUNS
 
     def _ok_content(self, f: Found) -> bool:
         if f.content is None:
             return False
         s, e = f.content
+        while e > s and self.doc[e - 1].text in (".", ";") and not self.inside(e - 1):
+            e -= 1  # reported speech ends without the sentence's full stop
+        f.content = (s, e)
         words = [t for t in self.doc[s:e] if not t.is_punct and not t.is_space]
         if not words:
             return False
@@ -401,7 +439,8 @@ class _Stage:
         """Skip a dateline opening a paragraph ("WASHINGTON (AP) \u2014 ", "CLEVELAND, July 19 (UPI) -- ")."""
         doc = self.doc
         for i in range(s, min(e, s + 12)):
-            if doc[i].text in ("\u2014", "\u2013", "--", "-") and i > s and doc[s].text.isupper() and len(doc[s].text) > 2:
+            if doc[i].text in ("\u2014", "\u2013", "--", "-") and i > s and doc[s].text.isupper() \
+                    and len(doc[s].text) > 2:
                 return i + 1
         return s
 
@@ -418,7 +457,7 @@ class _Stage:
         left = v.left_edge.i - 1
         right = v.right_edge.i + 1
         doc = self.doc
-        return 0 <= left and doc[left].text in (",", "\u2014", "-") and (
+        return left >= 0 and doc[left].text in (",", "\u2014", "-") and (
             right >= len(doc) or doc[right].text in (",", ".", "\u2014", "-", ";"))
 
     def _block(self, v: Token, content: Token | None) -> tuple[int, int]:
@@ -529,7 +568,8 @@ class _Stage:
     def _speaker_by_syntax(self, f: Found, v: Token) -> None:
         head = v
         for _ in range(4):
-            subj = self._child(head, ("nsubj", "csubj"))
+            subj = next((c for c in head.children if c.dep_ in ("nsubj", "csubj") and not c.is_punct
+                         and not self.is_mark(c)), None)
             if subj is not None and not self.inside(subj.i):
                 if subj.dep_ == "expl" or subj.lower_ == "there":
                     return
@@ -541,6 +581,8 @@ class _Stage:
                 pobj = self._child(agent, ("pobj",)) if agent is not None else None
                 if pobj is not None:
                     self._set_speaker(f, pobj, head)
+                    if f.speaker is not None and f.content is not None and f.speaker[0] < f.content[0] < f.speaker[1]:
+                        f.speaker = self._trim(f.speaker[0], f.content[0] - 1)
                     f.speaker_why = "agent of a passive"
                     return
                 if head is v:
@@ -550,6 +592,8 @@ class _Stage:
             if head.dep_ in ("conj", "xcomp", "advcl", "pcomp") and head.head is not head:
                 nxt = head.head
                 if nxt.dep_ == "prep" and head.dep_ == "pcomp":  # "before saying"
+                    nxt = nxt.head
+                if nxt.dep_ in ("acomp", "attr") and nxt.head is not nxt:  # "was quick in blaming"
                     nxt = nxt.head
                 if not (nxt.tag_.startswith("VB") or nxt.pos_ in ("VERB", "AUX")):
                     return
@@ -638,12 +682,32 @@ class _Stage:
         qs, qe = self.quote_tokens(qi)
         return not (s <= qs - 1 and qe + 1 <= e and qe - qs <= 6)
 
+    def _party_range(self, t: Token) -> tuple[int, int]:
+        """A target's or addressee's phrase, without what is said about it ("accused Ukraine's
+        special services of blowing up the bridge" -> "Ukraine's special services")."""
+        s, e = self._np_range(t)
+        for c in t.children:
+            if c.i > t.i and ((c.dep_ in ("prep", "acl", "relcl") and c.lower_ not in ("of",)) or (
+                    c.dep_ == "prep" and any(x.dep_ == "pcomp" for x in c.children))):
+                e = min(e, c.left_edge.i)
+        return self._trim(s, max(e, t.i + 1))
+
+    def _artifact_range(self, t: Token) -> tuple[int, int]:
+        """A document's or channel's phrase without trailing times and places ("a statement on
+        Monday" -> "a statement"; "an interview with the BBC" stays whole)."""
+        s, e = self._np_range(t)
+        for c in t.children:
+            keep = c.lower_ in ("by", "from", "with", "of")
+            if c.i > t.i and ((c.dep_ in ("prep", "relcl", "acl", "punct") and not keep) or c.dep_ == "npadvmod"):
+                e = min(e, c.left_edge.i)
+        return self._trim(s, max(e, t.i + 1))
+
     def _is_document(self, t: Token) -> bool:
         if t.pos_ not in ("NOUN", "PROPN"):
             return False
         low = t.lemma_.lower()
         prev = self.doc[t.i - 1].lower_ if t.i > 0 else ""
-        return low in self.lex.sources and self.lex.sources[low] == "document" or (
+        return (low in self.lex.sources and self.lex.sources[low] == "document") or (
             f"{prev} {low}" in self.lex.sources)
 
     def _creator(self, t: Token) -> Token | None:
@@ -697,20 +761,27 @@ class _Stage:
         if dobj is not None and f.content is not None and f.content[0] <= dobj.i < f.content[1] and \
                 cue.object != "addressee" and cue.object != "target":
             dobj = None
+        if dobj is not None and not self._animate(dobj):
+            dobj = None  # "ordered the withdrawal", "threatened a response": no one addressed
         if dobj is not None and cue.object == "addressee":
-            f.addressee = self._np_range(dobj)
+            f.addressee = self._party_range(dobj)
         elif dobj is not None and cue.object == "target":
-            f.target = self._np_range(dobj)
+            f.target = self._party_range(dobj)
         elif dobj is not None and dobj.dep_ == "dative":
-            f.addressee = self._np_range(dobj)
+            f.addressee = self._party_range(dobj)
         if f.passive and cue.object == "target":
             subj = self._child(v, ("nsubjpass",))
-            if subj is not None:
-                f.target = self._np_range(subj)
+            if subj is not None and self._animate(subj):
+                f.target = self._party_range(subj)
         if f.passive and cue.object == "addressee":
             subj = self._child(v, ("nsubjpass",))
-            if subj is not None:
-                f.addressee = self._np_range(subj)
+            if subj is not None and self._animate(subj):
+                f.addressee = self._party_range(subj)
+        if f.addressee is None and cue.particle in ("on", "upon"):
+            p = next((c for c in v.children if c.dep_ == "prep" and c.lower_ == cue.particle), None)
+            pobj = self._child(p, ("pobj",)) if p is not None else None
+            if pobj is not None:
+                f.addressee = self._np_range(pobj)
         if f.addressee is None:
             for c in v.children:
                 if c.dep_ == "prep" and c.lower_ == "to" and cue.lemma in ("say", "write", "explain", "complain",
@@ -744,7 +815,7 @@ class _Stage:
             prev = self.doc[pobj.i - 1].lower_ if pobj.i > 0 else ""
             if low in self.lex.sources or f"{prev} {low}" in self.lex.sources or pobj.lower_ in self.lex.sources:
                 if f.source is None:
-                    f.source = self._np_range(pobj)
+                    f.source = self._artifact_range(pobj)
                     f.why.append(f"source '{pobj.text}'")
                 if f.addressee is None and low == "interview":
                     for cc in pobj.children:
@@ -815,15 +886,15 @@ class _Stage:
         content = None
         for frame in cue.content:
             if frame == "clause":
-                c = next((c for c in n.children if c.dep_ in ("acl", "ccomp") and any(
+                clause = next((c for c in n.children if c.dep_ in ("acl", "ccomp") and any(
                     m.dep_ == "mark" and m.lower_ == "that" for m in c.children)), None)
-                if c is not None:
-                    content = self._subtree_range(c)
+                if clause is not None:
+                    content = self._subtree_range(clause)
             elif frame == "inf":
-                c = next((c for c in n.children if c.dep_ in ("acl", "relcl") and any(
+                clause = next((c for c in n.children if c.dep_ in ("acl", "relcl") and any(
                     a.dep_ == "aux" and a.lower_ == "to" for a in c.children)), None)
-                if c is not None:
-                    content = self._subtree_range(c)
+                if clause is not None:
+                    content = self._subtree_range(clause)
             elif frame == "prep":
                 p = next((c for c in n.children if c.dep_ == "prep" and c.lower_ in ("for", "of", "on")), None)
                 if p is not None:
@@ -860,11 +931,35 @@ class _Stage:
             built.append(f)
             self.found_so_far.append(f)
         built.sort(key=lambda f: f.cue.i)
+        built = self._according_to_sources(built)
         built = self._drop_nested(built)
         self._continuations(built)
         for f in built:
-            self._finish(f)
+            f.quotes = sorted(set(f.quotes))
+            if f.quotes and f.content is None:
+                f.kind = "direct"
         return built
+
+    def _according_to_sources(self, built: list[Found]) -> list[Found]:
+        """"Mr Putin accused X of Y, according to a Kremlin statement": one statement, Putin's,
+        whose cited source is the Kremlin statement (not the Kremlin reporting Putin)."""
+        drop = set()
+        for f in built:
+            if f.entry.pos != "prep" or f.content is None:
+                continue
+            s, e = f.content
+            inner = [g for g in built if g is not f and s <= g.cue.i < e and g.speaker is not None
+                     and g.cue.sent.start == f.cue.sent.start]
+            if not inner:
+                continue
+            pobj = self._child(self.doc[f.cue_span[1] - 1], ("pobj",))  # the object of "to"
+            src = self._artifact_range(pobj) if pobj is not None else f.speaker
+            for g in inner:
+                if g.source is None:
+                    g.source = src
+                    g.why.append("source: 'according to' phrase")
+            drop.add(id(f))
+        return [f for f in built if id(f) not in drop]
 
     def _drop_nested(self, built: list[Found]) -> list[Found]:
         """Report nested attributions once: a cue inside another statement's content is dropped."""
@@ -961,37 +1056,27 @@ class _Stage:
             if self.doc[i].is_sent_start:
                 return True
             i -= 1
-        return i < 0 or self.doc[qs].is_sent_start or self.doc[i].text in (".", "!", "?", ":", "\u2026") or (
-            self.doc[i + 1].is_sent_start if i + 1 < qs else False)
+        return i < 0 or bool(self.doc[qs].is_sent_start) or self.doc[i].text in (".", "!", "?", ":", "\u2026") or (
+            i + 1 < qs and bool(self.doc[i + 1].is_sent_start))
 
     def _opens_paragraph(self, qs: int) -> bool:
         i = qs - 1
         while i >= 0 and self.is_mark(self.doc[i]):
             i -= 1
-        return i < 0 or self.doc[i].is_space and "\n" in self.doc[i].text or "\n" in self.doc[i].whitespace_
+        return i < 0 or (self.doc[i].is_space and "\n" in self.doc[i].text) or "\n" in self.doc[i].whitespace_
 
     def _attr_end(self, f: Found) -> int:
         """Where a statement's words end (its content, cue and speaker)."""
         ends = [f.cue_span[1]]
         if f.speaker is not None:
             ends.append(f.speaker[1])
-        s, e = self._content_range(f)
-        ends.append(e)
+        ends.append(self._content_range(f)[1])
         end = max(ends)
         # past the closing mark and the sentence's last punctuation
         doc = self.doc
         while end < len(doc) and (self.is_mark(doc[end]) or (doc[end].is_punct and doc[end].text in ".,!?;")):
             end += 1
         return end
-
-    def _finish(self, f: Found) -> None:
-        if f.quotes:
-            f.quotes = sorted(set(f.quotes))
-            if f.content is None or f.kind == "direct":
-                f.kind = "direct"
-        if f.quotes and f.content is not None and f.kind == "mixed":
-            # a clause plus the quotations that continue it
-            pass
 
     # --- to the record ------------------------------------------------------------------------
     def char_range(self, r: tuple[int, int]) -> tuple[int, int]:
