@@ -15,12 +15,16 @@ import pytest
 
 DATA = Path(__file__).resolve().parents[1] / "src" / "chronicle" / "lexicon" / "data"
 
-ROLE_CODES = frozenset(
-    "GOV MIL REB OPP COP SPY JUD MED BUS CVL REF IGO NGO EDU HLH REL PTY LAB AGR ENV CRM LEG".split()
-)
+
+def words(text: str) -> frozenset[str]:
+    """The whitespace-separated words of a literal block, as a set."""
+    return frozenset(text.split())
+
+
+ROLE_CODES = words("GOV MIL REB OPP COP SPY JUD MED BUS CVL REF IGO NGO EDU HLH REL PTY LAB AGR ENV CRM LEG")
 
 # Short codes that international organisations use in place of a country code (see README.md).
-IGO_CODES = frozenset(
+IGO_CODES = words(
     """
     UN EU NATO AU OSCE IAEA ICC ICJ INTERPOL OPEC ASEAN WHO IMF WB WTO ICRC AL GCC CIS CSTO SCO BRICS
     G7 G8 G20 UNHCR UNICEF WFP OHCHR
@@ -29,7 +33,7 @@ IGO_CODES = frozenset(
     OECD EBRD ADB AIIB AFDB IDB NDB EIB BIS FATF IEA COE ESA CERN V4 AUKUS QUAD
     OIC EAEU APEC SAARC PIF OAS CARICOM MERCOSUR CELAC ECOWAS SADC IGAD EAC ECCAS AES NONALIGNED
     COMMONWEALTH OTS IOC FIFA UEFA WADA
-    """.split()
+    """
 )
 
 COUNTRY_COLUMNS = ["alpha3", "alpha2", "name", "aliases", "demonyms", "people", "capitals", "seats"]
@@ -37,7 +41,7 @@ ORG_COLUMNS = ["name", "aliases", "country", "role", "type"]
 ROLE_COLUMNS = ["term", "role", "class", "gender", "group"]
 
 # The 193 member states of the United Nations, by ISO 3166-1 alpha-3 code.
-UN_MEMBERS = frozenset(
+UN_MEMBERS = words(
     """
     AFG ALB DZA AND AGO ATG ARG ARM AUS AUT AZE BHS BHR BGD BRB BLR BEL BLZ BEN BTN BOL BIH BWA BRA BRN
     BGR BFA BDI CPV KHM CMR CAN CAF TCD CHL CHN COL COM COG CRI CIV HRV CUB CYP CZE PRK COD DNK DJI DMA
@@ -47,7 +51,7 @@ UN_MEMBERS = frozenset(
     NER NGA MKD NOR OMN PAK PLW PAN PNG PRY PER PHL POL PRT QAT KOR ROU RUS RWA KNA LCA VCT WSM SMR STP
     SAU SEN SRB SYC SLE SGP SVK SVN SLB SOM ZAF SSD ESP LKA SDN SUR SWE CHE SYR TJK THA TLS TGO TON TTO
     TUN TUR TKM TUV UGA UKR ARE GBR TZA USA URY UZB VUT VEN VNM YEM ZMB ZWE
-    """.split()
+    """
 )
 
 # Demonyms and people-nouns that genuinely name more than one country; listed under each.
@@ -263,8 +267,8 @@ def test_organisation_names_unambiguous(organisations):
     for r in organisations:
         for term in [r["name"], *split_list(r["aliases"])]:
             key = term.casefold()
-            assert seen.get(key, r["name"]) == r["name"], f"{term!r} names both {seen[key]!r} and {r['name']!r}"
-            seen[key] = r["name"]
+            owner = seen.setdefault(key, r["name"])
+            assert owner == r["name"], f"{term!r} names both {owner!r} and {r['name']!r}"
 
 
 def test_organisation_examples(organisations):
