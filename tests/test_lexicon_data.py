@@ -90,6 +90,13 @@ def read_tsv(name: str, columns: list[str]) -> list[dict[str, str]]:
     return rows
 
 
+def key(term: str) -> str:
+    """How the loader (chronicle.lexicon.norm) keys a surface form: lowercased, straight
+    apostrophes, spaces folded, a leading "the" dropped."""
+    t = " ".join(term.replace("\u2019", "'").replace("\u2018", "'").split()).lower()
+    return t[4:] if t.startswith("the ") else t
+
+
 def split_list(cell: str) -> list[str]:
     return cell.split("|") if cell else []
 
@@ -187,11 +194,8 @@ def test_country_names_unambiguous(countries):
     seen: dict[str, str] = {}
     for r in countries:
         for term in [r["name"], *split_list(r["aliases"])]:
-            key = term.casefold()
-            assert key not in seen or seen[key] == r["alpha3"], (
-                f"{term!r} names both {seen.get(key)} and {r['alpha3']}"
-            )
-            seen[key] = r["alpha3"]
+            owner = seen.setdefault(key(term), r["alpha3"])
+            assert owner == r["alpha3"], f"{term!r} names both {owner} and {r['alpha3']}"
 
 
 @pytest.mark.parametrize("col", ["demonyms", "people", "capitals", "seats"])
@@ -199,9 +203,16 @@ def test_country_words_unambiguous(countries, col):
     owners: dict[str, set[str]] = {}
     for r in countries:
         for term in split_list(r[col]):
-            owners.setdefault(term.casefold(), set()).add(r["alpha3"])
+            owners.setdefault(key(term), set()).add(r["alpha3"])
     shared = {t: sorted(o) for t, o in owners.items() if len(o) > 1 and t not in SHARED_DEMONYMS}
     assert shared == {}
+
+
+def test_shared_demonyms_usual_country_first(countries):
+    """The loader keeps the first row for a shared word: the country news usually means."""
+    order = [r["alpha3"] for r in countries]
+    assert order.index("COD") < order.index("COG")
+    assert order.index("DOM") < order.index("DMA")
 
 
 def test_country_examples(countries):
@@ -266,8 +277,7 @@ def test_organisation_names_unambiguous(organisations):
     seen: dict[str, str] = {}
     for r in organisations:
         for term in [r["name"], *split_list(r["aliases"])]:
-            key = term.casefold()
-            owner = seen.setdefault(key, r["name"])
+            owner = seen.setdefault(key(term), r["name"])
             assert owner == r["name"], f"{term!r} names both {owner!r} and {r['name']!r}"
 
 
@@ -323,3 +333,21 @@ def test_role_examples(roles):
     assert by["mr"]["class"] == "honorific"
     assert by["refugees"]["role"] == "REF"
     assert by["judge"]["role"] == "JUD"
+
+
+# --- through the loader ---------------------------------------------------------------------------
+
+
+def test_loader_reads_the_files():
+    lexmod = pytest.importorskip("chronicle.lexicon")
+    lex = lexmod.lexicon()
+    assert len(lex.countries) >= 199
+    assert lex.country_code("Russian") == "RUS"
+    assert lex.country_code("the UK") == "GBR"
+    assert lex.country_code("Congolese") == "COD"
+    assert lex.seats["kremlin"] == "RUS"
+    assert lex.capitals["kyiv"] == "UKR"
+    assert lex.orgs["nato"].country == "NATO"
+    assert lex.orgs["hamas"].role == "REB"
+    assert lex.role("Foreign Minister").cls == "foreign-minister"
+    assert lex.role("troops").group is True
