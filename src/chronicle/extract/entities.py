@@ -24,7 +24,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from chronicle.extract.analysis import Analysis
 from chronicle.extract.mentions import (
@@ -135,7 +135,10 @@ class _Builder:
                 c.label, c.key = "ORG", "seat:" + key
                 c.profile = Profile(code, "GOV", None, None, [f"seat of government of {code}"])
             elif key in lex.orgs:
-                org = lex.orgs[key]
+                e = _longest_org(doc, s, e, lex)
+                span = doc[s:e]
+                c.end = c.name_end = e
+                org = lex.orgs[norm(span.text)]
                 c.label, c.key = "ORG", "org:" + norm(org.name)
                 c.profile = Profile(org.country, org.role, None, None, [f"known organisation '{org.name}'"])
                 self._widen(c)
@@ -174,7 +177,32 @@ class _Builder:
                 self.taken[i] = True
             out.append(c)
         out.extend(self._lexicon_names(out))
+        out.extend(self._name_repeats(out))
         out.sort(key=lambda c: c.start)
+        return out
+
+    def _name_repeats(self, found: list[Cand]) -> list[Cand]:
+        """A person's first or last name alone ("Taras had planned"), where NER missed it."""
+        words: dict[str, int] = {}
+        for c in found:
+            if c.label == "PERSON" and c.name_end - c.name_start >= 2:
+                for i in (c.name_start, c.name_end - 1):
+                    words.setdefault(self.doc[i].text, c.start)
+        out = []
+        for tok in self.doc:
+            first = words.get(tok.text)
+            if first is None or self.taken[tok.i] or tok.i <= first or tok.pos_ not in ("PROPN", "NOUN"):
+                continue
+            if tok.ent_type_ not in ("", "PERSON"):
+                continue  # "in May" is a month, whatever Theresa May did
+            if tok.i + 1 < len(self.doc) and self.doc[tok.i + 1].pos_ == "PROPN" and \
+                    self.doc[tok.i + 1].text[:1].isupper():
+                continue  # part of a longer name
+            c = Cand(tok.i, tok.i + 1, tok.i, tok.i + 1, "PERSON", "name", self.sent_of[tok.i],
+                     quoted=self.quoted[tok.i], subject=is_subject(tok), key="person")
+            self._widen(c)
+            self.taken[tok.i] = True
+            out.append(c)
         return out
 
     def _lexicon_names(self, found: list[Cand]) -> list[Cand]:
@@ -225,7 +253,7 @@ class _Builder:
 
     def _widen(self, c: Cand) -> None:
         limit = self.doc[c.start].sent.start
-        start, prof = widen_left(self.doc, c.start, self.lex, limit)
+        start, prof = widen_left(self.doc, c.start, self.lex, limit, person=c.label == "PERSON")
         if start < c.start and not any(self.taken[i] for i in range(start, c.start)):
             if prof.role or prof.cls or prof.gender or prof.country:
                 c.start = start
@@ -263,7 +291,7 @@ class _Builder:
     def descriptions(self) -> list[Cand]:
         out = []
         doc, lex = self.doc, self.lex
-        for chunk in doc.noun_chunks:
+        for chunk in _nominals(doc):
             head = chunk.root
             if self.taken[head.i] or head.pos_ not in ("NOUN", "PROPN"):
                 continue
@@ -304,7 +332,9 @@ class _Builder:
             end = head.i + 1
             if prof.why and prof.why[-1].startswith("'of "):
                 end = chunk_end  # type: ignore[possibly-undefined]
-            start = s - 1 if s > chunk.start and doc[s - 1].lower_ in ("the", "this", "that") else s
+            # "The French leader" keeps its article (an anaphor, as written); a body or group
+            # ("Iraqi government", "Russian forces") is named without it
+            start = s - 1 if not plural and s > chunk.start and doc[s - 1].lower_ in ("the", "this", "that") else s
             c = Cand(start=start, end=end, name_start=rs, name_end=head.i + 1,
                      label="GROUP" if plural else "PERSON", kind="description",
                      sent=self.sent_of[head.i], profile=prof, quoted=self.quoted[head.i],
@@ -357,7 +387,7 @@ class _Builder:
                 continue
             if c.label == "PERSON":
                 tokens = _name_tokens(self.doc[c.name_start : c.name_end].text)
-                person = self._match_person(tokens, persons)
+                person = self._match_person(tokens, persons, c.profile.gender)
                 if person is None:
                     person = self.new_cluster("PERSON")
                     person.name_tokens = tokens
@@ -365,8 +395,10 @@ class _Builder:
                 elif len(tokens) > len(person.name_tokens):
                     person.name_tokens = tokens
                 person.add(c)
+                if person.profile.gender is None and len(person.name_tokens) >= 2:
+                    person.profile.gender = self.lex.forenames.get(person.name_tokens[0])
 
-    def _match_person(self, tokens: list[str], persons: list[Cluster]) -> Cluster | None:
+    def _match_person(self, tokens: list[str], persons: list[Cluster], gender: str | None = None) -> Cluster | None:
         if not tokens:
             return None
         same = [p for p in persons if p.name_tokens == tokens]
@@ -386,7 +418,8 @@ class _Builder:
                     return p
             return None
         t = _strip_particle(tokens[0])
-        by_last = [p for p in persons if _strip_particle(p.name_tokens[-1]) == t]
+        by_last = [p for p in persons if _strip_particle(p.name_tokens[-1]) == t
+                   and not (gender and p.profile.gender and gender != p.profile.gender)]
         if by_last:
             return max(by_last, key=lambda p: p.last_token)
         by_first = [p for p in persons if len(p.name_tokens) >= 2 and p.name_tokens[0] == t]
@@ -449,6 +482,15 @@ class _Builder:
                     continue
                 if prof.role is None and not prof.country:
                     continue
+                if not prof.country and prof.role == "GOV":
+                    leader = self._person_within(c.start, c.name_start)
+                    if leader is not None:  # "the Trump administration", "Maduro's government"
+                        key = f"group:led:{leader.index}:{fold(self.doc[c.name_end - 1].lemma_)}"
+                        body = self.cluster_for(key, "ORG")
+                        body.add(c)
+                        body.profile.absorb(Profile(leader.profile.country, "GOV", None, None,
+                                                    [f"led by {self._name(leader)}"]))
+                        continue
                 if not prof.country:
                     head = self.doc[c.name_end - 1].lower_
                     if head in CLASS_NOUNS and c.key == "definite":
@@ -469,6 +511,12 @@ class _Builder:
             elif prof.country and prof.cls:
                 cl = self.cluster_for(f"office:{prof.country}:{prof.cls}", "PERSON")
                 cl.add(c)
+
+    def _person_within(self, start: int, end: int) -> Cluster | None:
+        for cl in self.clusters:
+            if cl.label == "PERSON" and any(start <= x.start < end for x in cl.cands if x.kind != "description"):
+                return cl
+        return None
 
     def _apposed(self, c: Cand) -> Cluster | None:
         """The named person or body a description stands in apposition to, if any:
@@ -544,12 +592,17 @@ class _Builder:
                 continue  # inside a quote "he" may be anyone: left to the statements stage
             gender = "m" if low in MALE else "f"
             si = self.sent_of[tok.i]
+            # "Duda thanked him": a plain object pronoun never is the subject of its own verb
+            coargs = set()
+            if tok.dep_ in ("dobj", "dative", "pobj", "iobj") and not low.endswith("self"):
+                verb = tok.head.head if tok.dep_ == "pobj" else tok.head
+                coargs = {ch.i for ch in verb.children if ch.dep_ in ("nsubj", "nsubjpass")}
             best, best_score = None, None
             for start, m, cl in person_mentions:
                 if start >= tok.i:
                     break
                 dist = si - m.sent
-                if dist > 4 or m.quoted:
+                if dist > 4 or m.quoted or any(m.start <= i < m.end for i in coargs):
                     continue
                 g = cl.profile.gender
                 if g and g != gender:
@@ -638,6 +691,26 @@ class _Builder:
 
 
 # --- helpers ------------------------------------------------------------------------------------
+NOMINAL_LEFT = {"det", "amod", "compound", "poss", "nmod", "nummod", "quantmod", "predet"}
+
+
+def _nominals(doc: Doc) -> list[Span]:
+    """Every noun with its left modifiers, possessives included ("the Trump administration" in
+    "the Trump administration's latest step", which spaCy's noun_chunks fold into one chunk)."""
+    out = []
+    for tok in doc:
+        if tok.pos_ not in ("NOUN", "PROPN") or tok.dep_ == "compound":
+            continue
+        start = tok.i
+        for ch in tok.lefts:
+            if ch.dep_ in NOMINAL_LEFT:
+                start = min(start, ch.left_edge.i)
+        while start < tok.i and (doc[start].is_punct or doc[start].is_space):
+            start += 1
+        out.append(doc[start : tok.i + 1])
+    return out
+
+
 def _year(published: str | None) -> int | None:
     if published and len(published) >= 4 and published[:4].isdigit():
         return int(published[:4])
@@ -714,6 +787,33 @@ def _same_clause(a: Token, b: Token) -> bool:
     return clause(a) is clause(b)
 
 
+def _longest_org(doc: Doc, s: int, e: int, lex: Lexicon) -> int:
+    """The end of the longest known organisation name starting at s ("Houthi" -> "Houthi movement")."""
+    best = e
+    for n in range(1, 4):
+        if e + n > len(doc) or any(t.is_space or t.is_punct for t in doc[e : e + n]):
+            break
+        if norm(doc[s : e + n].text) in lex.orgs:
+            best = e + n
+    return best
+
+
+def _looks_like_person(doc: Doc, s: int, e: int, lex: Lexicon) -> bool:
+    """A name mislabelled as an organisation: two or three capitalised words right after a
+    person's title ("Chancellor Olaf Scholz"), or a known office holder's name."""
+    words = doc[s:e]
+    if not 2 <= len(words) <= 3 or _org_head(words) is not None:
+        return False
+    if not all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in words):
+        return False
+    if lex.person(words.text) is not None:
+        return True
+    if s == 0:
+        return False
+    r = role_ending_at(doc, s - 1, lex)
+    return r is not None and not r[1].group
+
+
 def _fixed_ents(doc: Doc, lex: Lexicon) -> list[tuple[str, int, int]]:
     """spaCy's entities with known mistakes mended: a country name glued to a person's name
     ("Ukraine Volodymyr Zelenskyy" as one ORG) is split; a known name gets its label."""
@@ -725,6 +825,8 @@ def _fixed_ents(doc: Doc, lex: Lexicon) -> list[tuple[str, int, int]]:
         key = norm(ent.text)
         if key in lex.country_names or key in lex.capitals:
             label = "GPE"
+        elif label in ("ORG", "GPE", "NORP", "FAC") and key not in lex.orgs and _looks_like_person(doc, s, e, lex):
+            label = "PERSON"
         elif label != "PERSON" and len(ent) >= 3 and key not in lex.orgs:
             # a known country/org at the front, then two or three capitalised name words
             for n in (3, 2, 1):

@@ -140,17 +140,24 @@ def _country_ending_at(doc: Doc, i: int, lex: Lexicon) -> tuple[int, str] | None
     return None
 
 
-def widen_left(doc: Doc, start: int, lex: Lexicon, limit: int) -> tuple[int, Profile]:
-    """Widen a name to the left over its title; returns (new start, what the title says)."""
+def widen_left(doc: Doc, start: int, lex: Lexicon, limit: int, person: bool = True) -> tuple[int, Profile]:
+    """Widen a name to the left over its title; returns (new start, what the title says).
+
+    For a person only words naming an individual's office count ("President", not "presidency"),
+    and a title never ends in "of"/"the" right before the name ("the presidency of Barack Obama")."""
     prof = Profile()
     i = start - 1
     new_start = start
     saw_role = False
+    if i >= limit and doc[i].lower_ in NO_TITLE_START:
+        return start, prof
     while i >= limit:
         tok = doc[i]
         if tok.is_space or tok.text in (",", ";", ":", "(", ")", '"', "\u201c", "\u201d"):
             break
         r = role_ending_at(doc, i, lex)
+        if r is not None and person and r[1].group:
+            break
         if r is not None:
             s, role = r
             if not saw_role:  # the role word nearest the name is the office
