@@ -62,8 +62,14 @@ ORG_HEADS: dict[str, str | None] = {
 MALE = {"he", "him", "his", "himself"}
 FEMALE = {"she", "her", "hers", "herself"}
 DETERMINERS = {"the", "a", "an", "this", "that", "these", "those"}
-QUANTIFIERS = {"more", "many", "some", "several", "all", "other", "few", "most", "both", "hundreds",
-               "thousands", "dozens", "millions", "tens", "of", "least", "at", "about", "over"}
+GOVERNMENT_WORDS = {"government", "administration", "authorities", "regime", "leadership", "officials",
+                    "state", "cabinet", "executive"}
+QUANTIFIERS = {
+    "than", "nearly", "almost", "around", "roughly", "approximately", "up", "to", "estimated", "million",
+    "billion", "thousand", "hundred", "an", "additional", "further", "more", "many", "some", "several", "all",
+    "other", "few", "most", "both", "hundreds", "thousands", "dozens", "millions", "tens", "of", "least", "at",
+    "about", "over",
+}
 PARTICLES = ("al-", "el-", "ad-", "as-", "bin ", "ibn ")
 ACTOR_PREPS = {"with", "against", "by", "between", "from"}
 CLASS_NOUNS = {  # "the ministry" -> the last organisation whose name holds that word
@@ -111,7 +117,10 @@ class _Builder:
     def names(self) -> list[Cand]:
         out: list[Cand] = []
         doc, lex = self.doc, self.lex
-        for ent in _fixed_ents(doc, lex):
+        ents = _fixed_ents(doc, lex)
+        # people first, so that their titles ("US Ambassador to Germany ...") are theirs
+        ents.sort(key=lambda x: (x[0] != "PERSON", x[1]))
+        for ent in ents:
             label, s, e = ent
             while s < e and doc[s].lower_ in DETERMINERS:
                 s += 1
@@ -240,6 +249,11 @@ class _Builder:
                     if us and words.root.pos_ == "PROPN":
                         hit = Cand(tok.i, e, tok.i, e, "GPE", "name", self.sent_of[tok.i], key="country:" + us)
                         hit.country_code = us
+                elif fold(words.text) in lex.people and all(t.text[:1].isupper() for t in words) and (
+                    n >= 2 or words[0].pos_ == "PROPN"
+                ) and words[0].ent_type_ in ("", "PERSON", "WORK_OF_ART", "ORG", "NORP"):
+                    hit = Cand(tok.i, e, tok.i, e, "PERSON", "name", self.sent_of[tok.i], key="person")
+                    self._widen(hit)
                 if hit is not None:
                     if hit.label == "GPE" and words.root.dep_ in ("amod", "compound") and n == 1:
                         break  # "US troops": a modifier, not a mention of the country
@@ -472,7 +486,7 @@ class _Builder:
             if c.label == "GROUP":
                 if prof.role == "GOV" and prof.country and prof.cls != "minister":
                     head = self.doc[c.name_end - 1].lower_
-                    if head in ("ministry", "department", "office", "agency", "service"):
+                    if head not in GOVERNMENT_WORDS:  # "Ukraine's parliament", "the defence ministry"
                         key = f"group:{prof.country}:{fold(self.doc[c.name_start:c.name_end].text)}"
                         self.cluster_for(key, "ORG").add(c)
                         continue

@@ -160,20 +160,25 @@ def widen_left(doc: Doc, start: int, lex: Lexicon, limit: int, person: bool = Tr
             break
         if r is not None:
             s, role = r
-            if not saw_role:  # the role word nearest the name is the office
+            if not saw_role and role.cls != "honorific":  # the office word nearest the name
                 prof.role = role.role
                 prof.cls = role.cls
                 if role.role:
                     prof.why.append(f"title '{doc[s:i + 1].text}'")
             if role.gender and not prof.gender:
                 prof.gender = role.gender
-            saw_role = True
+            saw_role = saw_role or role.cls != "honorific"
             new_start = s
             i = s - 1
             continue
         c = _country_ending_at(doc, i, lex)
         if c is not None and tok.ent_type_ != "PERSON":
             s, code = c
+            if s > limit and doc[s - 1].lower_ in ("to", "in", "at"):
+                # "US Ambassador to Germany Richard Grenell": the post, not the person's country
+                new_start = s - 1
+                i = s - 2
+                continue
             if not prof.country:
                 prof.country = code
                 prof.why.append(f"title country '{doc[s:i + 1].text}'")
