@@ -101,12 +101,12 @@ class Article(_Serialisable):
     """One article as read from its source, before any extraction."""
 
     id: str
-    text: str
+    url: str | None = None  # the article's own (canonical) URL
+    origin: str | None = None  # where it was read from: path, URL, warc#offset
     title: str | None = None
     published: str | None = None  # ISO 8601 date (YYYY-MM-DD) or None
     source: str | None = None  # outlet or corpus name
-    url: str | None = None  # the article's own (canonical) URL
-    origin: str | None = None  # where it was read from: path, URL, warc#offset
+    text: str = ""
     language: str | None = None
     author: str | None = None
 

@@ -1,0 +1,751 @@
+"""Entities stage: one entity per real-world referent in the article, with every mention.
+
+Order of work, most precise first (after Stanford's sieves and coreferee's rules; see
+../shared/PRIOR-ART-statements.md):
+
+1. name candidates from spaCy's entities, corrected by our lexicon (a known country, capital,
+   seat of government or organisation), each widened over its title ("Russian President
+   Vladimir Putin") whose words give the mention a profile (country, role, office class);
+2. appositions ("Emmanuel Macron, the French president,") add to a name's profile;
+3. names merge: exact, then surname/first-name for people ("Mr Putin" -> "Vladimir Putin";
+   different first names stay apart), acronyms ("SDF"), a country's aliases and, when used
+   as an actor, its capital ("Moscow said") and government ("the Syrian government");
+4. descriptions ("the French leader", "the ministry") join the entity whose profile agrees;
+   group nouns ("Ukrainian forces", "civilians") become group entities;
+5. pronouns (he, she, his, her) join the most salient compatible person nearby.
+
+Each entity gets ``country`` and ``role`` from its profile, else from the lexicon of
+organisations and of office holders, and says why in ``why``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+
+from chronicle.extract.analysis import Analysis
+from chronicle.extract.mentions import (
+    Cand,
+    Profile,
+    country_of_words,
+    fold,
+    is_subject,
+    role_ending_at,
+    widen_left,
+    widen_right,
+)
+from chronicle.lexicon import Lexicon, lexicon, norm
+from chronicle.record import Entity, Mention
+
+__all__ = ["run"]
+
+NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"}
+# head words that make a name an organisation, with the role they imply
+ORG_HEADS: dict[str, str | None] = {
+    "ministry": "GOV", "department": "GOV", "office": "GOV", "government": "GOV", "cabinet": "GOV",
+    "parliament": "GOV", "assembly": "GOV", "council": "GOV", "congress": "GOV", "senate": "GOV",
+    "administration": "GOV", "agency": "GOV", "commission": "GOV", "committee": "GOV",
+    "house": "GOV", "presidency": "GOV", "chancellery": "GOV", "embassy": "GOV", "service": "GOV",
+    "army": "MIL", "forces": "MIL", "force": "MIL", "navy": "MIL", "corps": "MIL", "guard": "MIL",
+    "guards": "MIL", "brigade": "MIL", "regiment": "MIL", "battalion": "MIL", "military": "MIL",
+    "police": "COP", "court": "JUD", "tribunal": "JUD",
+    "party": "PTY", "movement": "OPP", "front": "REB", "brigades": "REB", "units": "REB",
+    "airline": "BUS", "airlines": "BUS", "airways": "BUS", "air": "BUS", "bank": "BUS",
+    "company": "BUS", "corporation": "BUS", "corp": "BUS", "inc": "BUS", "ltd": "BUS",
+    "group": None, "news": "MED", "times": "MED", "post": "MED", "radio": "MED", "television": "MED",
+    "tv": "MED", "broadcasting": "MED", "press": "MED", "university": "EDU", "church": "REL",
+    "foundation": "NGO", "watch": "NGO", "international": None,
+}
+MALE = {"he", "him", "his", "himself"}
+FEMALE = {"she", "her", "hers", "herself"}
+DETERMINERS = {"the", "a", "an", "this", "that", "these", "those"}
+QUANTIFIERS = {"more", "many", "some", "several", "all", "other", "few", "most", "both", "hundreds",
+               "thousands", "dozens", "millions", "tens", "of", "least", "at", "about", "over"}
+PARTICLES = ("al-", "el-", "ad-", "as-", "bin ", "ibn ")
+ACTOR_PREPS = {"with", "against", "by", "between", "from"}
+CLASS_NOUNS = {  # "the ministry" -> the last organisation whose name holds that word
+    "ministry", "parliament", "government", "army", "council", "party", "company", "airline",
+    "agency", "court", "commission", "alliance", "organisation", "organization", "group", "bloc",
+}
+
+
+@dataclass
+class Cluster:
+    index: int
+    label: str
+    cands: list[Cand] = field(default_factory=list)
+    key: str = ""
+    country_code: str | None = None  # for countries (GPE)
+    name_tokens: list[str] = field(default_factory=list)  # folded tokens of the fullest name
+    profile: Profile = field(default_factory=Profile)
+    last_token: int = -1
+
+    def add(self, c: Cand) -> None:
+        self.cands.append(c)
+        c.cluster = self.index
+        self.profile.absorb(c.profile)
+        self.last_token = max(self.last_token, c.start)
+
+
+class _Builder:
+    """Finds the mentions of one Doc and merges them into clusters."""
+
+    def __init__(self, an: Analysis) -> None:
+        self.an = an
+        self.doc: Doc = an.doc
+        self.lex: Lexicon = lexicon()
+        self.sent_of = [0] * len(self.doc)
+        for si, s in enumerate(self.doc.sents):
+            for t in s:
+                self.sent_of[t.i] = si
+        self.quoted = an.quoted()
+        self.taken = [False] * len(self.doc)
+        self.clusters: list[Cluster] = []
+        self.by_key: dict[str, Cluster] = {}
+        self.year = _year(an.article.published)
+
+    # --- 1. names -----------------------------------------------------------------------
+    def names(self) -> list[Cand]:
+        out: list[Cand] = []
+        doc, lex = self.doc, self.lex
+        for ent in _fixed_ents(doc, lex):
+            label, s, e = ent
+            while s < e and doc[s].lower_ in DETERMINERS:
+                s += 1
+            while e > s and (doc[e - 1].text in ("'s", "\u2019s", "'") or (doc[e - 1].is_punct
+                             and doc[e - 1].text not in (".",))):
+                e -= 1
+            if s >= e or any(self.taken[i] for i in range(s, e)):
+                continue
+            span = doc[s:e]
+            text = span.text
+            key = norm(text)
+            c = Cand(start=s, end=e, name_start=s, name_end=e, label=label, kind="name",
+                     sent=self.sent_of[s], quoted=self.quoted[s])
+            root = span.root
+            c.subject = is_subject(root)
+            if key in lex.country_names:
+                c.label, c.country_code = "GPE", lex.country_names[key]
+                c.key = "country:" + c.country_code
+            elif key in lex.seats:
+                code = lex.seats[key]
+                c.label, c.key = "ORG", "seat:" + key
+                c.profile = Profile(code, "GOV", None, None, [f"seat of government of {code}"])
+            elif key in lex.orgs:
+                org = lex.orgs[key]
+                c.label, c.key = "ORG", "org:" + norm(org.name)
+                c.profile = Profile(org.country, org.role, None, None, [f"known organisation '{org.name}'"])
+                self._widen(c)
+            elif key in lex.capitals and label != "PERSON":
+                if not _acts(root):
+                    continue  # a place, not an actor: the places stage takes it
+                c.label, c.country_code = "GPE", lex.capitals[key]
+                c.key = "country:" + c.country_code
+                c.profile.why.append(f"capital '{text}' used as an actor")
+            elif key in lex.demonyms:
+                continue  # "Russian" alone is an adjective, not an entity
+            elif key in lex.peoples:
+                c.label, c.key, c.plural = "NORP", "people:" + lex.peoples[key], True
+                c.profile = Profile(lex.peoples[key], None, None, None, [f"people '{text}'"])
+            elif label == "PERSON":
+                if len(span) == 1 and not span[0].text[:1].isupper():
+                    continue
+                self._widen(c)
+                c.key = "person"
+            elif label == "ORG" or (label in ("FAC", "GPE") and _org_head(span) is not None):
+                c.label = "ORG"
+                self._org_profile(c)
+                self._widen(c)
+                c.key = "org:" + fold(key)
+            elif label == "NORP":
+                if root.tag_ not in ("NNPS", "NNS"):
+                    continue
+                c.label, c.key, c.plural = "NORP", "norp:" + fold(key), True
+            elif label == "GPE":
+                if not _acts(root):
+                    continue
+                c.key = "gpe:" + fold(key)
+            else:
+                continue
+            for i in range(c.start, c.end):
+                self.taken[i] = True
+            out.append(c)
+        out.extend(self._lexicon_names(out))
+        out.sort(key=lambda c: c.start)
+        return out
+
+    def _lexicon_names(self, found: list[Cand]) -> list[Cand]:
+        """Seats and known organisations that spaCy did not mark ("the Kremlin" in lower case)."""
+        out = []
+        doc, lex = self.doc, self.lex
+        for tok in doc:
+            if self.taken[tok.i] or not tok.text[:1].isupper() or tok.is_space:
+                continue
+            for n in (4, 3, 2, 1):
+                e = tok.i + n
+                if e > len(doc) or any(self.taken[i] for i in range(tok.i, e)):
+                    continue
+                words = doc[tok.i : e]
+                key = norm(words.text)
+                hit = None
+                if key in lex.seats:
+                    code = lex.seats[key]
+                    hit = Cand(tok.i, e, tok.i, e, "ORG", "name", self.sent_of[tok.i],
+                               Profile(code, "GOV", None, None, [f"seat of government of {code}"]),
+                               key="seat:" + key)
+                elif key in lex.orgs and (n > 1 or words.text.isupper() or len(key) > 4):
+                    org = lex.orgs[key]
+                    hit = Cand(tok.i, e, tok.i, e, "ORG", "name", self.sent_of[tok.i],
+                               Profile(org.country, org.role, None, None, [f"known organisation '{org.name}'"]),
+                               key="org:" + norm(org.name))
+                elif key in lex.country_names and words.text[:1].isupper() and (
+                    not words.text.isupper() or (words.text == words.text.upper() and len(words.text) > 1)
+                ) and words.text.lower() != "us":
+                    code = lex.country_names[key]
+                    hit = Cand(tok.i, e, tok.i, e, "GPE", "name", self.sent_of[tok.i], key="country:" + code)
+                    hit.country_code = code
+                elif words.text == "US" or words.text == "U.S.":
+                    us = lex.country_names.get(norm(words.text))
+                    if us and words.root.pos_ == "PROPN":
+                        hit = Cand(tok.i, e, tok.i, e, "GPE", "name", self.sent_of[tok.i], key="country:" + us)
+                        hit.country_code = us
+                if hit is not None:
+                    if hit.label == "GPE" and words.root.dep_ in ("amod", "compound") and n == 1:
+                        break  # "US troops": a modifier, not a mention of the country
+                    hit.quoted = self.quoted[tok.i]
+                    hit.subject = is_subject(words.root)
+                    for i in range(tok.i, e):
+                        self.taken[i] = True
+                    out.append(hit)
+                    break
+        return out
+
+    def _widen(self, c: Cand) -> None:
+        limit = self.doc[c.start].sent.start
+        start, prof = widen_left(self.doc, c.start, self.lex, limit)
+        if start < c.start and not any(self.taken[i] for i in range(start, c.start)):
+            if prof.role or prof.cls or prof.gender or prof.country:
+                c.start = start
+                c.kind = "title"
+        c.profile.absorb(prof)
+        end, rprof = widen_right(self.doc, c.end, self.lex)
+        if end > c.end and not any(self.taken[i] for i in range(c.end, end)):
+            c.end = end
+            c.kind = "title"
+            c.profile.absorb(rprof)
+
+    def _org_profile(self, c: Cand) -> None:
+        span = self.doc[c.name_start : c.name_end]
+        prof = Profile()
+        for tok in span:
+            code = country_of_words(tok, self.lex)
+            if code and tok.lower_ not in ("united", "republic"):
+                prof.country = code
+                prof.why.append(f"name holds '{tok.text}'")
+                break
+        if prof.country is None:  # multi-word country names inside ("United States Department")
+            text = fold(span.text)
+            for name, code in self.lex.country_names.items():
+                if " " in name and re.search(r"\b" + re.escape(name) + r"\b", text):
+                    prof.country = code
+                    prof.why.append(f"name holds '{name}'")
+                    break
+        head = _org_head(span)
+        if head is not None and ORG_HEADS.get(head):
+            prof.role = ORG_HEADS[head]
+            prof.why.append(f"organisation word '{head}'")
+        c.profile.absorb(prof)
+
+    # --- 2. descriptions and groups ------------------------------------------------------------
+    def descriptions(self) -> list[Cand]:
+        out = []
+        doc, lex = self.doc, self.lex
+        for chunk in doc.noun_chunks:
+            head = chunk.root
+            if self.taken[head.i] or head.pos_ not in ("NOUN", "PROPN"):
+                continue
+            r = role_ending_at(doc, head.i, lex)
+            if r is None:
+                continue
+            rs, role = r
+            if role.cls == "honorific":
+                continue
+            s = chunk.start
+            while s < rs and (doc[s].lower_ in DETERMINERS or doc[s].lower_ in QUANTIFIERS
+                              or doc[s].like_num):
+                s += 1
+            det = [t.lower_ for t in chunk if t.dep_ == "det" or t.dep_ == "poss"]
+            prof = Profile(role=role.role, cls=role.cls, gender=role.gender)
+            for t in doc[chunk.start : rs]:
+                if t.dep_ == "poss" or t.pos_ in ("ADJ", "PROPN", "NOUN"):
+                    code = country_of_words(t, lex)
+                    if code and not _backed(t):
+                        prof.country = code
+                        prof.why.append(f"'{t.text}'")
+                        break
+            if prof.country is None:  # "government of Syria"
+                for child in head.children:
+                    if child.dep_ == "prep" and child.lower_ == "of":
+                        for pobj in child.children:
+                            if pobj.dep_ == "pobj":
+                                code = lex.country_code(pobj.text)
+                                if code:
+                                    prof.country = code
+                                    prof.why.append(f"'of {pobj.text}'")
+                                    s_end = pobj.i + 1
+                                    chunk_end = s_end
+                                    break
+            if any(t.lower_ in ("opposition",) for t in doc[chunk.start : rs]):
+                prof.role = "OPP"
+            plural = head.tag_ in ("NNS", "NNPS") or role.group
+            end = head.i + 1
+            if prof.why and prof.why[-1].startswith("'of "):
+                end = chunk_end  # type: ignore[possibly-undefined]
+            start = s - 1 if s > chunk.start and doc[s - 1].lower_ in ("the", "this", "that") else s
+            c = Cand(start=start, end=end, name_start=rs, name_end=head.i + 1,
+                     label="GROUP" if plural else "PERSON", kind="description",
+                     sent=self.sent_of[head.i], profile=prof, quoted=self.quoted[head.i],
+                     subject=is_subject(head), plural=plural)
+            c.key = "definite" if (det and det[0] in ("the", "this", "that")) or prof.country else ""
+            if not plural and det and det[0] in ("a", "an"):
+                continue  # "a Russian soldier" introduces someone new
+            for i in range(c.start, c.end):
+                self.taken[i] = True
+            out.append(c)
+        return out
+
+    # --- 3. merging ---------------------------------------------------------------------------
+    def cluster_for(self, key: str, label: str) -> Cluster:
+        cl = self.by_key.get(key)
+        if cl is None:
+            cl = Cluster(index=len(self.clusters), label=label, key=key)
+            self.clusters.append(cl)
+            self.by_key[key] = cl
+        return cl
+
+    def new_cluster(self, label: str) -> Cluster:
+        cl = Cluster(index=len(self.clusters), label=label)
+        self.clusters.append(cl)
+        return cl
+
+    def merge_names(self, cands: list[Cand]) -> None:
+        acronyms: dict[str, Cluster] = {}
+        persons: list[Cluster] = []
+        for c in cands:
+            text = self.doc[c.name_start : c.name_end].text
+            if c.key.startswith(("country:", "seat:", "org:", "people:", "norp:", "gpe:")):
+                if c.key.startswith("org:") and c.key not in self.by_key:
+                    acr = acronyms.get(text) or acronyms.get(norm(text).upper())
+                    if acr is not None:
+                        acr.add(c)
+                        c.kind = "acronym"
+                        continue
+                    cls = self._class_noun_match(c)
+                    if cls is not None:
+                        cls.add(c)
+                        continue
+                cl = self.cluster_for(c.key, c.label)
+                if c.country_code:
+                    cl.country_code = c.country_code
+                cl.add(c)
+                if c.label == "ORG":
+                    for a in _acronyms_of(self.doc, c):
+                        acronyms.setdefault(a, cl)
+                continue
+            if c.label == "PERSON":
+                tokens = _name_tokens(self.doc[c.name_start : c.name_end].text)
+                person = self._match_person(tokens, persons)
+                if person is None:
+                    person = self.new_cluster("PERSON")
+                    person.name_tokens = tokens
+                    persons.append(person)
+                elif len(tokens) > len(person.name_tokens):
+                    person.name_tokens = tokens
+                person.add(c)
+
+    def _match_person(self, tokens: list[str], persons: list[Cluster]) -> Cluster | None:
+        if not tokens:
+            return None
+        same = [p for p in persons if p.name_tokens == tokens]
+        if same:
+            return same[-1]
+        last = _strip_particle(tokens[-1])
+        if len(tokens) >= 2:
+            for p in reversed(persons):
+                pt = p.name_tokens
+                if len(pt) >= 2 and _strip_particle(pt[-1]) == last:
+                    short, long_ = (tokens, pt) if len(tokens) <= len(pt) else (pt, tokens)
+                    if set(short) <= set(long_) or _initials_agree(short[0], long_[0]):
+                        return p
+            # "Bashar al-Assad" after "Assad": the earlier bare surname joins the full name
+            for p in reversed(persons):
+                if len(p.name_tokens) == 1 and _strip_particle(p.name_tokens[0]) == last:
+                    return p
+            return None
+        t = _strip_particle(tokens[0])
+        by_last = [p for p in persons if _strip_particle(p.name_tokens[-1]) == t]
+        if by_last:
+            return max(by_last, key=lambda p: p.last_token)
+        by_first = [p for p in persons if len(p.name_tokens) >= 2 and p.name_tokens[0] == t]
+        if len(by_first) == 1:
+            return by_first[0]
+        return None
+
+    def profile_people(self) -> None:
+        """Fill what the text leaves out of a person's profile from the table of office holders
+        (Assad in a 2019 article is SYR/GOV), so that "the Syrian president" can find him."""
+        for cl in self.clusters:
+            if cl.label != "PERSON" or not cl.name_tokens:
+                continue
+            p = cl.profile
+            if p.country and p.cls:
+                continue
+            name = self._name(cl)
+            known = self.lex.person(name, self.year)
+            if known is None:
+                continue
+            if p.country and known.country and p.country != known.country:
+                continue  # the text says otherwise: a namesake
+            p.absorb(Profile(known.country, known.role, known.cls, known.gender,
+                             [f"office holder '{known.name}' ({known.office})"]))
+
+    def _class_noun_match(self, c: Cand) -> Cluster | None:
+        """"Parliament" alone after "Parliament of Iraq": the same body."""
+        span = self.doc[c.name_start : c.name_end]
+        if len(span) != 1 or span[0].lower_ not in CLASS_NOUNS:
+            return None
+        word = span[0].lower_
+        best = None
+        for cl in self.clusters:
+            if cl.label == "ORG" and any(word in fold(self.doc[x.name_start:x.name_end].text).split()
+                                         for x in cl.cands):
+                if best is None or cl.last_token > best.last_token:
+                    best = cl
+        return best
+
+    def merge_descriptions(self, descs: list[Cand]) -> None:
+        rest = []
+        for c in descs:  # appositions first: they complete the profiles descriptions match
+            cl = self._apposed(c)
+            if cl is not None:
+                cl.add(c)
+            else:
+                rest.append(c)
+        for c in sorted(rest, key=lambda d: d.start):
+            prof = c.profile
+            if c.label == "GROUP":
+                if prof.role == "GOV" and prof.country and prof.cls != "minister":
+                    head = self.doc[c.name_end - 1].lower_
+                    if head in ("ministry", "department", "office", "agency", "service"):
+                        key = f"group:{prof.country}:{fold(self.doc[c.name_start:c.name_end].text)}"
+                        self.cluster_for(key, "ORG").add(c)
+                        continue
+                    cl = self.cluster_for("country:" + prof.country, "GPE")
+                    cl.country_code = prof.country
+                    cl.add(c)
+                    continue
+                if prof.role is None and not prof.country:
+                    continue
+                if not prof.country:
+                    head = self.doc[c.name_end - 1].lower_
+                    if head in CLASS_NOUNS and c.key == "definite":
+                        target = self._recent_org_with(head, c.start)
+                        if target is not None:
+                            target.add(c)
+                        continue
+                    if prof.role not in ("CVL", "REF", "REB", "OPP", "MED"):
+                        continue
+                key = f"group:{prof.country or ''}:{prof.role or ''}"
+                if prof.role in ("REB", "OPP", "CVL", "REF") or not prof.role:
+                    key += ":" + fold(self.doc[c.name_end - 1].lemma_)
+                self.cluster_for(key, "GROUP").add(c)
+                continue
+            target = self._person_for(c)
+            if target is not None:
+                target.add(c)
+            elif prof.country and prof.cls:
+                cl = self.cluster_for(f"office:{prof.country}:{prof.cls}", "PERSON")
+                cl.add(c)
+
+    def _apposed(self, c: Cand) -> Cluster | None:
+        """The named person or body a description stands in apposition to, if any:
+        "Emmanuel Macron, the French president," / "The French president, Emmanuel Macron,"."""
+        head = self.doc[c.name_end - 1]
+        linked = []
+        if head.dep_ == "appos":
+            linked.append(head.head)
+        linked.extend(ch for ch in head.children if ch.dep_ == "appos")
+        for tok in linked:
+            for cl in self.clusters:
+                for x in cl.cands:
+                    if x.kind != "description" and x.start <= tok.i < x.end:
+                        if (cl.label == "PERSON") == (c.label == "PERSON"):
+                            return cl
+        return None
+
+    def _recent_org_with(self, word: str, before: int) -> Cluster | None:
+        best = None
+        for cl in self.clusters:
+            if cl.label != "ORG" or cl.last_token >= before:
+                continue
+            names = " ".join(fold(self.doc[x.name_start:x.name_end].text) for x in cl.cands)
+            if word in names.split() and (best is None or cl.last_token > best.last_token):
+                best = cl
+        return best
+
+    def _person_for(self, c: Cand) -> Cluster | None:
+        """The person a definite description ("the French leader") refers to."""
+        prof = c.profile
+        fits = []
+        for cl in self.clusters:
+            if cl.label != "PERSON" or not any(x.kind != "description" for x in cl.cands):
+                continue
+            p = cl.profile
+            if prof.country and p.country and p.country != prof.country:
+                continue
+            if prof.country and not p.country:
+                continue
+            if prof.cls and p.cls != prof.cls:
+                if not (prof.cls == "leader" and p.cls in ("leader",)):
+                    continue
+            if not prof.cls and prof.role and p.role != prof.role:
+                continue
+            if prof.gender and p.gender and prof.gender != p.gender:
+                continue
+            fits.append(cl)
+        if not fits:
+            return None
+        before = [cl for cl in fits if min(x.start for x in cl.cands) < c.start]
+        if len(fits) == 1:
+            return fits[0]
+        if not prof.country and not before:
+            return None
+        pool = before or fits
+        return max(pool, key=lambda cl: max((x.start for x in cl.cands if x.start < c.start), default=-1))
+
+    # --- 4. pronouns ------------------------------------------------------------------------------
+    def pronouns(self) -> None:
+        doc = self.doc
+        person_mentions = sorted(
+            ((x.start, x, cl) for cl in self.clusters if cl.label == "PERSON" for x in cl.cands
+             if not x.plural),
+            key=lambda t: t[0],
+        )
+        if not person_mentions:
+            return
+        for tok in doc:
+            low = tok.lower_
+            if (low not in MALE and low not in FEMALE) or tok.pos_ != "PRON" or self.taken[tok.i]:
+                continue
+            if self.quoted[tok.i]:
+                continue  # inside a quote "he" may be anyone: left to the statements stage
+            gender = "m" if low in MALE else "f"
+            si = self.sent_of[tok.i]
+            best, best_score = None, None
+            for start, m, cl in person_mentions:
+                if start >= tok.i:
+                    break
+                dist = si - m.sent
+                if dist > 4 or m.quoted:
+                    continue
+                g = cl.profile.gender
+                if g and g != gender:
+                    continue
+                score = -3.0 * dist + (2.5 if m.subject else 0.0) + start / (10 * len(doc) + 1)
+                if dist == 0:
+                    score += 1.0
+                    if tok.dep_ in ("poss",) and _same_clause(doc[m.end - 1], tok):
+                        score += 1.0
+                if best_score is None or score > best_score:
+                    best, best_score = cl, score
+            if best is None:
+                continue
+            c = Cand(tok.i, tok.i + 1, tok.i, tok.i + 1, "PERSON", "pronoun", si,
+                     subject=is_subject(tok))
+            if best.profile.gender is None:
+                best.profile.gender = gender
+            best.add(c)
+            person_mentions.append((tok.i, c, best))
+            person_mentions.sort(key=lambda t: t[0])
+            self.taken[tok.i] = True
+
+    # --- 5. entities ------------------------------------------------------------------------------
+    def entities(self) -> list[Entity]:
+        doc, text = self.doc, self.an.article.text
+        out = []
+        live = [cl for cl in self.clusters if cl.cands]
+        live.sort(key=lambda cl: min(x.start for x in cl.cands))
+        for n, cl in enumerate(live, 1):
+            eid = f"e{n}"
+            cl.cands.sort(key=lambda x: x.start)
+            mentions = []
+            seen = set()
+            for x in cl.cands:
+                s, e = doc[x.start].idx, doc[x.end - 1].idx + len(doc[x.end - 1].text)
+                if (s, e) in seen:
+                    continue
+                seen.add((s, e))
+                mentions.append(Mention(text=text[s:e], start=s, end=e, kind=x.kind))
+                self.an.entity_of_span[(s, e)] = eid
+                for i in range(x.start, x.end):
+                    self.an.entity_of_token.setdefault(i, eid)
+            name = self._name(cl)
+            country, role, why = self._codes(cl, name)
+            out.append(Entity(id=eid, name=name, type=cl.label, country=country, role=role,
+                              mentions=mentions, why=why))
+        return out
+
+    def _name(self, cl: Cluster) -> str:
+        doc = self.doc
+        names = [doc[x.name_start : x.name_end].text for x in cl.cands if x.kind in ("name", "title", "acronym")]
+        if cl.country_code:
+            c = self.lex.countries.get(cl.country_code)
+            if c is not None and any(fold(n) in (fold(c.name), *map(fold, c.aliases)) for n in names):
+                return c.name
+        if cl.key.startswith("org:") and cl.key[4:] in self.lex.orgs:
+            return self.lex.orgs[cl.key[4:]].name
+        if names:
+            return max(names, key=lambda n: (len(n.split()) if cl.label == "PERSON" else len(n), -names.index(n)))
+        descs = [doc[x.start : x.end].text for x in cl.cands if x.kind == "description"]
+        best = max(descs, key=len) if descs else doc[cl.cands[0].start : cl.cands[0].end].text
+        words = best.split()
+        if words and words[0].lower() in DETERMINERS:
+            best = " ".join(words[1:])
+        return best
+
+    def _codes(self, cl: Cluster, name: str) -> tuple[str | None, str | None, str | None]:
+        p = cl.profile
+        why = list(p.why)
+        if cl.country_code:
+            return cl.country_code, "GOV", f"the country {cl.country_code}" + (
+                "; " + "; ".join(why) if why else "")
+        country, role = p.country, p.role
+        votes = Counter(x.profile.country for x in cl.cands if x.profile.country)
+        if len(votes) > 1:
+            country = votes.most_common(1)[0][0]
+        if cl.label == "PERSON" and (country is None or role is None):
+            known = self.lex.person(name, self.year)
+            if known is not None:
+                if country is None:
+                    country = known.country
+                    why.append(f"office holder '{known.name}' ({known.office})")
+                if role is None:
+                    role = known.role
+        return country, role, "; ".join(why) or None
+
+
+# --- helpers ------------------------------------------------------------------------------------
+def _year(published: str | None) -> int | None:
+    if published and len(published) >= 4 and published[:4].isdigit():
+        return int(published[:4])
+    return None
+
+
+def _acts(tok: Token) -> bool:
+    """Is a place name used as an actor ("Moscow said", "Moscow's decision", "talks with Moscow")?"""
+    if tok.dep_ in ("nsubj", "nsubjpass", "poss", "dobj", "dative", "agent"):
+        return True
+    if tok.dep_ == "conj":
+        return _acts(tok.head)
+    if tok.dep_ == "pobj":
+        prep = tok.head
+        if prep.lower_ in ACTOR_PREPS and not (prep.lower_ == "from" and prep.head.pos_ == "VERB"):
+            return prep.lower_ != "from"
+        if prep.dep_ == "agent":
+            return True
+    return False
+
+
+def _backed(tok: Token) -> bool:
+    """"Moscow-backed", "pro-Russian": the word names a backer, not the group's own country."""
+    nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
+    if nxt is not None and nxt.text == "-" and tok.i + 2 < len(tok.doc):
+        if tok.doc[tok.i + 2].lower_ in ("backed", "supported", "allied", "aligned", "sponsored"):
+            return True
+    prev = tok.doc[tok.i - 1] if tok.i > 0 else None
+    return bool((prev is not None and prev.lower_ in ("pro", "pro-")) or tok.lower_.startswith("pro-"))
+
+
+def _org_head(span) -> str | None:  # type: ignore[no-untyped-def]
+    for tok in reversed(span):
+        low = tok.lower_.strip(".")
+        if low in ORG_HEADS:
+            return low
+    return None
+
+
+def _acronyms_of(doc: Doc, c: Cand) -> list[str]:
+    """"Syrian Democratic Forces (SDF)": the acronym in brackets, and the name's initials."""
+    out = []
+    e = c.name_end
+    if e + 2 < len(doc) and doc[e].text == "(" and doc[e + 2].text == ")":
+        out.append(doc[e + 1].text)
+    words = [t.text for t in doc[c.name_start : c.name_end] if t.text[:1].isupper()
+             and t.lower_ not in ("of", "the", "and", "for")]
+    if len(words) >= 2:
+        out.append("".join(w[0] for w in words).upper())
+    return out
+
+
+def _name_tokens(text: str) -> list[str]:
+    return [t for t in re.split(r"\s+", fold(text).replace(".", " ").strip()) if t]
+
+
+def _strip_particle(tok: str) -> str:
+    for p in PARTICLES:
+        if tok.startswith(p):
+            return tok[len(p):]
+    return tok
+
+
+def _initials_agree(a: str, b: str) -> bool:
+    return (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b))
+
+
+def _same_clause(a: Token, b: Token) -> bool:
+    def clause(t: Token) -> Token:
+        while t.dep_ not in ("ROOT", "ccomp", "advcl", "relcl", "xcomp", "conj") and t.head is not t:
+            t = t.head
+        return t
+
+    return clause(a) is clause(b)
+
+
+def _fixed_ents(doc: Doc, lex: Lexicon) -> list[tuple[str, int, int]]:
+    """spaCy's entities with known mistakes mended: a country name glued to a person's name
+    ("Ukraine Volodymyr Zelenskyy" as one ORG) is split; a known name gets its label."""
+    out = []
+    for ent in doc.ents:
+        if ent.label_ not in NAME_LABELS:
+            continue
+        s, e, label = ent.start, ent.end, ent.label_
+        key = norm(ent.text)
+        if key in lex.country_names or key in lex.capitals:
+            label = "GPE"
+        elif label != "PERSON" and len(ent) >= 3 and key not in lex.orgs:
+            # a known country/org at the front, then two or three capitalised name words
+            for n in (3, 2, 1):
+                head = doc[s : s + n]
+                rest = doc[s + n : e]
+                if (lex.country_code(head.text) or norm(head.text) in lex.orgs) and 2 <= len(rest) <= 3 \
+                        and all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in rest) \
+                        and _org_head(rest) is None:
+                    out.append(("GPE" if lex.country_code(head.text) else "ORG", s, s + n))
+                    s, label = s + n, "PERSON"
+                    break
+        out.append((label, s, e))
+    return out
+
+
+def run(an: Analysis) -> None:
+    """Fill ``record.entities`` and the token -> entity index later stages resolve spans with."""
+    b = _Builder(an)
+    names = b.names()
+    b.merge_names(names)
+    b.profile_people()
+    b.merge_descriptions(b.descriptions())
+    b.pronouns()
+    an.record.entities = b.entities()

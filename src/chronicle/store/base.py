@@ -1,0 +1,173 @@
+"""What every store backend offers, and the rows a record becomes."""
+
+from __future__ import annotations
+
+import json
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from chronicle.errors import StoreError
+from chronicle.record import Article, Record, content_hash
+
+__all__ = ["ArticleRow", "SearchHit", "Store", "WriteResult", "fact_rows", "now"]
+
+
+TABLES = ("articles", "entities", "mentions", "statements", "events", "quantities", "times", "places", "failures")
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(slots=True)
+class ArticleRow:
+    id: str
+    title: str | None
+    published: str | None
+    source: str | None
+    url: str | None
+    origin: str | None
+
+
+@dataclass(slots=True)
+class SearchHit:
+    id: str
+    title: str | None
+    published: str | None
+    source: str | None
+    snippet: str
+
+
+@dataclass(slots=True)
+class WriteResult:
+    stored: int = 0
+    skipped: int = 0
+
+
+def _j(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+def fact_rows(record: Record) -> dict[str, list[tuple[Any, ...]]]:
+    """The rows of every fact table for one record (column order as in schema.sql)."""
+    aid = record.article.id
+    rows: dict[str, list[tuple[Any, ...]]] = {
+        "entities": [], "mentions": [], "statements": [], "events": [],
+        "quantities": [], "times": [], "places": [],
+    }
+    for e in record.entities:
+        rows["entities"].append((aid, e.id, e.name, e.type, e.country, e.role, _j(e.to_dict())))
+        for m in e.mentions:
+            rows["mentions"].append((aid, e.id, m.text, m.start, m.end, m.kind))
+    for s in record.statements:
+        spk = s.speaker
+        rows["statements"].append((
+            aid, s.id, spk.text if spk else None, spk.entity if spk else None,
+            s.cue.text if s.cue else None, s.content.text, s.kind, s.stance,
+            min(x.start for x in (s.content, s.cue, spk) if x is not None),
+            max(x.end for x in (s.content, s.cue, spk) if x is not None),
+            _j(s.to_dict()),
+        ))
+    for v in record.events:
+        a, r = v.actor, v.recipient
+        rows["events"].append((
+            aid, v.id, v.type, v.mode, v.status,
+            a.text if a else None, a.entity if a else None, a.country if a else None,
+            r.text if r else None, r.entity if r else None, r.country if r else None,
+            v.date.value if v.date else None, v.place, v.sentence.start, v.sentence.end,
+            _j(v.to_dict()),
+        ))
+    for q in record.quantities:
+        rows["quantities"].append((aid, q.id, q.text, q.value, q.unit, q.kind, q.start, q.end, _j(q.to_dict())))
+    for t in record.times:
+        rows["times"].append((aid, t.id, t.text, t.value, t.precision, t.start, t.end, _j(t.to_dict())))
+    for p in record.places:
+        rows["places"].append((aid, p.id, p.text, p.name, p.country, p.lat, p.lon, p.start, p.end, _j(p.to_dict())))
+    return rows
+
+
+class Store(ABC):
+    """The narrow interface every backend implements."""
+
+    target: str
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    @abstractmethod
+    def has_article(self, article: Article) -> str | None:
+        """The id of the stored article this one is (same id, URL or text), else None."""
+
+    @abstractmethod
+    def write(self, records: Iterable[Record]) -> WriteResult:
+        """Store records in one transaction; articles already held are skipped."""
+
+    @abstractmethod
+    def record_failure(self, origin: str, stage: str, reason: str) -> None: ...
+
+    @abstractmethod
+    def _query(self, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
+        """Rows of a read query written in portable SQL with ``?`` placeholders; each row can be
+        indexed by position and by column name. Backends translate placeholders as needed."""
+
+    @abstractmethod
+    def search(self, query: str, limit: int = 20, offset: int = 0) -> list[SearchHit]:
+        """Full-text search over titles and texts (each backend uses its own index)."""
+
+    # --- portable queries, shared by every backend -------------------------------------------
+    def failures(self, limit: int = 100) -> list[dict[str, Any]]:
+        rows = self._query("SELECT origin, stage, reason, at FROM failures ORDER BY id DESC LIMIT ?", (limit,))
+        return [{"origin": r[0], "stage": r[1], "reason": r[2], "at": r[3]} for r in rows]
+
+    def resolve_id(self, article_id: str) -> str | None:
+        """The full id of an article from its id or an unambiguous prefix (3+ characters)."""
+        rows = self._query("SELECT id FROM articles WHERE id = ?", (article_id,))
+        if not rows and len(article_id) >= 3:
+            prefix = article_id.replace("%", "").replace("_", "")
+            rows = self._query("SELECT id FROM articles WHERE id LIKE ? LIMIT 2", (prefix + "%",))
+            if len(rows) > 1:
+                raise StoreError(f"article id prefix '{article_id}' is ambiguous; give more of it")
+        return rows[0][0] if rows else None
+
+    def get_record(self, article_id: str) -> Record | None:
+        """The stored record of an article (an unambiguous id prefix is accepted)."""
+        aid = self.resolve_id(article_id)
+        if aid is None:
+            return None
+        rows = self._query("SELECT record FROM articles WHERE id = ?", (aid,))
+        return Record.from_json(rows[0][0]) if rows else None
+
+    def articles(self, limit: int = 100, offset: int = 0) -> list[ArticleRow]:
+        rows = self._query(
+            "SELECT id, title, published, source, url, origin FROM articles "
+            "ORDER BY published DESC, id LIMIT ? OFFSET ?", (limit, offset))
+        return [ArticleRow(*tuple(r)) for r in rows]
+
+    def count(self, table: str = "articles") -> int:
+        if table not in TABLES:
+            raise StoreError(f"no table '{table}'; valid: {', '.join(TABLES)}")
+        return int(self._query(f"SELECT count(*) FROM {table}")[0][0])
+
+    def iter_records(self) -> Iterator[Record]:
+        """Every stored record, in the order stored."""
+        last = ""
+        while True:
+            rows = self._query("SELECT id, record FROM articles WHERE id > ? ORDER BY id LIMIT 500", (last,))
+            if not rows:
+                return
+            for r in rows:
+                yield Record.from_json(r[1])
+            last = rows[-1][0]
+
+    @staticmethod
+    def hash_of(article: Article) -> str:
+        return content_hash(article.text)

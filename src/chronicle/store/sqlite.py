@@ -1,0 +1,162 @@
+"""SQLite backend: one file, WAL mode, FTS5 over titles and texts."""
+
+from __future__ import annotations
+
+import logging
+import re
+import sqlite3
+from collections.abc import Iterable
+from importlib import resources
+from typing import Any
+
+from chronicle.errors import StoreError
+from chronicle.record import Article, Record
+from chronicle.store.base import SearchHit, Store, WriteResult, fact_rows, now
+
+__all__ = ["SCHEMA_VERSION", "SQLiteStore"]
+
+LOGGER = logging.getLogger(__name__)
+SCHEMA_VERSION = 1
+_WORD = re.compile(r"\w+", re.UNICODE)
+_INSERT = {
+    "entities": "INSERT INTO entities VALUES (?,?,?,?,?,?,?)",
+    "mentions": "INSERT INTO mentions VALUES (?,?,?,?,?,?)",
+    "statements": "INSERT INTO statements VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+    "events": "INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    "quantities": "INSERT INTO quantities VALUES (?,?,?,?,?,?,?,?,?)",
+    "times": "INSERT INTO times VALUES (?,?,?,?,?,?,?,?)",
+    "places": "INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?)",
+}
+
+
+def _explain(target: str, e: sqlite3.Error) -> StoreError:
+    msg = str(e)
+    if "locked" in msg or "busy" in msg:
+        return StoreError(f"{target}: database is locked by another process (try again when it ends)")
+    if ("disk" in msg and "full" in msg) or (isinstance(e, sqlite3.OperationalError) and "full" in msg):
+        return StoreError(f"{target}: disk full; nothing after the last stored batch was written")
+    if "not a database" in msg or "malformed" in msg:
+        return StoreError(f"{target}: not a chronicle database (file is not SQLite or is damaged)")
+    if "readonly" in msg or "read-only" in msg:
+        return StoreError(f"{target}: database is read-only")
+    return StoreError(f"{target}: {msg}")
+
+
+class SQLiteStore(Store):
+    def __init__(self, path: str, *, readonly: bool = False) -> None:
+        self.target = path
+        try:
+            if readonly:
+                self.conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10,
+                                            check_same_thread=False)
+            else:
+                self.conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+            self.conn.row_factory = sqlite3.Row
+            if not readonly:
+                self.conn.execute("PRAGMA journal_mode=WAL")
+                self.conn.execute("PRAGMA synchronous=NORMAL")
+                self.conn.execute("PRAGMA foreign_keys=ON")
+                self._migrate()
+            else:
+                self.conn.execute("SELECT count(*) FROM articles")
+        except sqlite3.Error as e:
+            raise _explain(path, e) from None
+
+    # --- schema -------------------------------------------------------------------------------
+    def _migrate(self) -> None:
+        has_meta = self.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'").fetchone()
+        version = 0
+        if has_meta:
+            row = self.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+            version = int(row[0]) if row else 0
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"{self.target}: made by a newer chronicle (schema {version}); upgrade chronicle")
+        # schema.sql only creates what is missing, so tables added by a newer release appear
+        # in an older database on open; changes to existing tables need a numbered migration.
+        sql = (resources.files("chronicle.store") / "schema.sql").read_text(encoding="utf-8")
+        self.conn.executescript("BEGIN;" + sql + "COMMIT;")
+        if version < SCHEMA_VERSION:
+            self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+
+    def close(self) -> None:
+        try:
+            self.conn.close()
+        except sqlite3.Error:
+            pass
+
+    # --- writing ------------------------------------------------------------------------------
+    def has_article(self, article: Article) -> str | None:
+        try:
+            row = self.conn.execute("SELECT id FROM articles WHERE id = ?", (article.id,)).fetchone()
+            if row is None and article.url:
+                row = self.conn.execute("SELECT id FROM articles WHERE url = ?", (article.url,)).fetchone()
+            if row is None:
+                row = self.conn.execute(
+                    "SELECT id FROM articles WHERE content_hash = ?", (self.hash_of(article),)).fetchone()
+        except sqlite3.Error as e:
+            raise _explain(self.target, e) from None
+        return row[0] if row else None
+
+    def write(self, records: Iterable[Record]) -> WriteResult:
+        result = WriteResult()
+        cur = self.conn.cursor()
+        try:
+            cur.execute("BEGIN IMMEDIATE")
+            for rec in records:
+                a = rec.article
+                if self.has_article(a):
+                    result.skipped += 1
+                    continue
+                cur.execute(
+                    "INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (a.id, a.url, a.origin, a.title, a.published, a.source, a.language, a.author,
+                     a.text, self.hash_of(a), rec.to_json(), now()),
+                )
+                rowid = cur.lastrowid
+                cur.execute("INSERT INTO articles_fts (rowid, title, text) VALUES (?,?,?)",
+                            (rowid, a.title or "", a.text))
+                for table, rows in fact_rows(rec).items():
+                    if rows:
+                        cur.executemany(_INSERT[table], rows)
+                result.stored += 1
+            cur.execute("COMMIT")
+        except sqlite3.Error as e:
+            try:
+                cur.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+            raise _explain(self.target, e) from None
+        return result
+
+    def record_failure(self, origin: str, stage: str, reason: str) -> None:
+        try:
+            self.conn.execute("INSERT INTO failures (origin, stage, reason, at) VALUES (?,?,?,?)",
+                              (origin, stage, reason, now()))
+        except sqlite3.Error as e:
+            raise _explain(self.target, e) from None
+
+    # --- reading ------------------------------------------------------------------------------
+    def _query(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+        try:
+            return self.conn.execute(sql, params).fetchall()
+        except sqlite3.Error as e:
+            raise _explain(self.target, e) from None
+
+    def search(self, query: str, limit: int = 20, offset: int = 0) -> list[SearchHit]:
+        sql = (
+            "SELECT a.id, a.title, a.published, a.source, "
+            "snippet(articles_fts, 1, '[', ']', '…', 14) AS snip "
+            "FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
+            "WHERE articles_fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?"
+        )
+        try:
+            rows = self.conn.execute(sql, (query, limit, offset)).fetchall()
+        except sqlite3.OperationalError:
+            # not valid FTS5 syntax ("Moscow-backed", a stray quote): search the words instead
+            words = _WORD.findall(query)
+            if not words:
+                return []
+            safe = " ".join('"' + w + '"' for w in words)
+            rows = self._query(sql, (safe, limit, offset))
+        return [SearchHit(r["id"], r["title"], r["published"], r["source"], r["snip"]) for r in rows]
