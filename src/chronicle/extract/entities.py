@@ -675,7 +675,10 @@ class _Builder:
         if cl.key.startswith("org:") and cl.key[4:] in self.lex.orgs:
             return self.lex.orgs[cl.key[4:]].name
         if names:
-            return max(names, key=lambda n: (len(n.split()) if cl.label == "PERSON" else len(n), -names.index(n)))
+            best = max(names, key=lambda n: (len(n.split()) if cl.label == "PERSON" else len(n), -names.index(n)))
+            if cl.label == "PERSON":  # "VOLODYMYR Zelensky" in a tabloid's first line
+                best = " ".join(w.title() if w.isupper() and len(w) > 2 else w for w in best.split())
+            return best
         descs = [doc[x.start : x.end].text for x in cl.cands if x.kind == "description"]
         best = max(descs, key=len) if descs else doc[cl.cands[0].start : cl.cands[0].end].text
         words = best.split()
