@@ -656,7 +656,7 @@ class _Builder:
             return
         for tok in doc:
             low = tok.lower_
-            if low not in IT and low not in THEY or tok.pos_ != "PRON" or self.taken[tok.i] or self.quoted[tok.i]:
+            if (low not in IT and low not in THEY) or tok.pos_ != "PRON" or self.taken[tok.i] or self.quoted[tok.i]:
                 continue
             if tok.dep_ not in ("nsubj", "nsubjpass", "poss") or (low == "it" and _pleonastic(tok)):
                 continue
