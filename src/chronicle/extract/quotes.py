@@ -10,7 +10,9 @@ closes is ignored, never an error. Offsets are character offsets into the text, 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import cache
 
 from spacy.tokens import Doc
 
@@ -31,6 +33,7 @@ SINGLE_OPENERS: dict[str, tuple[str, ...]] = {
 # what may stand right before an opening mark, and right after a closing one
 _BEFORE_OPEN = set(" \t\n([{\u2014\u2013-/:;,")
 _AFTER_CLOSE = set(" \t\n.,;:!?)]}\u2014\u2013-\u2026")
+_MARKS = re.compile("[" + re.escape("".join([*OPENERS, *SINGLE_OPENERS, "`"])) + "]")
 _PUNCT_BEFORE_CLOSE = set(".,;:!?\u2026\u2014\u2013-")
 
 
@@ -80,14 +83,22 @@ def _closes_single(text: str, j: int, start: int) -> bool:
     return after != " " or (j + 2 < len(text) and not text[j + 2].islower())
 
 
+@cache
+def _stops(closers: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("[" + re.escape("".join(closers)) + "\n]")
+
+
 def _scan(text: str, i: int, opener: str, closers: tuple[str, ...], single: bool) -> Quote | None:
     """The quotation opened by the mark at i, or None when the mark is stray."""
     n = len(text)
     pieces: list[tuple[int, int]] = []
     start = i + 1
     j = start
-    while j < n:
-        c = text[j]
+    stops = _stops(closers)
+    while j <= n:
+        m = stops.search(text, j)
+        j = m.start() if m is not None else n
+        c = text[j] if j < n else "\n"  # the end of the text ends the paragraph
         if c in closers and j > start and (not single or _closes_single(text, j, start)) and (
             c != '"' or j == start or not text[j - 1].isspace() or j + 1 >= n or text[j + 1] in _AFTER_CLOSE
         ):
@@ -155,6 +166,10 @@ def quotations(text: str) -> list[Quote]:
     out: list[Quote] = []
     i, n = 0, len(text)
     while i < n:
+        m = _MARKS.search(text, i)
+        if m is None:
+            break
+        i = m.start()
         ch = text[i]
         q = None
         if (ch == "'" and text.startswith("''", i) or ch == "`" and text.startswith("``", i)) and _opens_doubled(text, i):

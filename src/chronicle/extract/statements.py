@@ -27,8 +27,12 @@ another statement's content is not a statement of its own.
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
+import numpy as np
+from spacy.attrs import IDX, LEMMA, LOWER
 from spacy.tokens import Doc, Token
 
 from chronicle.extract.analysis import Analysis
@@ -52,6 +56,9 @@ PRONOUNS_ORG = {"it", "they"}
 FIRST_PERSON = {"i", "we"}
 RELATIVES = {"who", "which", "that"}
 MAX_CONTINUATIONS = 5
+_NEWLINE = re.compile(r"\n")
+# a clause opened by one of these is adverbial ("..., he said, as the crowd cheered"), not content
+ADVERBIAL_MARKS = {"as", "while", "because", "when", "after", "before", "since", "although", "though", "until"}
 ANIMATE_PRONOUNS = {"i", "we", "you", "he", "she", "they", "who", "it"}
 # nouns for people and bodies that speak (beyond named entities), for cues whose content is a
 # plain object ("the spokesman denied the report"; not "the data showed a rise")
@@ -115,27 +122,28 @@ class _Stage:
         self.doc: Doc = an.doc
         self.text = an.article.text
         self.lex: CueLexicon = cue_lexicon()
-        self.quotes: list[Quote] = quotations(self.doc.text)
+        self.quotes: list[Quote] = quotations(self.text)
+        # per-token columns, read once (making spaCy Token objects is what costs)
+        arr = self.doc.to_array([IDX, LEMMA, LOWER]) if len(self.doc) else None
+        self.starts: list[int] = arr[:, 0].tolist() if arr is not None else []
+        self._lemmas = arr[:, 1] if arr is not None else None
+        self._lowers = arr[:, 2] if arr is not None else None
         n = len(self.doc)
         self.quote_of: list[int] = [-1] * n
-        self._index_quotes()
+        for qi, q in enumerate(self.quotes):
+            for ps, pe in q.pieces:
+                for i in range(bisect_left(self.starts, ps), bisect_left(self.starts, pe)):
+                    self.quote_of[i] = qi
+        # paragraph of each token: a line break between two tokens starts a new one
+        breaks = sorted({bisect_right(self.starts, m.start()) for m in _NEWLINE.finditer(self.text)})
         self.para_of: list[int] = [0] * n
-        para = 0
-        for tok in self.doc:
-            self.para_of[tok.i] = para
-            if "\n" in tok.text or "\n" in tok.whitespace_:
+        para, k = 0, 0
+        for i in range(n):
+            while k < len(breaks) and breaks[k] <= i:
                 para += 1
-        self.claimed: set[int] = set()
-
-    # --- quotations --------------------------------------------------------------------------
-    def _index_quotes(self) -> None:
-        pieces = sorted((s, e, qi) for qi, q in enumerate(self.quotes) for s, e in q.pieces)
-        k = 0
-        for tok in self.doc:
-            while k < len(pieces) and pieces[k][1] <= tok.idx:
                 k += 1
-            if k < len(pieces) and pieces[k][0] <= tok.idx < pieces[k][1]:
-                self.quote_of[tok.i] = pieces[k][2]
+            self.para_of[i] = para
+        self.claimed: set[int] = set()
 
     def inside(self, i: int) -> bool:
         return self.quote_of[i] >= 0
@@ -146,16 +154,19 @@ class _Stage:
     def quote_tokens(self, qi: int) -> tuple[int, int]:
         """Token range [start, end) of a quotation's inside."""
         q = self.quotes[qi]
-        span = self.doc.char_span(q.start, q.end, alignment_mode="expand")
-        if span is None:
-            return (0, 0)
-        return span.start, span.end
+        return bisect_left(self.starts, q.start), bisect_left(self.starts, q.end)
 
     # --- cues ------------------------------------------------------------------------------
     def cues(self) -> list[tuple[Token, Cue]]:
+        if self._lemmas is None:
+            return []
+        strings = self.doc.vocab.strings
+        wanted = {strings[w] for w in (*self.lex.verbs, *self.lex.nouns, "according")}
+        hits = np.flatnonzero(np.isin(self._lemmas, list(wanted)) | np.isin(self._lowers, list(wanted)))
         out = []
-        for tok in self.doc:
-            if self.inside(tok.i) or tok.is_space or tok.is_punct:
+        for i in hits.tolist():
+            tok = self.doc[i]
+            if self.inside(i) or tok.is_space or tok.is_punct:
                 continue
             low = tok.lower_
             if low == "according":
@@ -269,7 +280,11 @@ class _Stage:
 
     def _clause(self, v: Token) -> Token | None:
         """The cue's clausal complement: the one after it when there are two."""
-        found = [c for c in v.children if c.dep_ in CLAUSE_DEPS]
+        found = [c for c in v.children if c.dep_ in CLAUSE_DEPS and not any(
+            m.dep_ == "mark" and m.lower_ in ADVERBIAL_MARKS for m in c.children)]
+        quoted = [c for c in found if self._mostly_quoted(c)]
+        if quoted:
+            return quoted[0]
         if not found:
             # "he said legalizing it could help": a gerund clause the parser calls xcomp
             found = [c for c in v.children if c.dep_ == "xcomp" and c.tag_ == "VBG" and c.i > v.i]
@@ -545,7 +560,7 @@ class _Stage:
             if ent.type == "PERSON":
                 best = (i, eid)
                 break
-            if best is None:
+            if best is None and f.cue_span[0] - i <= 3:  # an organisation or country right before the cue
                 best = (i, eid)
         if best is None:
             for i in range(f.cue_span[1], min(f.cue_span[1] + 3, sent.end)):
@@ -635,6 +650,9 @@ class _Stage:
             f.speaker_why = "relative pronoun"
             return
         s, e = self._np_range(subj)
+        for c in subj.children:  # "Trump this week also said": the time is not the speaker
+            if c.dep_ == "npadvmod" and c.i > subj.i and c.ent_type_ in ("DATE", "TIME"):
+                e = min(e, c.left_edge.i)
         if e - s > 40:
             s, e = subj.i, subj.i + 1
         f.speaker = (s, e)
