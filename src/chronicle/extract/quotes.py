@@ -172,7 +172,7 @@ def quotations(text: str) -> list[Quote]:
         i = m.start()
         ch = text[i]
         q = None
-        if (ch == "'" and text.startswith("''", i) or ch == "`" and text.startswith("``", i)) and _opens_doubled(text, i):
+        if ch in "'`" and text.startswith(ch * 2, i) and _opens_doubled(text, i):
             q = _scan_doubled(text, i)
             if q is not None:
                 out.append(q)
