@@ -645,9 +645,12 @@ class _Stage:
                 f.speaker_why = "document's creator"
                 return
         if subj.lower_ in RELATIVES and subj.dep_ in SUBJECTS and verb.dep_ == "relcl":
-            f.speaker = (subj.i, subj.i + 1)
             f.speaker_entity = self._entity_of(verb.head)
             f.speaker_why = "relative pronoun"
+            f.speaker = (subj.i, subj.i + 1)
+            if subj.lower_ == "that":  # "the report that suggested ...": the report as written
+                s, e = self._np_range(verb.head)
+                f.speaker = self._trim(s, min(e, verb.left_edge.i))
             return
         s, e = self._np_range(subj)
         for c in subj.children:  # "Trump this week also said": the time is not the speaker
@@ -677,9 +680,10 @@ class _Stage:
             return t.i, t.i + 1
         # the comma closing an apposition or relative clause belongs to the speaker's phrase, as
         # the one opening it does (PolNeAR's source spans: "Jane Doe, the party's chair, said")
-        if e < len(self.doc) and self.doc[e].text == "," and any(
-                self.doc[i].text == "," for i in range(t.i + 1, e)) and any(
-                c.dep_ in ("appos", "relcl", "acl") or (c.dep_ == "punct" and c.text == ",") for c in t.children):
+        if e < len(self.doc) and self.doc[e].text in (",", "\u2014") and any(
+                self.doc[i].text in (",", "(", self.doc[e].text) for i in range(t.i + 1, e)) and any(
+                c.dep_ in ("appos", "relcl", "acl") or (c.dep_ == "punct" and c.text in (",", "(", "\u2014"))
+                for c in t.children):
             e += 1
         return s, e
 
@@ -695,10 +699,11 @@ class _Stage:
                 if s <= j < e and self.inside(j):
                     qi = self.quote_of[j]
                     break
-        if qi < 0:
-            return True
+        if qi < 0:  # a mark next to no quotation: an apostrophe ("Sanders' campaign manager")
+            return not any(0 <= j < len(self.doc) and self.inside(j) for j in (i - 1, i + 1))
         qs, qe = self.quote_tokens(qi)
-        return not (s <= qs - 1 and qe + 1 <= e and qe - qs <= 6)
+        # a title in quotation marks may stand in a speaker's phrase ("a co-author of 'Those Guys'")
+        return not (s <= qs - 1 and qe + 1 <= e and (qe - qs <= 6 or self.title_like(qi)))
 
     def _party_range(self, t: Token) -> tuple[int, int]:
         """A target's or addressee's phrase, without what is said about it ("accused Ukraine's
