@@ -307,7 +307,12 @@ class _Stage:
         if ccomp is not None and "clause" in frames:
             if ccomp.lower_ in ("how", "what") and ccomp.dep_ != "ccomp":
                 return False
-            f.content = self._subtree_range(ccomp)
+            cs, ce = self._subtree_range(ccomp)
+            if ccomp.i > v.i:  # "said he would run, so he will need votes": the clause goes on
+                for c in v.children:
+                    if c.i > ccomp.i and c.dep_ == "advcl" and c.lemma_.lower() not in self.lex.verbs:
+                        ce = max(ce, self._subtree_range(c)[1])
+            f.content = (cs, ce)
             f.why.append("that-clause")
             return self._ok_content(f)
         xcomp = self._child(v, ("xcomp",))
