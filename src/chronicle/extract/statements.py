@@ -318,6 +318,14 @@ class _Stage:
         xcomp = self._child(v, ("xcomp",))
         dobj = self._child(v, ("dobj", "dative"))
         for frame in frames:
+            if frame == "clause" and v.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as"
+                                                               for c in v.children):
+                # "As reported by the Post, the deal is dead": the clause it qualifies
+                cs, ce = self._subtree_range(v.head, exclude=v)
+                if not cs <= v.i < ce:
+                    f.content = (cs, ce)
+                    f.why.append("'as' attribution")
+                    return self._ok_content(f)
             if frame == "clause":
                 # "the plan, he said, is dead": a parenthetical cue takes its clause
                 if v.tag_ != "VBG" and self._child(v, ("nsubj",)) is not None and (
@@ -354,7 +362,7 @@ class _Stage:
                 if cue.lemma in ("call", "describe", "characterize", "characterise", "dismiss"):
                     pred = self._child(v, ("oprd", "xcomp", "ccomp")) or next(
                         (c for c in v.children if c.dep_ == "prep" and c.lower_ == "as"), None)
-                    if pred is None and cue.lemma == "call":
+                    if pred is None and cue.lemma in ("call", "characterize", "characterise"):
                         continue  # "called the meeting" is no statement
                     end = max(dobj.right_edge.i, pred.right_edge.i if pred is not None else -1) + 1
                     f.content = self._trim(dobj.left_edge.i, end)
@@ -377,21 +385,27 @@ class _Stage:
                         f.why.append(f"object of '{p.text}'")
                         f.frame = "prep"
                         return self._ok_content(f)
+            # "accused X of Y", "blamed X for Y", "praised X for Y": the object and the reason
+            preps = ("of", "for") if cue.stance in ("accuse",) else ("for",)
             if frame == "of" and dobj is not None:
-                p = next((c for c in v.children if c.dep_ == "prep" and c.lower_ in ("of", "for", "over")), None)
-                if p is None:
-                    p = next((c for c in dobj.children if c.dep_ == "prep" and c.lower_ in ("of", "for")), None)
+                p = next((c for c in v.children if c.dep_ == "prep" and c.lower_ in (*preps, "over")), None)
+                end = p.right_edge.i + 1 if p is not None else -1
+                if p is None:  # the reason parsed under the object
+                    p = next((c for c in dobj.children if c.dep_ == "prep" and c.lower_ in preps and any(
+                        x.tag_ == "VBG" for x in c.subtree)), None)
+                    end = dobj.right_edge.i + 1
                 if p is not None:
-                    f.content = self._trim(dobj.left_edge.i, p.right_edge.i + 1)
+                    f.content = self._trim(dobj.left_edge.i, end)
                     f.why.append(f"object and '{p.text}'")
                     f.frame = "of"
                     return self._ok_content(f)
             if frame == "of" and dobj is None and f.passive:
-                p = next((c for c in v.children if c.dep_ == "prep" and c.lower_ in ("of", "for", "over")), None)
+                p = next((c for c in v.children if c.dep_ == "prep" and c.lower_ in (*preps, "over")), None)
                 agent = self._child(v, ("agent",))
                 by = self._child(agent, ("pobj",)) if agent is not None else None
                 if p is None and by is not None:  # "accused by the mayor of looting": parsed under the agent
-                    p = next((c for c in by.children if c.dep_ == "prep" and c.lower_ in ("of", "for")), None)
+                    p = next((c for c in by.children if c.dep_ == "prep" and c.lower_ in preps and any(
+                        x.tag_ == "VBG" for x in c.subtree)), None)
                 if p is not None:
                     obj = self._child(p, ("pobj", "pcomp"))
                     if obj is not None:
@@ -399,6 +413,14 @@ class _Stage:
                         f.why.append(f"object of '{p.text}'")
                         f.frame = "prep"
                         return self._ok_content(f)
+            if frame == "obj" and dobj is None and f.passive and cue.object == "target":
+                # "the operation was condemned by members of the EU": what was condemned
+                subj = self._child(v, ("nsubjpass",))
+                if subj is not None:
+                    f.content = self._subtree_range(subj)
+                    f.why.append("subject of a passive")
+                    f.frame = "obj"
+                    return self._ok_content(f)
         return False
 
     def _animate(self, t: Token) -> bool:
