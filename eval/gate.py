@@ -51,16 +51,18 @@ ALL_MEASURES = ("statements", "attribution", "events.type", "events.full",
 class GoldSet:
     """One gold set: where it lives, what it measures, how it is scored.
 
-    ``kind`` picks the runner: ``records`` (extract articles.jsonl, score.py), ``ingest``
-    (read HTML pages, score_ingest.py), ``link`` and ``disputes`` (ingest, link, export,
-    score_link.py / score_disputes.py). ``pending`` names the missing step while the set
-    cannot be run yet; its measures are then listed and gated at 0.
+    ``kind`` picks the runner: ``records`` (extract articles.jsonl, score.py on the records),
+    ``ingest`` (read HTML pages, score_ingest.py), ``link`` (extract, store, ``chronicle link``,
+    ``chronicle export --what EXPORTS``, score_link.py) and ``disputes`` (the same, scored by
+    score_disputes.py). ``pending`` names the missing step while a set cannot run yet: its
+    measures are listed and gated at 0. When the step lands, deleting ``pending`` is all.
     """
 
     name: str
     kind: str
     measures: tuple[str, ...]
     gold: str = "gold/*.json"  # gold files, relative to the set's folder
+    exports: tuple[str, ...] = ()  # link/disputes: what `chronicle export --what` writes
     pending: str | None = None
 
 
@@ -74,9 +76,14 @@ SETS: dict[str, GoldSet] = {s.name: s for s in (
     GoldSet("petrarch", "records", ("events.type", "events.full")),
     GoldSet("ingest", "ingest", ("text",), gold="ground-truth.json"),
     GoldSet("ecbplus", "link", ("events.b3", "events.pairs", "entities.b3", "entities.pairs"),
-            gold="mentions.jsonl", pending="link step"),
-    GoldSet("fnc1", "disputes", ("disputes",), gold="disputes.jsonl", pending="link step"),
+            gold="mentions.jsonl", exports=("event-reports", "entity-mentions"), pending="link step"),
+    GoldSet("fnc1", "disputes", ("disputes",), gold="disputes.jsonl", exports=("disputes",),
+            pending="link step"),
 )}
+
+# score_link.py --json: measure -> (kind, figure); P/R/F1 are that figure's p, r, f1
+LINK_FIGURES = {"events.b3": ("event", "b3"), "events.pairs": ("event", "cross_article_pairs"),
+                "entities.b3": ("entity", "b3"), "entities.pairs": ("entity", "cross_article_pairs")}
 
 # reference extractors scored beside chronicle's own HTML reader (shown, never gated)
 INGEST_REFERENCES: dict[str, dict[str, Any]] = {
@@ -314,6 +321,41 @@ def run_scorer(args: list[str], out_txt: Path, verbose: bool) -> str:
     return proc.stdout
 
 
+def run_cli(args: list[str]) -> str:
+    """Run a `chronicle` command with this interpreter; its stdout, or RuntimeError with stderr."""
+    proc = subprocess.run([sys.executable, "-m", "chronicle.cli", *args], capture_output=True, text=True,
+                          check=False)
+    if proc.returncode != 0:
+        raise RuntimeError(f"chronicle {' '.join(args)} exited {proc.returncode}: "
+                           f"{proc.stderr.strip()[-500:]}")
+    return proc.stdout
+
+
+def _last_json(stdout: str) -> Any:
+    """The JSON object a scorer printed last (score_link.py indents it over many lines)."""
+    text = stdout.strip()
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return json.loads([ln for ln in text.splitlines() if ln.strip()][-1])
+
+
+def parse_link_json(stdout: str) -> dict[str, tuple[float, float, float]]:
+    """score_link.py --json: {"event": {"b3": {"p", "r", "f1"}, ...}, "entity": {...}}."""
+    data = _last_json(stdout)
+    out = {}
+    for measure, (kind, figure) in LINK_FIGURES.items():
+        m = data[kind][figure]
+        out[measure] = (m["p"], m["r"], m["f1"])
+    return out
+
+
+def parse_disputes_json(stdout: str) -> dict[str, tuple[float, float, float]]:
+    """score_disputes.py --json: {"precision", "recall", "f1", ...}."""
+    data = _last_json(stdout)
+    return {"disputes": (data["precision"], data["recall"], data["f1"])}
+
+
 def parse_score_json(stdout: str) -> dict[str, tuple[float, float, float]]:
     """score.py --json: the last line is {"measures": {name: {"p", "r", "f1"}}, "macro_f1"}."""
     last = [ln for ln in stdout.splitlines() if ln.strip()][-1]
@@ -417,6 +459,9 @@ def shards_of(articles: list[Any], size: int = SHARD_CHARS) -> list[list[Any]]:
     return [s for s in shards if s]
 
 
+Task = tuple[int, Callable[..., Any], tuple[Any, ...]]  # cost (characters), function, arguments
+
+
 @dataclass
 class Job:
     """A set in progress: its shards out in the pool, the parts that came back."""
@@ -482,10 +527,10 @@ class Gate:
                             self.finish(job)
         return [results[n] for n in self.names]
 
-    # a set's work: a list of (cost, function, args) run in the pool
-    def plan(self, spec: GoldSet, out: Path, res: SetResult) -> list[tuple[int, Callable[..., Any], tuple[Any, ...]]]:
+    def plan(self, spec: GoldSet, out: Path, res: SetResult) -> list[Task]:
+        """A set's work: (cost, function, args) to run in the pool; [] when records are kept."""
         folder = self.gold / spec.name
-        if spec.kind == "records":
+        if spec.kind in ("records", "link", "disputes"):
             if self.keep and (out / "records.jsonl").exists():
                 return []
             from chronicle.ingest import Failure, read_sources
@@ -508,7 +553,8 @@ class Gate:
                 res.problems.append(f"no pages in {folder / 'html'}")
             # reading a page costs about as much as extracting 10k characters (3 extractors)
             half = (len(pages) + 1) // 2
-            return [(30_000 * len(chunk), read_pages, (chunk,)) for chunk in (pages[:half], pages[half:]) if chunk]
+            return [(30_000 * len(chunk), read_pages, (chunk,))
+                    for chunk in (pages[:half], pages[half:]) if chunk]
         raise NotImplementedError(f"{spec.name}: no runner for kind {spec.kind!r} yet")
 
     def finish(self, job: Job) -> None:
@@ -518,6 +564,8 @@ class Gate:
         try:
             if spec.kind == "records":
                 self.finish_records(job, out)
+            elif spec.kind in ("link", "disputes"):
+                self.finish_link(job, out)
             elif spec.kind == "ingest":
                 self.finish_ingest(job, out)
             else:
@@ -528,8 +576,9 @@ class Gate:
         print(f"  {spec.name}: {status} ({res.articles} articles, {time.monotonic() - job.started:.0f}s "
               f"since start, {res.seconds:.0f} worker-s)", file=sys.stderr, flush=True)
 
-    def finish_records(self, job: Job, out: Path) -> None:
-        spec, res = job.spec, job.result
+    def write_records(self, job: Job, out: Path) -> Path | None:
+        """Join the shards' records into records.jsonl and check them; None if there are none."""
+        res = job.result
         records = out / "records.jsonl"
         if job.expected:
             failures: list[str] = []
@@ -545,11 +594,18 @@ class Gate:
             (out / "failures.txt").write_text("".join(x + "\n" for x in failures), encoding="utf-8")
             if failures:
                 res.problems.append(f"{len(failures)} article(s) failed to extract (first: {failures[0]})")
-        elif job.result.problems:
-            return
+        elif res.problems:
+            return None
         res.articles, problems, notes = check_records(records, out / "invalid.txt")
         res.problems += problems
         res.notes += notes
+        return records
+
+    def finish_records(self, job: Job, out: Path) -> None:
+        spec, res = job.spec, job.result
+        records = self.write_records(job, out)
+        if records is None:
+            return
         gold_files = sorted(str(p) for p in (self.gold / spec.name).glob(spec.gold))
         if not gold_files:
             raise RuntimeError(f"no gold files {self.gold / spec.name / spec.gold}")
@@ -558,6 +614,36 @@ class Gate:
             args.append("--verbose")
         stdout = run_scorer(args, out / "score.txt", self.verbose)
         res.measures = parse_score_json(stdout)
+
+    def finish_link(self, job: Job, out: Path) -> None:
+        """Store the records in a fresh database, link them, export, score the export."""
+        spec, res = job.spec, job.result
+        records = self.write_records(job, out)
+        if records is None:
+            return
+        from chronicle.record import Record
+        from chronicle.store import open_store
+
+        db = out / "link.db"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
+        with open_store(str(db)) as store, open(records, encoding="utf-8") as f:
+            store.write(Record.from_json(line) for line in f if line.strip())
+        run_cli(["link", "--db", str(db)])
+        preds = out / "predictions.jsonl"
+        with open(preds, "w", encoding="utf-8") as f:
+            for what in spec.exports:
+                f.write(run_cli(["export", "--what", what, "--format", "jsonl", "--db", str(db)]))
+        gold = self.gold / spec.name / spec.gold
+        if spec.kind == "link":
+            args = [str(self.gold / "score_link.py"), str(preds), str(gold), "--json"]
+            parse = parse_link_json
+        else:
+            args = [str(self.gold / "score_disputes.py"), str(preds), str(gold), "--json"]
+            parse = parse_disputes_json
+        if self.verbose:
+            args.append("--verbose")
+        res.measures = parse(run_scorer(args, out / "score.txt", self.verbose))
 
     def finish_ingest(self, job: Job, out: Path) -> None:
         spec, res = job.spec, job.result
