@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from chronicle.extract.pipeline import Extractor, ExtractFailure
+from chronicle.extract.pipeline import ExtractFailure, Extractor
 from chronicle.ingest import Failure, read_sources
 from chronicle.record import Article, Record, content_hash
 from chronicle.store import Store

@@ -115,8 +115,8 @@ class _Builder:
             label, s, e = ent
             while s < e and doc[s].lower_ in DETERMINERS:
                 s += 1
-            while e > s and (doc[e - 1].text in ("'s", "\u2019s", "'") or doc[e - 1].is_punct
-                             and doc[e - 1].text not in (".",)):
+            while e > s and (doc[e - 1].text in ("'s", "\u2019s", "'") or (doc[e - 1].is_punct
+                             and doc[e - 1].text not in (".",))):
                 e -= 1
             if s >= e or any(self.taken[i] for i in range(s, e)):
                 continue
@@ -202,16 +202,16 @@ class _Builder:
                                Profile(org.country, org.role, None, None, [f"known organisation '{org.name}'"]),
                                key="org:" + norm(org.name))
                 elif key in lex.country_names and words.text[:1].isupper() and (
-                    not words.text.isupper() or words.text == words.text.upper() and len(words.text) > 1
+                    not words.text.isupper() or (words.text == words.text.upper() and len(words.text) > 1)
                 ) and words.text.lower() != "us":
                     code = lex.country_names[key]
                     hit = Cand(tok.i, e, tok.i, e, "GPE", "name", self.sent_of[tok.i], key="country:" + code)
                     hit.country_code = code
                 elif words.text == "US" or words.text == "U.S.":
-                    code = lex.country_names.get(norm(words.text))
-                    if code and words.root.pos_ == "PROPN":
-                        hit = Cand(tok.i, e, tok.i, e, "GPE", "name", self.sent_of[tok.i], key="country:" + code)
-                        hit.country_code = code
+                    us = lex.country_names.get(norm(words.text))
+                    if us and words.root.pos_ == "PROPN":
+                        hit = Cand(tok.i, e, tok.i, e, "GPE", "name", self.sent_of[tok.i], key="country:" + us)
+                        hit.country_code = us
                 if hit is not None:
                     if hit.label == "GPE" and words.root.dep_ in ("amod", "compound") and n == 1:
                         break  # "US troops": a modifier, not a mention of the country
@@ -357,14 +357,14 @@ class _Builder:
                 continue
             if c.label == "PERSON":
                 tokens = _name_tokens(self.doc[c.name_start : c.name_end].text)
-                cl = self._match_person(tokens, persons)
-                if cl is None:
-                    cl = self.new_cluster("PERSON")
-                    cl.name_tokens = tokens
-                    persons.append(cl)
-                elif len(tokens) > len(cl.name_tokens):
-                    cl.name_tokens = tokens
-                cl.add(c)
+                person = self._match_person(tokens, persons)
+                if person is None:
+                    person = self.new_cluster("PERSON")
+                    person.name_tokens = tokens
+                    persons.append(person)
+                elif len(tokens) > len(person.name_tokens):
+                    person.name_tokens = tokens
+                person.add(c)
 
     def _match_person(self, tokens: list[str], persons: list[Cluster]) -> Cluster | None:
         if not tokens:
@@ -538,7 +538,7 @@ class _Builder:
             return
         for tok in doc:
             low = tok.lower_
-            if low not in MALE and low not in FEMALE or tok.pos_ != "PRON" or self.taken[tok.i]:
+            if (low not in MALE and low not in FEMALE) or tok.pos_ != "PRON" or self.taken[tok.i]:
                 continue
             if self.quoted[tok.i]:
                 continue  # inside a quote "he" may be anyone: left to the statements stage
@@ -666,7 +666,7 @@ def _backed(tok: Token) -> bool:
         if tok.doc[tok.i + 2].lower_ in ("backed", "supported", "allied", "aligned", "sponsored"):
             return True
     prev = tok.doc[tok.i - 1] if tok.i > 0 else None
-    return bool(prev is not None and prev.lower_ in ("pro", "pro-") or tok.lower_.startswith("pro-"))
+    return bool((prev is not None and prev.lower_ in ("pro", "pro-")) or tok.lower_.startswith("pro-"))
 
 
 def _org_head(span) -> str | None:  # type: ignore[no-untyped-def]
@@ -702,7 +702,7 @@ def _strip_particle(tok: str) -> str:
 
 
 def _initials_agree(a: str, b: str) -> bool:
-    return len(a) == 1 and b.startswith(a) or len(b) == 1 and a.startswith(b)
+    return (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b))
 
 
 def _same_clause(a: Token, b: Token) -> bool:

@@ -57,7 +57,7 @@ class Extractor:
         for name, stage in self.stages:
             try:
                 stage(analysis)
-            except Exception as e:  # one bad article must never stop a batch  # noqa: BLE001
+            except Exception as e:  # one bad article must never stop a batch
                 raise ExtractFailure(article, name, e) from e
         return record
 
@@ -85,13 +85,13 @@ class Extractor:
             try:
                 doc = docs[i] if docs is not None else self.nlp(article.text)
                 yield self._run(article, doc)
-            except ExtractFailure as f:
-                LOGGER.warning("%s", f)
-                yield f
+            except ExtractFailure as failure:
+                LOGGER.warning("%s", failure)
+                yield failure
             except Exception as e:  # noqa: BLE001
-                f = ExtractFailure(article, "parse", e)
-                LOGGER.warning("%s", f)
-                yield f
+                parse_failure = ExtractFailure(article, "parse", e)
+                LOGGER.warning("%s", parse_failure)
+                yield parse_failure
 
 
 _DEFAULT: Extractor | None = None

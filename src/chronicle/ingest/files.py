@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import os
 import zlib
 
@@ -79,9 +78,10 @@ def decode(data: bytes, origin: str, declared: str | None = None) -> str:
             return data.decode(declared)
         except (LookupError, UnicodeDecodeError):
             pass
-    from charset_normalizer import from_bytes  # a dependency of trafilatura
+    if len(data) >= 512:  # too little text makes any guess a coin toss: Windows-1252 then
+        from charset_normalizer import from_bytes  # a dependency of trafilatura
 
-    best = from_bytes(data[:200_000]).best()
-    if best is not None and best.encoding:
-        return data.decode(best.encoding, errors="replace")
+        best = from_bytes(data[:200_000]).best()
+        if best is not None and best.encoding:
+            return data.decode(best.encoding, errors="replace")
     return data.decode("cp1252", errors="replace")

@@ -21,6 +21,7 @@ def _declared_charset(data: bytes) -> str | None:
 def extract_html(html_text: str, origin: str, url: str | None = None) -> Article:
     """One article from an HTML page, or InputError when the page holds no article text."""
     import trafilatura
+    from trafilatura.settings import Document
 
     try:
         doc = trafilatura.bare_extraction(
@@ -28,9 +29,9 @@ def extract_html(html_text: str, origin: str, url: str | None = None) -> Article
         )
     except Exception as e:  # trafilatura/lxml raise many kinds on hostile pages  # noqa: BLE001
         raise InputError(origin, f"cannot parse HTML ({type(e).__name__})") from None
-    if doc is None or not (doc.text or "").strip():
+    if not isinstance(doc, Document) or not (doc.text or "").strip():
         raise InputError(origin, "no article text found in the HTML page")
-    text = doc.text.strip()
+    text = (doc.text or "").strip()
     title = (doc.title or "").strip() or None
     if title:  # trafilatura keeps the headline as the first line of the text
         first, sep, rest = text.partition("\n")

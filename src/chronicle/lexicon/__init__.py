@@ -14,11 +14,11 @@ from importlib import resources
 
 __all__ = [
     "Country",
-    "Person",
-    "fold",
     "Lexicon",
     "Org",
+    "Person",
     "Role",
+    "fold",
     "lexicon",
     "norm",
     "read_tsv",
@@ -189,7 +189,7 @@ def lexicon() -> Lexicon:
         )
         lex.roles.setdefault(r.term, r)
     for row in read_tsv("people.tsv"):
-        p = Person(
+        holder = Person(
             name=row["name"],
             aliases=_split(row.get("aliases", "")),
             country=row.get("country") or None,
@@ -200,6 +200,6 @@ def lexicon() -> Lexicon:
             end=int(row["end"]) if row.get("end", "").isdigit() else None,
             gender=row.get("gender") or None,
         )
-        for n in {fold(x) for x in [p.name, *p.aliases]}:
-            lex.people.setdefault(n, []).append(p)
+        for n in {fold(x) for x in [holder.name, *holder.aliases]}:
+            lex.people.setdefault(n, []).append(holder)
     return lex

@@ -9,9 +9,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from chronicle.errors import StoreError
 from chronicle.record import Article, Record, content_hash
 
 __all__ = ["ArticleRow", "SearchHit", "Store", "WriteResult", "fact_rows", "now"]
+
+
+TABLES = ("articles", "entities", "mentions", "statements", "events", "quantities", "times", "places", "failures")
 
 
 def now() -> str:
@@ -111,23 +115,58 @@ class Store(ABC):
     def record_failure(self, origin: str, stage: str, reason: str) -> None: ...
 
     @abstractmethod
-    def failures(self, limit: int = 100) -> list[dict[str, Any]]: ...
+    def _query(self, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
+        """Rows of a read query written in portable SQL with ``?`` placeholders; each row can be
+        indexed by position and by column name. Backends translate placeholders as needed."""
 
     @abstractmethod
+    def search(self, query: str, limit: int = 20, offset: int = 0) -> list[SearchHit]:
+        """Full-text search over titles and texts (each backend uses its own index)."""
+
+    # --- portable queries, shared by every backend -------------------------------------------
+    def failures(self, limit: int = 100) -> list[dict[str, Any]]:
+        rows = self._query("SELECT origin, stage, reason, at FROM failures ORDER BY id DESC LIMIT ?", (limit,))
+        return [{"origin": r[0], "stage": r[1], "reason": r[2], "at": r[3]} for r in rows]
+
+    def resolve_id(self, article_id: str) -> str | None:
+        """The full id of an article from its id or an unambiguous prefix (3+ characters)."""
+        rows = self._query("SELECT id FROM articles WHERE id = ?", (article_id,))
+        if not rows and len(article_id) >= 3:
+            prefix = article_id.replace("%", "").replace("_", "")
+            rows = self._query("SELECT id FROM articles WHERE id LIKE ? LIMIT 2", (prefix + "%",))
+            if len(rows) > 1:
+                raise StoreError(f"article id prefix '{article_id}' is ambiguous; give more of it")
+        return rows[0][0] if rows else None
+
     def get_record(self, article_id: str) -> Record | None:
         """The stored record of an article (an unambiguous id prefix is accepted)."""
+        aid = self.resolve_id(article_id)
+        if aid is None:
+            return None
+        rows = self._query("SELECT record FROM articles WHERE id = ?", (aid,))
+        return Record.from_json(rows[0][0]) if rows else None
 
-    @abstractmethod
-    def search(self, query: str, limit: int = 20, offset: int = 0) -> list[SearchHit]: ...
+    def articles(self, limit: int = 100, offset: int = 0) -> list[ArticleRow]:
+        rows = self._query(
+            "SELECT id, title, published, source, url, origin FROM articles "
+            "ORDER BY published DESC, id LIMIT ? OFFSET ?", (limit, offset))
+        return [ArticleRow(*tuple(r)) for r in rows]
 
-    @abstractmethod
-    def articles(self, limit: int = 100, offset: int = 0) -> list[ArticleRow]: ...
+    def count(self, table: str = "articles") -> int:
+        if table not in TABLES:
+            raise StoreError(f"no table '{table}'; valid: {', '.join(TABLES)}")
+        return int(self._query(f"SELECT count(*) FROM {table}")[0][0])
 
-    @abstractmethod
-    def count(self, table: str = "articles") -> int: ...
-
-    @abstractmethod
-    def iter_records(self) -> Iterator[Record]: ...
+    def iter_records(self) -> Iterator[Record]:
+        """Every stored record, in the order stored."""
+        last = ""
+        while True:
+            rows = self._query("SELECT id, record FROM articles WHERE id > ? ORDER BY id LIMIT 500", (last,))
+            if not rows:
+                return
+            for r in rows:
+                yield Record.from_json(r[1])
+            last = rows[-1][0]
 
     @staticmethod
     def hash_of(article: Article) -> str:

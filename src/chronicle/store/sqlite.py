@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from importlib import resources
 from typing import Any
 
 from chronicle.errors import StoreError
 from chronicle.record import Article, Record
-from chronicle.store.base import ArticleRow, SearchHit, Store, WriteResult, fact_rows, now
+from chronicle.store.base import SearchHit, Store, WriteResult, fact_rows, now
 
 __all__ = ["SCHEMA_VERSION", "SQLiteStore"]
 
@@ -34,7 +33,7 @@ def _explain(target: str, e: sqlite3.Error) -> StoreError:
     msg = str(e)
     if "locked" in msg or "busy" in msg:
         return StoreError(f"{target}: database is locked by another process (try again when it ends)")
-    if "disk" in msg and "full" in msg or isinstance(e, sqlite3.OperationalError) and "full" in msg:
+    if ("disk" in msg and "full" in msg) or (isinstance(e, sqlite3.OperationalError) and "full" in msg):
         return StoreError(f"{target}: disk full; nothing after the last stored batch was written")
     if "not a database" in msg or "malformed" in msg:
         return StoreError(f"{target}: not a chronicle database (file is not SQLite or is damaged)")
@@ -73,9 +72,11 @@ class SQLiteStore(Store):
             version = int(row[0]) if row else 0
         if version > SCHEMA_VERSION:
             raise StoreError(f"{self.target}: made by a newer chronicle (schema {version}); upgrade chronicle")
-        if version < 1:
-            sql = (resources.files("chronicle.store") / "schema.sql").read_text(encoding="utf-8")
-            self.conn.executescript("BEGIN;" + sql + "COMMIT;")
+        # schema.sql only creates what is missing, so tables added by a newer release appear
+        # in an older database on open; changes to existing tables need a numbered migration.
+        sql = (resources.files("chronicle.store") / "schema.sql").read_text(encoding="utf-8")
+        self.conn.executescript("BEGIN;" + sql + "COMMIT;")
+        if version < SCHEMA_VERSION:
             self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
 
     def close(self) -> None:
@@ -142,26 +143,6 @@ class SQLiteStore(Store):
         except sqlite3.Error as e:
             raise _explain(self.target, e) from None
 
-    def failures(self, limit: int = 100) -> list[dict[str, Any]]:
-        rows = self._query("SELECT origin, stage, reason, at FROM failures ORDER BY id DESC LIMIT ?", (limit,))
-        return [dict(r) for r in rows]
-
-    def resolve_id(self, article_id: str) -> str | None:
-        rows = self._query("SELECT id FROM articles WHERE id = ?", (article_id,))
-        if not rows and len(article_id) >= 4:
-            rows = self._query("SELECT id FROM articles WHERE id LIKE ? || '%' LIMIT 2",
-                               (article_id.replace("%", "").replace("_", r"\_"),))
-            if len(rows) > 1:
-                raise StoreError(f"article id prefix '{article_id}' is ambiguous; give more of it")
-        return rows[0][0] if rows else None
-
-    def get_record(self, article_id: str) -> Record | None:
-        aid = self.resolve_id(article_id)
-        if aid is None:
-            return None
-        row = self._query("SELECT record FROM articles WHERE id = ?", (aid,))
-        return Record.from_json(row[0][0]) if row else None
-
     def search(self, query: str, limit: int = 20, offset: int = 0) -> list[SearchHit]:
         sql = (
             "SELECT a.id, a.title, a.published, a.source, "
@@ -179,20 +160,3 @@ class SQLiteStore(Store):
             safe = " ".join('"' + w + '"' for w in words)
             rows = self._query(sql, (safe, limit, offset))
         return [SearchHit(r["id"], r["title"], r["published"], r["source"], r["snip"]) for r in rows]
-
-    def articles(self, limit: int = 100, offset: int = 0) -> list[ArticleRow]:
-        rows = self._query(
-            "SELECT id, title, published, source, url, origin FROM articles "
-            "ORDER BY published DESC, id LIMIT ? OFFSET ?", (limit, offset))
-        return [ArticleRow(*r) for r in rows]
-
-    def count(self, table: str = "articles") -> int:
-        if table not in ("articles", "entities", "mentions", "statements", "events", "quantities",
-                         "times", "places", "failures"):
-            raise StoreError(f"no table '{table}'")
-        return int(self._query(f"SELECT count(*) FROM {table}")[0][0])
-
-    def iter_records(self) -> Iterator[Record]:
-        cur = self.conn.execute("SELECT record FROM articles ORDER BY rowid")
-        for (rec,) in cur:
-            yield Record.from_dict(json.loads(rec))

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import logging
 import sys
-import textwrap
 import time
 from collections.abc import Callable
 from typing import Any
@@ -16,9 +15,9 @@ from typing import Any
 import click
 
 from chronicle import __version__
+from chronicle.cli.render import render_record
 from chronicle.errors import ChronicleError
 from chronicle.ingest import Failure
-from chronicle.record import Record
 from chronicle.runner import Summary, extract_paths, ingest_paths
 from chronicle.store import default_db, open_store
 
@@ -193,45 +192,9 @@ def demo(db: str) -> None:
         click.echo(f"\nnext: .venv/bin/chronicle search Mariupol --db {db}")
 
 
-def _codes(country: str | None, role: str | None) -> str:
-    return "/".join(x for x in (country, role) if x) or "-"
-
-
-def render_record(rec: Record) -> str:
-    """A record as a human reads it."""
-    a = rec.article
-    out = [f"{a.title or '(no title)'}", f"  id {a.id}  published {a.published or 'unknown'}  "
-           f"source {a.source or '-'}", f"  from {a.url or a.origin or '-'}", ""]
-    out.append(textwrap.fill(a.text[:600] + ("…" if len(a.text) > 600 else ""), 100,
-                             initial_indent="  ", subsequent_indent="  "))
-    out.append(f"\nentities ({len(rec.entities)})")
-    for e in rec.entities:
-        names = sorted({m.text for m in e.mentions if m.kind != "pronoun"} - {e.name})
-        pron = sum(1 for m in e.mentions if m.kind == "pronoun")
-        extra = (f"; also {', '.join(repr(n) for n in names[:6])}" if names else "") + (
-            f"; {pron} pronoun(s)" if pron else "")
-        out.append(f"  {e.id:4s} {e.name} [{e.type} {_codes(e.country, e.role)}] "
-                   f"{len(e.mentions)} mention(s){extra}")
-    if rec.statements:
-        out.append(f"\nstatements ({len(rec.statements)})")
-        for s in rec.statements:
-            who = s.speaker.text if s.speaker else "(no speaker)"
-            out.append(f"  {s.id:4s} {who} —{s.cue.text if s.cue else ':'}→ {s.content.text[:120]!r} "
-                       f"[{s.kind}{', ' + s.stance if s.stance else ''}]")
-    if rec.events:
-        out.append(f"\nevents ({len(rec.events)})")
-        for v in rec.events:
-            out.append(f"  {v.id:4s} {v.type}{'/' + v.mode if v.mode else ''} {v.status}: "
-                       f"{v.actor.text if v.actor else '?'} -> {v.recipient.text if v.recipient else '?'} "
-                       f"('{v.trigger.text}'{', ' + v.date.value if v.date and v.date.value else ''})")
-    for label, items in (("times", rec.times), ("places", rec.places), ("quantities", rec.quantities)):
-        if items:
-            out.append(f"\n{label} ({len(items)})")
-            for x in items:
-                d = x.to_dict()
-                val = {k: v for k, v in d.items() if k not in ("id", "text", "start", "end") and v is not None}
-                out.append(f"  {d['id']:4s} {d['text']!r} {json.dumps(val, ensure_ascii=False)}")
-    return "\n".join(out)
+# Commands of later stages live in their own modules and register themselves on `cli`
+# when imported here (one line each).
+from chronicle.cli import _commands  # noqa: E402,F401
 
 
 def main() -> None:

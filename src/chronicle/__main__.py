@@ -1,0 +1,5 @@
+"""``python -m chronicle`` runs the CLI."""
+
+from chronicle.cli import main
+
+main()

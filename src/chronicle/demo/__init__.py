@@ -1,0 +1,1 @@
+"""The demo corpus: articles written for chronicle."""
