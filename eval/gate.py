@@ -323,7 +323,7 @@ def run_scorer(args: list[str], out_txt: Path, verbose: bool) -> str:
 
 def run_cli(args: list[str]) -> str:
     """Run a `chronicle` command with this interpreter; its stdout, or RuntimeError with stderr."""
-    proc = subprocess.run([sys.executable, "-m", "chronicle.cli", *args], capture_output=True, text=True,
+    proc = subprocess.run([sys.executable, "-m", "chronicle", *args], capture_output=True, text=True,
                           check=False)
     if proc.returncode != 0:
         raise RuntimeError(f"chronicle {' '.join(args)} exited {proc.returncode}: "
