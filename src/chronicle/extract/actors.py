@@ -52,6 +52,15 @@ class PartyCoder:
         self.lex: Lexicon = lexicon()
         self._cache: dict[tuple[int, int | None], Coded | None] = {}
         self._mention_of: dict[int, tuple[int, int]] = {}
+        alpha3 = {a2: a3 for a3, a2 in self.lex.alpha2_of.items()}
+        # token -> alpha-3 of the place it names, from the places stage (when it has run)
+        self._place_country: dict[int, str] = {}
+        for p in an.record.places:
+            code = alpha3.get((p.country or "").upper())
+            span = self.doc.char_span(p.start, p.end, alignment_mode="expand") if code else None
+            if span is not None and code is not None:
+                for t in span:
+                    self._place_country[t.i] = code
         for e in an.record.entities:
             for m in e.mentions:
                 span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
@@ -145,6 +154,10 @@ class PartyCoder:
             if party.country is None:
                 country, _ = self._lexicon_codes(tok)
                 party.country = country
+            if party.country is None and tok.pos_ == "PROPN":  # "Mahan" after "Mahan Air"
+                ent = self.an.record.entity(self._named_before(tok))
+                if ent is not None and ent.country:
+                    party.entity, party.country, party.role = ent.id, ent.country, ent.role
             return Coded(party, tok.i, "entity mention" if party.entity else "mention")
         if tok.pos_ not in ("NOUN", "PROPN", "ADJ", "NUM") and tok.lower_ not in PRONOUNS:
             return None
@@ -157,12 +170,16 @@ class PartyCoder:
                             return self.code(o, speaker)
         start, end = self._np(tok)
         party = self.an.party((start, end))
-        if party.entity is None:
+        if party.entity is None or (party.country is None and tok.pos_ == "PROPN"):
             eid = self._named_before(tok)
-            if eid is not None:
-                ent = self.an.record.entity(eid)
-                party.entity, party.country, party.role = eid, ent.country if ent else None, ent.role if ent else None
+            ent = self.an.record.entity(eid)
+            if ent is not None and (party.entity is None or ent.country):
+                party.entity, party.country, party.role = eid, ent.country, ent.role
         country, role = self._lexicon_codes(tok)
+        np = self.doc.char_span(start, end, alignment_mode="expand")
+        if country is None and np is not None:
+            country = next((self._place_country[t.i] for t in self.doc[np.start: tok.i + 1]
+                            if t.i in self._place_country), None)
         why = "entity" if party.entity else "lexicon"
         if party.country is None and country:
             party.country = country
@@ -183,7 +200,8 @@ class PartyCoder:
         best: tuple[int, str] | None = None
         for e in self.an.record.entities:
             for m in e.mentions:
-                if m.end <= tok.idx and word in m.text.lower().split() and (best is None or m.start > best[0]):
+                if m.end <= tok.idx and word in m.text.lower().split() and m.text.lower() != word and (
+                        best is None or m.start > best[0]):
                     best = (m.start, e.id)
         return best[1] if best else None
 

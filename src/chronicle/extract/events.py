@@ -451,7 +451,7 @@ class _Coder:
             h = t.head
             if dep not in COMPLEMENT:
                 break
-            if dep == "prep" and t.lower_ in CIRCUMSTANCE_PREPS and t.lower_ != "in" or (
+            if (dep == "prep" and t.lower_ in CIRCUMSTANCE_PREPS and t.lower_ != "in") or (
                     dep == "prep" and t.lower_ == "in" and h.i in self.trigs and self.trigs[h.i].type in VERBAL):
                 break  # "after two days of fighting", "in response to the airstrike"
             if dep == "advcl" and (self.mark(t) or self.purpose(t)):
@@ -570,9 +570,7 @@ class _Coder:
             return True
         if tok.dep_ == "pcomp" and h.dep_ == "prep" and h.head.pos_ in ("NOUN", "PROPN") and h.head.i not in self.trigs:
             return True
-        if tok.dep_ in ("compound", "amod") and noun_head and h.lower_ not in EFFORT_NOUNS:
-            return True
-        return False
+        return bool(tok.dep_ in ("compound", "amod") and noun_head and h.lower_ not in EFFORT_NOUNS)
 
     # ============================================================ 3. events of a sentence
     def sentence_events(self, sent: SpacySpan) -> list[Event]:
@@ -666,6 +664,10 @@ class _Coder:
             trig.set_status("hypothetical", "modal '" + "/".join(sorted(aux & (POSSIBLE | {"would"}))) + "'")
         elif oblige and not reported:
             trig.set_status("requested", "should/must")
+        else:
+            above = self.governing_modal(trig.tok, toks)
+            if above is not None:
+                trig.set_status("hypothetical", f"under '{above.text} {above.head.text}'")
         if in_condition:
             trig.set_status("hypothetical", "inside an if-clause")
         # an upper verbal event takes its type from what it absorbed
@@ -689,6 +691,25 @@ class _Coder:
             return None
         s = self.subj(root)
         return self.parties.code(s) if s is not None else None
+
+    def governing_modal(self, tok: Token, own: list[Token]) -> Token | None:
+        """A could/might/may/would on a verb that governs the trigger's clause: "the West could
+        help end the war by halting arms deliveries" does not report a halt. The walk stops at a
+        reporting verb and at clauses of their own (after ..., relative clauses)."""
+        t = tok
+        for _ in range(10):
+            if t.dep_ in ("ROOT", "relcl", "acl", "parataxis") or (t.dep_ == "advcl" and self.mark(t)):
+                return None
+            h = t.head
+            trig = self.trigs.get(h.i)
+            if trig is not None and trig.type == "@say":
+                return None
+            if h not in own:
+                for c in h.children:
+                    if c.dep_ == "aux" and (c.lower_ in POSSIBLE or c.lower_ == "would"):
+                        return c
+            t = h
+        return None
 
     def inside_condition(self, tok: Token) -> bool:
         t = tok
@@ -758,9 +779,9 @@ class _Coder:
                     req = self.request_of(f, v, speaker)
                     if req is not None:
                         out.append(req)
-                acc = self.accusation_of(f, content, speaker)
-                if acc is not None:
-                    out.append(acc)
+                blamed = self.accusation_of(f, content, speaker)
+                if blamed is not None:
+                    out.append(blamed)
         return out
 
     def request_of(self, frame: Trig, verb: Token, speaker: Coded) -> Trig | None:
@@ -857,7 +878,7 @@ class _Coder:
                     o = next((g for c in children if c.dep_ == "prep" and c.lower_ == "of"
                               for g in c.children if g.dep_ == "pobj"), None)
                 if o is not None and o.i not in skip:
-                    p = self.parties.country_in(o)
+                    p = self.parties.country_in(o) or self.parties.code(o)
                     if p is not None and p.token not in skip:
                         return p
                     for c in o.children:  # "missiles targeting US troops"
@@ -893,7 +914,7 @@ class _Coder:
                 c.dep_ in ("det", "poss") and c.lower_ in DEFINITE | {"its", "their"} for c in tok.children):
             return None
         t = self.trigs.get(tok.i)
-        wanted = {t.type} if t is not None and not t.is_frame else None
+        wanted: frozenset[str] | None = frozenset({t.type}) if t is not None and not t.is_frame else None
         if wanted is None:
             if tok.lemma_.lower() in ("operation", "move", "action", "incident", "strike", "raid", "assault"):
                 wanted = CONFLICT_MATERIAL
@@ -994,24 +1015,24 @@ class _Coder:
             for c in ([comp] if comp is not None else []):
                 r = self.recipient_slot(c, "", taken, GENERIC_SLOTS)
                 if r is None:
-                    inner = self.complement(c)
-                    s = next((x for x in inner.children if x.dep_ in ("nsubj", "nsubjpass")), None) \
-                        if inner is not None else None
-                    r = self.parties.country_in(s) if s is not None and s.i not in taken else None
+                    comp2 = self.complement(c)
+                    who = next((x for x in comp2.children if x.dep_ in ("nsubj", "nsubjpass")), None) \
+                        if comp2 is not None else None
+                    r = self.parties.country_in(who) if who is not None and who.i not in taken else None
                 if r is not None:
                     recipients = [r]
                     why.append(f"recipient: in the complement '{c.text}'")
         if not recipients and tok.dep_ == "pobj" and tok.head.lower_ == "of" and \
                 tok.head.head.lemma_ in ("subject", "target", "victim", "focus") and tok.head.head.dep_ == "attr":
-            s = next((c for c in tok.head.head.head.children if c.dep_ == "nsubj"), None)
-            r = self.parties.code(s) if s is not None else None
+            holder = next((c for c in tok.head.head.head.children if c.dep_ == "nsubj"), None)
+            r = self.parties.code(holder) if holder is not None else None
             if r is not None:
                 recipients = [r]
                 why.append(f"recipient: the '{tok.head.head.text}' of it")
         if not recipients and trig.type in ("ACCUSE", "REJECT", "SUPPORT", "REQUEST"):
             obj = self.obj(tok) if not passive else next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
             ante = self.antecedent(obj) if obj is not None else None
-            if ante is not None and ante.actor is not None:
+            if ante is not None and ante.actor is not None and obj is not None:
                 recipients = [Coded(ante.actor, obj.i, "actor of the earlier event")]
                 why.append(f"recipient: who did '{ante.trigger.text}'")
         if trig.rule.swap:

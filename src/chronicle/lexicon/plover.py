@@ -109,7 +109,8 @@ class Plover:
 def _cond(raw: str, classes: dict[str, WordClass], where: str) -> Cond:
     if "=" not in raw:
         if raw not in FLAG_CONDS:
-            raise ConfigError(f"{where}: unknown condition '{raw}'; valid: {', '.join(sorted(FLAG_CONDS | VALUE_CONDS))}")
+            valid = ", ".join(sorted(FLAG_CONDS | VALUE_CONDS))
+            raise ConfigError(f"{where}: unknown condition '{raw}'; valid: {valid}")
         return Cond(raw)
     key, _, value = raw.partition("=")
     negated = key.endswith("!")
@@ -160,7 +161,8 @@ def plover() -> Plover:
             raise ConfigError(f"{where}: unknown pos '{row['pos']}'; valid: {', '.join(POS)}")
         etype = row["type"]
         if etype not in TYPES and etype not in FRAMES:
-            raise ConfigError(f"{where}: unknown type '{etype}'; valid: {', '.join(TYPES)} or a frame {', '.join(sorted(FRAMES))}")
+            raise ConfigError(f"{where}: unknown type '{etype}'; valid: {', '.join(TYPES)} "
+                              f"or a frame ({', '.join(sorted(FRAMES))})")
         mode = row.get("mode") or None
         if mode and mode not in {m for m, _ in pl.modes.get(etype, [])}:
             raise ConfigError(f"{where}: mode '{mode}' is not a mode of {etype} in plover_modes.tsv")
