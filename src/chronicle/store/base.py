@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from chronicle.errors import StoreError
-from chronicle.record import Article, Record, content_hash
+from chronicle.record import Article, Record, Statement, content_hash
 
-__all__ = ["ArticleRow", "SearchHit", "Store", "WriteResult", "fact_rows", "now"]
+__all__ = ["ArticleRow", "SearchHit", "StatementRow", "Store", "WriteResult", "fact_rows", "now"]
 
 
 TABLES = ("articles", "entities", "mentions", "statements", "events", "quantities", "times", "places", "failures")
@@ -39,6 +39,17 @@ class SearchHit:
     published: str | None
     source: str | None
     snippet: str
+
+
+@dataclass(slots=True)
+class StatementRow:
+    """One stored statement with the article it is from (what `chronicle statements` lists)."""
+
+    article_id: str
+    published: str | None
+    title: str | None
+    statement: Statement
+    speaker_name: str | None  # the name of the entity the speaker resolves to
 
 
 @dataclass(slots=True)
@@ -151,6 +162,38 @@ class Store(ABC):
             "SELECT id, title, published, source, url, origin FROM articles "
             "ORDER BY published DESC, id LIMIT ? OFFSET ?", (limit, offset))
         return [ArticleRow(*tuple(r)) for r in rows]
+
+    def statements(self, speaker: str | None = None, stance: str | None = None, kind: str | None = None,
+                   article_id: str | None = None, limit: int = 50, offset: int = 0) -> list[StatementRow]:
+        """Stored statements, newest articles first. ``speaker`` matches the speaker as written
+        or the name of the entity it resolves to (case-insensitive, part of a name will do:
+        "Putin" finds "Mr Putin", "he" resolved to Vladimir Putin, and "the Russian leader");
+        ``stance`` is one of assert, accuse, deny, request, warn, threaten, promise, reject,
+        concede, praise, criticise; ``kind`` is direct, indirect or mixed."""
+        where, params = [], []
+        if speaker:
+            like = f"%{speaker.lower()}%"
+            where.append("(lower(s.speaker) LIKE ? OR lower(e.name) LIKE ?)")
+            params += [like, like]
+        if stance:
+            where.append("s.stance = ?")
+            params.append(stance)
+        if kind:
+            where.append("s.kind = ?")
+            params.append(kind)
+        if article_id:
+            aid = self.resolve_id(article_id)
+            where.append("s.article_id = ?")
+            params.append(aid or article_id)
+        sql = (
+            "SELECT s.article_id, a.published, a.title, s.data, e.name FROM statements s "
+            "JOIN articles a ON a.id = s.article_id "
+            "LEFT JOIN entities e ON e.article_id = s.article_id AND e.id = s.speaker_entity"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + " ORDER BY a.published DESC, s.article_id, s.start LIMIT ? OFFSET ?"
+        )
+        rows = self._query(sql, (*params, limit, offset))
+        return [StatementRow(r[0], r[1], r[2], Statement.from_dict(json.loads(r[3])), r[4]) for r in rows]
 
     def count(self, table: str = "articles") -> int:
         if table not in TABLES:
