@@ -29,14 +29,13 @@ from __future__ import annotations
 
 import logging
 import math
-import re
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
 
 from chronicle.extract.analysis import Analysis
-from chronicle.lexicon import lexicon, norm
+from chronicle.lexicon import lexicon
 from chronicle.lexicon.gazetteer import Candidate, Gazetteer, distance_km, gazetteer, name_key
 from chronicle.record import Place
 
@@ -115,83 +114,139 @@ def _trim(doc: Doc, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
-def _is_name_token(tok: Token) -> bool:
-    return tok.text[:1].isupper() and tok.is_alpha or tok.text in ("-", ".", "'") or tok.lower_ in ("of", "de", "el", "al")
+def _name_word(tok: Token) -> bool:
+    return tok.is_alpha and tok.text[:1].isupper()
 
 
-def _mentions(an: Analysis, gaz: Gazetteer) -> list[_Mention]:
-    doc = an.doc
-    taken = [False] * len(doc)
-    out: list[_Mention] = []
+class _Finder:
+    """Finds the place names of one Doc."""
 
-    def add(s: int, e: int, source: str) -> _Mention | None:
+    def __init__(self, an: Analysis, gaz: Gazetteer) -> None:
+        self.an = an
+        self.doc = an.doc
+        self.gaz = gaz
+        self.taken = [False] * len(self.doc)
+        self.out: list[_Mention] = []
+
+    def add(self, s: int, e: int, source: str) -> _Mention | None:
+        doc = self.doc
         s, e = _trim(doc, s, e)
-        if s >= e or any(taken[i] for i in range(s, e)):
+        if s >= e or any(self.taken[i] for i in range(s, e)):
             return None
         m = _Mention(s, e, doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text), doc[s:e].text, source)
         for i in range(s, e):
-            taken[i] = True
-        out.append(m)
+            self.taken[i] = True
+        self.out.append(m)
         return m
 
-    for ent in doc.ents:
-        if ent.label_ not in LOC_LABELS:
-            continue
-        s, e = ent.start, ent.end
-        # "Springfield, Ill." as one entity: two names, the second the first's parent
-        commas = [t.i for t in ent if t.text == ","]
-        if commas:
-            bounds = [s, *[c for c in commas], e]
-            parts = [(bounds[0], bounds[1])] + [(c + 1, nxt) for c, nxt in zip(commas, bounds[2:], strict=False)]
-            for ps, pe in parts:
-                add(ps, pe, "ner:" + ent.label_)
-            continue
-        add(s, e, "ner:" + ent.label_)
+    def find(self) -> list[_Mention]:
+        self.datelines()
+        for ent in self.doc.ents:
+            if ent.label_ in LOC_LABELS:
+                self.add_ent(ent.start, ent.end, "ner:" + ent.label_)
+        self.scan()
+        self.out.sort(key=lambda m: m.start)
+        for m in self.out:
+            _widen(self.doc, m)
+        return self.out
 
-    # names the gazetteer knows that spaCy missed, when their form or a preposition says place
-    i = 0
-    n = len(doc)
-    while i < n:
-        tok = doc[i]
-        if taken[i] or not tok.text[:1].isupper() or not tok.is_alpha or tok.lower_ in NOT_PLACE_WORDS:
-            i += 1
-            continue
-        found = None
-        for width in (5, 4, 3, 2, 1):
-            e = i + width
-            if e > n or any(taken[k] for k in range(i, e)) or not all(_is_name_token(t) for t in doc[i:e]):
+    def add_ent(self, s: int, e: int, source: str) -> None:
+        """An entity, split at commas ("Springfield, Ill." is two names, the second the parent)."""
+        commas = [t.i for t in self.doc[s:e] if t.text == ","]
+        if not commas:
+            self.add(s, e, source)
+            return
+        bounds = [s - 1, *commas, e]
+        for a, b in zip(bounds, bounds[1:], strict=False):
+            self.add(a + 1, b, source)
+
+    def datelines(self) -> None:
+        """"WASHINGTON —", "SOUTH CHARLESTON, W.Va. —": an upper-case place opening a paragraph."""
+        doc = self.doc
+        for sent in doc.sents:
+            i = sent.start
+            while i < sent.end and doc[i].is_space:
+                i += 1
+            e = i
+            while e < sent.end and e - i < 4 and doc[e].is_alpha and doc[e].text.isupper() and len(doc[e].text) > 1:
+                e += 1
+            if e == i or e >= len(doc) or doc[e].text not in (",", "-", "\u2014", "\u2013", "(", ":", "--"):
                 continue
-            if not doc[e - 1].is_alpha or not doc[e - 1].text[:1].isupper():
+            if self.gaz.has(doc[i:e].text):
+                self.add(i, e, "dateline")
+
+    def scan(self) -> None:
+        """Names the gazetteer knows that spaCy did not mark as places, when their form says place
+        ("Laurel County", "the Black Sea") or their use does ("in Enugu", "Gainesville, Fla.")."""
+        doc, gaz = self.doc, self.gaz
+        n = len(doc)
+        ent_at: dict[int, tuple[int, int, str]] = {}
+        for ent in doc.ents:
+            if ent.label_ not in LOC_LABELS:
+                for t in range(ent.start, ent.end):
+                    ent_at[t] = (ent.start, ent.end, ent.label_)
+        i = 0
+        while i < n:
+            tok = doc[i]
+            if self.taken[i] or not _name_word(tok) or tok.lower_ in NOT_PLACE_WORDS:
+                i += 1
                 continue
-            words = doc[i:e]
-            last = doc[e - 1].lower_
-            key = name_key(words.text)
-            if not gaz.has(words.text):
-                continue
-            if key in gaz.regions or (last in NAMED_DIVISIONS and width > 1):
-                found = (i, e, "gazetteer")
-                break
-            if doc[i].ent_type_ in ("PERSON", "ORG", "NORP", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW"):
-                continue
-            prev = doc[i - 1] if i > 0 else None
-            if prev is not None and prev.lower_ in LOC_PREPS and prev.dep_ == "prep" or (
-                prev is not None and prev.text == "," and _placeish(doc, i - 2, taken)
-            ):
-                found = (i, e, "gazetteer")
-                break
-        if found:
-            add(*found)
-            i = found[1]
-        else:
-            i += 1
-    out.sort(key=lambda m: m.start)
-    for m in out:
-        _widen(doc, m)
-    return out
+            found = None
+            for width in (5, 4, 3, 2, 1):
+                e = i + width
+                if e > n or any(self.taken[k] for k in range(i, e)):
+                    continue
+                words = doc[i:e]
+                if not _name_word(doc[e - 1]) or not all(_name_word(t) or t.lower_ in ("of", "-", "el", "al")
+                                                          for t in words):
+                    continue
+                cands = gaz.lookup(words.text)
+                if not cands:
+                    continue
+                key = name_key(words.text)
+                last = doc[e - 1].lower_
+                if key in gaz.regions or (last in NAMED_DIVISIONS and width > 1):
+                    found = (i, e, "gazetteer")
+                    break
+                # inside another kind of entity: only the whole entity, and only when used as a place
+                span = ent_at.get(i)
+                if span is not None and (span[0] != i or span[1] != e):
+                    continue
+                if span is not None and span[2] not in ("ORG", "PERSON", "PRODUCT", "NORP", "WORK_OF_ART"):
+                    continue
+                if not any(c.main and (c.kind != "city" or c.population >= 1000) for c in cands):
+                    continue
+                if self.literal_use(i, e):
+                    found = (i, e, "gazetteer")
+                    break
+            if found:
+                self.add(*found)
+                i = found[1]
+            else:
+                i += 1
+
+    def literal_use(self, s: int, e: int) -> bool:
+        """Is the name at tokens [s, e) used as a place: after a preposition of place, in a
+        "Town, State" pair, or in a list with another place name?"""
+        doc = self.doc
+        prev = doc[s - 1] if s > 0 else None
+        nxt = doc[e] if e < len(doc) else None
+        if prev is not None and prev.lower_ in LOC_PREPS and prev.pos_ == "ADP":
+            return True
+        if prev is not None and prev.text == "," and s >= 2 and self.taken[s - 2]:
+            return True  # "Parkland, Florida"
+        if nxt is not None and nxt.text == "," and e + 1 < len(doc):
+            after = doc[e + 1]
+            if self.taken[after.i] or self.gaz.us_abbrev.get(name_key(after.text + ".")):
+                return True  # "Gainesville, Fla."
+        root = doc[s:e].root
+        if root.dep_ == "conj" and any(self.taken[t.i] for t in (root.head,)):
+            return True
+        return bool(root.dep_ == "pobj" and root.head.lower_ in LOC_PREPS)
 
 
-def _placeish(doc: Doc, i: int, taken: list[bool]) -> bool:
-    return 0 <= i < len(doc) and taken[i]
+def _mentions(an: Analysis, gaz: Gazetteer) -> list[_Mention]:
+    return _Finder(an, gaz).find()
 
 
 def _widen(doc: Doc, m: _Mention) -> None:
@@ -199,7 +254,7 @@ def _widen(doc: Doc, m: _Mention) -> None:
     e = m.end
     if e < len(doc):
         w = doc[e].lower_
-        if w in DIVISIONS and not (w in NAMED_DIVISIONS and doc[e].text[:1].isupper() and False):
+        if w in DIVISIONS:
             m.division = DIVISIONS[w]
             m.cend = doc[e].idx + len(doc[e].text)
     last = doc[m.end - 1].lower_
@@ -220,15 +275,18 @@ def _widen(doc: Doc, m: _Mention) -> None:
 
 
 # --- 2. metonymy and countries ------------------------------------------------------------------
-def _locative(tok: Token) -> bool:
-    """Does the text put something in this name ("in Ukraine", "across Syria and Iraq")?"""
+def _literal(tok: Token, has_parent: bool, is_parent: bool) -> bool:
+    """Does the text use this name as a place ("in Ukraine", "across Syria and Iraq", "Parkland,
+    Florida", "a Florida resort") rather than as an actor ("Florida sued", "Texas's governor")?"""
+    if has_parent or is_parent:
+        return True
     seen = 0
-    while tok.dep_ in ("conj", "appos", "compound") and seen < 4:
+    while tok.dep_ in ("conj", "appos") and seen < 4:
         tok = tok.head
         seen += 1
     if tok.dep_ == "pobj" and tok.head.lower_ in LOC_PREPS:
         return True
-    return False
+    return tok.dep_ in ("compound", "amod", "nmod") and tok.head.pos_ in ("NOUN", "PROPN")
 
 
 def _country_names() -> dict[str, str]:
@@ -256,43 +314,54 @@ def country_names() -> dict[str, str]:
 
 
 def _screen(an: Analysis, ms: list[_Mention]) -> list[_Mention]:
-    """Drops actors (metonymy) and names of organisations or people; marks countries."""
+    """Drops actors (metonymy) and parts of names of organisations or people; marks countries.
+
+    - a capital the entities stage coded as its country acting ("Moscow said") is never a place;
+    - any other name that is an entity's mention (a country, a place acting, a town spaCy took
+      for an organisation) is a place only where the text uses it as one (``_literal``), and
+      then the place points at that entity when it is a place-like entity (``entity``);
+    - a name inside a longer organisation or person name ("University of Texas") is none.
+    """
     doc = an.doc
     keep = []
     cnames = country_names()
-    for m in ms:
+    parents_of = {m.parent for m in ms if m.parent is not None}
+    for k, m in enumerate(ms):
         span = doc[m.start : m.end]
-        eid = None
-        for t in span:
-            eid = an.entity_of_token.get(t.i)
-            if eid:
-                break
         m.country_name = name_key(m.text) in cnames
-        if eid is not None:
-            ent = an.record.entity(eid)
-            if ent is not None:
-                if ent.type in ("PERSON", "ORG", "NORP", "GROUP"):
-                    LOGGER.debug("places: %r is part of %s entity %s", m.text, ent.type, eid)
-                    continue
-                if not m.country_name:
-                    # a capital or other place acting ("Moscow said"): the entity says so
-                    LOGGER.debug("places: %r is an actor (entity %s)", m.text, eid)
-                    continue
-                m.entity = eid
-        if m.country_name and m.direction is None and not m.division:
-            if not (_locative(span.root) or m.parent is not None):
+        literal = m.source in ("dateline", "abbreviation") or _literal(
+            span.root, m.parent is not None, k in parents_of)
+        eid = next((an.entity_of_token[t.i] for t in span if t.i in an.entity_of_token), None)
+        ent = an.record.entity(eid)
+        if ent is not None:
+            if ent.type == "GPE" and not m.country_name and "capital" in (ent.why or ""):
+                LOGGER.debug("places: %r is a capital acting for its country (entity %s)", m.text, eid)
                 continue
+            if not literal:
+                LOGGER.debug("places: %r is an actor (entity %s)", m.text, eid)
+                continue
+            whole = an.entity_of_span.get((span.start_char, span.end_char)) == eid
+            if ent.type in ("ORG", "PERSON", "NORP") and not whole:
+                mention = next((x for x in ent.mentions if x.start <= span.start_char and span.end_char <= x.end), None)
+                if mention is not None and (mention.end - mention.start) > (span.end_char - span.start_char):
+                    continue  # part of an organisation's or person's name
+            if ent.type in ("GPE", "LOC", "FAC"):
+                m.entity = eid
+        elif m.country_name and not literal and m.direction is None and not m.division:
+            continue
         keep.append(m)
     return keep
 
 
 # --- 3. parents ----------------------------------------------------------------------------------
 def _parents(an: Analysis, ms: list[_Mention], gaz: Gazetteer) -> dict[int, tuple[str | None, str | None]]:
-    """Mention index -> (country alpha-2, ADM1 code) its parent ("X, Y" or "X in Y") fixes."""
+    """Mention index -> (country alpha-2, ADM1 code) its parent ("X, Y" or "X in Y") fixes.
+    A US state abbreviation after a comma ("Gainesville, Fla.") becomes a mention of its own."""
     doc = an.doc
     out: dict[int, tuple[str | None, str | None]] = {}
     by_start = {m.start: i for i, m in enumerate(ms)}
     cnames = country_names()
+    extra: list[_Mention] = []
     for i, m in enumerate(ms):
         e = m.end
         while e < len(doc) and doc[e].lower_ in DIVISIONS and doc[e].idx < m.cend + 1:
@@ -300,13 +369,24 @@ def _parents(an: Analysis, ms: list[_Mention], gaz: Gazetteer) -> dict[int, tupl
         if e + 1 >= len(doc) or doc[e].text not in (",", "in"):
             continue
         j = e + 1
-        # a US state abbreviation ("Ill.", "TX") that is no mention of its own
         if j not in by_start:
             tok = doc[j]
-            abbr = tok.text + ("." if j + 1 < len(doc) and doc[j + 1].text == "." else "")
-            code = gaz.us_abbrev.get(name_key(abbr))
-            if code and (tok.text.isupper() and len(tok.text) == 2 or "." in abbr or tok.text.endswith(".")):
+            if doc[e].text != ",":
+                continue
+            dotted = j + 1 < len(doc) and doc[j + 1].text == "." and doc[j + 1].idx == tok.idx + len(tok.text)
+            code = gaz.us_abbrev.get(name_key(tok.text))
+            if code and (tok.text.isupper() and len(tok.text) == 2 or tok.text.endswith(".") or dotted):
+                if tok.text.isupper() and len(tok.text) == 2 and tok.lower_ in ("in", "or", "me", "oh", "ok", "hi"):
+                    if not (j + 1 >= len(doc) or doc[j + 1].is_punct):
+                        continue
                 out[i] = ("US", code)
+                st = gaz.admin1("US", code)
+                if st is not None:
+                    end_char = doc[j + 1].idx + 1 if dotted else tok.idx + len(tok.text)
+                    ab = _Mention(j, j + (2 if dotted else 1), tok.idx, end_char,
+                                  an.article.text[tok.idx:end_char], "abbreviation")
+                    ab.cands = [st]
+                    extra.append(ab)
             continue
         if doc[e].text == "," and j + 2 < len(doc) and doc[j + 1].lower_ in ("and", "or"):
             continue  # a list ("Kyiv, Kharkiv and Odesa")
@@ -315,65 +395,87 @@ def _parents(an: Analysis, ms: list[_Mention], gaz: Gazetteer) -> dict[int, tupl
         key = name_key(p.text)
         if key in cnames:
             out[i] = (cnames[key], None)
-            p.parent = p.parent  # the parent itself stays a mention
-            ms[i].parent = pi
+            m.parent = pi
             continue
-        for c in gaz.lookup(p.text):
-            if c.kind == "admin1" and c.main:
-                out[i] = (c.country, c.admin1)
-                ms[i].parent = pi
+        for kind in ("admin1", "admin2"):
+            hit = next((c for c in gaz.lookup(p.text) if c.kind == kind and c.main), None)
+            if hit is not None:
+                out[i] = (hit.country, hit.admin1)
+                m.parent = pi
                 break
-        else:
-            for c in gaz.lookup(p.text):
-                if c.kind == "admin2" and c.main:
-                    out[i] = (c.country, c.admin1)
-                    ms[i].parent = pi
-                    break
+    ms.extend(extra)
     return out
 
 
 # --- 4/5. candidates and ranking -----------------------------------------------------------------
 def _candidates(m: _Mention, gaz: Gazetteer) -> list[Candidate]:
+    if m.cands:
+        return m.cands
     cands = gaz.lookup(m.text)
     if m.division:
         wanted = [c for c in cands if c.kind in m.division]
         if wanted:
             cands = wanted
-        elif not cands:
-            cands = []
-    if not cands and m.text.lower().endswith((" county", " parish")):
-        cands = []
     return cands
 
 
 def _prior(c: Candidate) -> float:
-    p = math.log10(max(c.population, 1) + 10)
+    """How likely a name means this entry before context: population, fame, kind."""
     if c.kind in ("region", "sea", "water", "island", "mountain", "continent"):
-        p = 5.0  # our own list: well-known places
-    return p + KIND_PRIOR.get(c.kind, 0.0) - (0.0 if c.main else 0.8)
+        return 6.5  # our own list: well-known places
+    p = math.log10(max(c.population, 1) + 10) + 0.5 * math.log10(1 + c.names)
+    if c.kind == "country":
+        p += 1.5
+    elif c.kind == "admin1":
+        p -= 0.3 if c.country == "US" else 0.6
+    elif c.kind == "admin2":
+        p -= 0.5
+    if c.capital:
+        p += 1.0
+    return p - (0.0 if c.main else 0.8)
 
 
 @dataclass
 class _Context:
     countries: Counter[str] = field(default_factory=Counter)
     admin1: Counter[tuple[str, str]] = field(default_factory=Counter)
-    points: list[tuple[int, float, float]] = field(default_factory=list)  # (mention index, lat, lon)
+    # other mentions' candidates (round 1) or choices (round 2): (name key, candidates)
+    others: list[tuple[str, list[Candidate]]] = field(default_factory=list)
 
     def share(self, counter: Counter, key: object) -> float:  # type: ignore[type-arg]
         total = sum(counter.values())
         return counter[key] / total if total else 0.0
 
 
-def _score(c: Candidate, i: int, ctx: _Context, parent: tuple[str | None, str | None] | None) -> float:
+def _near(c: Candidate, key: str, ctx: _Context) -> float:
+    """Support from the article's other names lying close by (places in one story cluster)."""
+    total = 0.0
+    for k, cands in ctx.others:
+        if k == key:
+            continue
+        best = 0.0
+        for d in cands:
+            if abs(d.lat - c.lat) > 4 or d.kind not in ("city", "admin2", "admin1"):
+                continue
+            if d.kind == "admin1":
+                if d.country == c.country and d.admin1 == c.admin1 and c.kind != "admin1":
+                    best = max(best, 0.6)
+                continue
+            km = distance_km(c.lat, c.lon, d.lat, d.lon)
+            w = 1.0 if km < 50 else 0.6 if km < 150 else 0.25 if km < 400 else 0.0
+            best = max(best, w)
+        total += best
+    return min(total, 3.0)
+
+
+def _score(c: Candidate, key: str, ctx: _Context, parent: tuple[str | None, str | None] | None) -> float:
     s = _prior(c)
     if c.country:
         s += 3.0 * ctx.share(ctx.countries, c.country)
         if c.admin1:
             s += 2.0 * ctx.share(ctx.admin1, (c.country, c.admin1))
-    near = [distance_km(c.lat, c.lon, lat, lon) for j, lat, lon in ctx.points if j != i]
-    if near and c.kind in ("city", "admin2"):
-        d = min(near)
-        s += 2.0 if d < 60 else 1.2 if d < 150 else 0.5 if d < 400 else 0.0
+    if c.kind in ("city", "admin2"):
+        s += _near(c, key, ctx)
     if parent is not None:
         pc, pa = parent
         ok = (pc is None or c.country == pc) and (pa is None or c.admin1 == pa)
@@ -383,7 +485,7 @@ def _score(c: Candidate, i: int, ctx: _Context, parent: tuple[str | None, str | 
 
 def _prefer_city(cands: list[Candidate], best: Candidate) -> Candidate:
     """A bare name shared by a division and a city inside it means the city ("Donetsk", "Kiev")."""
-    if best.kind not in ("admin1", "admin2"):
+    if best.kind not in ("admin1", "admin2") or best.country == "US":
         return best
     for c in cands:
         if c.kind == "city" and c.country == best.country and c.population >= 0.05 * max(best.population, 1):
@@ -397,44 +499,42 @@ def _context(an: Analysis, ms: list[_Mention], chosen_only: bool) -> _Context:
     lex = lexicon()
     for e in an.record.entities:  # countries the article names, actors included
         if e.type == "GPE" and e.country and e.country in lex.alpha2_of:
-            ctx.countries[lex.alpha2_of[e.country]] += len(e.mentions)
-    for i, m in enumerate(ms):
+            ctx.countries[lex.alpha2_of[e.country]] += min(len(e.mentions), 3)
+    for m in ms:
+        key = name_key(m.text)
         if chosen_only:
-            c = m.chosen
-            if c is None:
+            if m.chosen is None:
                 continue
-            w = 1.0
+            cands = [m.chosen]
         else:
-            if len(m.cands) == 0:
+            cands = [c for c in m.cands if c.main or c.population >= 100000]
+            if not cands:
                 continue
-            # before ranking: unambiguous names count fully, ambiguous ones split their vote
-            c = max(m.cands, key=_prior)
-            w = 1.0 if len({(x.country, x.admin1) for x in m.cands}) == 1 else 0.5
-        if c.country:
-            ctx.countries[c.country] += w
-            if c.admin1:
-                ctx.admin1[(c.country, c.admin1)] += w
-        if c.kind in ("city", "admin2") and (chosen_only or w == 1.0):
-            ctx.points.append((i, c.lat, c.lon))
+        ccs = {c.country for c in cands if c.country}
+        for cc in ccs:
+            ctx.countries[cc] += 1.0 / len(ccs)
+        a1s = {(c.country, c.admin1) for c in cands if c.country and c.admin1}
+        for a1 in a1s:
+            ctx.admin1[a1] += 1.0 / len(a1s)  # type: ignore[index]
+        top = sorted(cands, key=_prior, reverse=True)[:12]
+        ctx.others.append((key, top))
     return ctx
 
 
 def _directional(c: Candidate, vec: tuple[float, float], gaz: Gazetteer) -> tuple[float, float]:
-    """The middle of a country's or division's part in one direction ("north-eastern Syria")."""
-    if c.kind == "country" and c.country:
-        pts = [(p.lat, p.lon) for p in gaz.places_in(c.country, 15000)]
-        if len(pts) < 8:
-            pts = [(p.lat, p.lon) for p in gaz.places_in(c.country, 1000)]
-    else:
+    """The middle of a country's part in one direction ("north-eastern Syria", "eastern Ukraine")."""
+    if c.kind != "country" or not c.country:
         return c.lat, c.lon
+    pts = [(p.lat, p.lon) for p in gaz.places_in(c.country, 15000)]
+    if len(pts) < 8:
+        pts = [(p.lat, p.lon) for p in gaz.places_in(c.country, 1000)]
     if len(pts) < 3:
         return c.lat, c.lon
     lats, lons = sorted(p[0] for p in pts), sorted(p[1] for p in pts)
     n = len(pts)
-    lat0 = (lats[int(0.05 * (n - 1))] + lats[int(0.95 * (n - 1))]) / 2
-    lon0 = (lons[int(0.05 * (n - 1))] + lons[int(0.95 * (n - 1))]) / 2
-    hl = max((lats[int(0.95 * (n - 1))] - lats[int(0.05 * (n - 1))]) / 2, 0.1)
-    ho = max((lons[int(0.95 * (n - 1))] - lons[int(0.05 * (n - 1))]) / 2, 0.1)
+    lo, hi = int(0.05 * (n - 1)), int(math.ceil(0.95 * (n - 1)))
+    lat0, lon0 = (lats[lo] + lats[hi]) / 2, (lons[lo] + lons[hi]) / 2
+    hl, ho = max((lats[hi] - lats[lo]) / 2, 0.1), max((lons[hi] - lons[lo]) / 2, 0.1)
     if vec == (0.0, 0.0):
         sel = [p for p in pts if abs(p[0] - lat0) / hl < 0.4 and abs(p[1] - lon0) / ho < 0.4]
     else:
@@ -459,7 +559,8 @@ def _resolve(an: Analysis, ms: list[_Mention], parents: dict[int, tuple[str | No
             if not m.cands:
                 continue
             parent = parents.get(i)
-            scored = sorted(((_score(c, i, ctx, parent), c) for c in m.cands), key=lambda x: -x[0])
+            key = name_key(m.text)
+            scored = sorted(((_score(c, key, ctx, parent), c) for c in m.cands), key=lambda x: -x[0])
             best_score, best = scored[0]
             if not m.division:
                 best = _prefer_city(m.cands, best)
@@ -471,7 +572,8 @@ def _resolve(an: Analysis, ms: list[_Mention], parents: dict[int, tuple[str | No
                 m.why.append(f"margin {best_score - scored[1][0]:.1f}")
         if rnd == 0:
             ctx2 = _context(an, ms, chosen_only=True)
-            ctx2.countries.update({k: v * 0.5 for k, v in ctx.countries.items()})  # type: ignore[dict-item]
+            for k, v in ctx.countries.items():
+                ctx2.countries[k] += 0.5 * v
             ctx = ctx2
 
 
@@ -490,7 +592,7 @@ def run(an: Analysis) -> None:
     _resolve(an, ms_kept, parents, gaz)
     text = an.article.text
     places = an.record.places
-    for m in ms_kept:
+    for m in sorted(ms_kept, key=lambda x: x.cstart):
         c = m.chosen
         if c is None:
             LOGGER.debug("places: no gazetteer entry for %r", m.text)
@@ -559,4 +661,3 @@ def place_near(an: Analysis, start: int, end: int) -> PlaceLink | None:
     return None
 
 
-_ = (Span, defaultdict, re, norm)  # keep imports used by type checkers

@@ -50,7 +50,7 @@ __all__ = [
 
 LOGGER = logging.getLogger(__name__)
 
-BUILD_VERSION = 3  # bump when the index's content or layout changes
+BUILD_VERSION = 5  # bump when the index's content or layout changes
 KINDS = ("continent", "country", "admin1", "admin2", "city", "region", "sea", "water", "island", "mountain")
 
 
@@ -92,6 +92,8 @@ class Candidate:
     geonameid: int | None
     main: bool  # the name matched is the entry's main name (not an alternate)
     tolerance_km: float = 50.0  # how far from the point the place reaches (areas are large)
+    capital: bool = False  # a country's capital
+    names: int = 0  # how many names it has in other languages (a measure of how well known it is)
 
 
 # --- building the index ----------------------------------------------------------------------
@@ -149,7 +151,7 @@ def build_index(path: Path) -> None:
     countries: dict[str, dict[str, Any]] = json.loads((data_dir / "countries.json").read_text(encoding="utf-8"))
     us_states: dict[str, dict[str, Any]] = json.loads((data_dir / "us_states.json").read_text(encoding="utf-8"))
 
-    rows: list[tuple[Any, ...]] = []  # (gid, name, kind, cc, admin1, admin1_name, admin2, lat, lon, pop, tol)
+    rows: list[tuple[Any, ...]] = []  # (gid, name, kind, cc, admin1, admin1_name, admin2, lat, lon, pop, tol, capital, names)
     names: list[tuple[str, int, int]] = []  # (key, row index, main)
 
     def add(row: tuple[Any, ...], main_names: Iterable[str], alternates: Iterable[str] = ()) -> int:
@@ -209,12 +211,21 @@ def build_index(path: Path) -> None:
         adm1_name[("US", code)] = st["name"]
     code_of_adm1: dict[tuple[str, str], str] = {(cc, n): a1 for (cc, a1), n in adm1_name.items()}
 
+    capitals: dict[str, int] = {}  # country -> geonameid of its capital (the largest place so named)
+    for c, _a2 in city_rows:
+        cap = countries.get(c["countrycode"], {}).get("capital")
+        if cap and (c["name"] == cap or cap in (c.get("alternatenames") or ())):
+            best = capitals.get(c["countrycode"])
+            if best is None or int(c.get("population") or 0) > int(cities[str(best)].get("population") or 0):
+                capitals[c["countrycode"]] = c["geonameid"]
+    capital_ids = set(capitals.values())
     for c, admin2 in city_rows:
         cc, a1 = c["countrycode"], c.get("admin1code") or ""
         pop = int(c.get("population") or 0)
         alts = [a for a in c.get("alternatenames") or () if _good_alternate(a)] if pop >= 5000 else []
         add((c["geonameid"], c["name"], "city", cc, a1 or None, adm1_name.get((cc, a1)), admin2 or None,
-             c["latitude"], c["longitude"], pop, 25.0), [c["name"]], alts)
+             c["latitude"], c["longitude"], pop, 25.0, int(c["geonameid"] in capital_ids),
+             len(c.get("alternatenames") or ())), [c["name"]], alts)
 
     # countries: a point in the middle of their populated places
     for cc, co in countries.items():
@@ -223,7 +234,7 @@ def build_index(path: Path) -> None:
             continue
         lat, lon = _centre(pts)
         add((co["geonameid"], co["name"], "country", cc, None, None, None, lat, lon,
-             int(co.get("population") or 0), _radius(pts, lat, lon)), [co["name"]])
+             int(co.get("population") or 0), _radius(pts, lat, lon), 0, 0), [co["name"]])
 
     # ADM1 divisions
     us_gid = {code: st["geonameid"] for code, st in us_states.items()}
@@ -233,7 +244,7 @@ def build_index(path: Path) -> None:
             continue
         lat, lon = _centre(pts)
         add((us_gid.get(a1) if cc == "US" else None, nm, "admin1", cc, a1, nm, None, lat, lon,
-             max(adm1_pop[(cc, a1)], 1), _radius(pts, lat, lon)), [nm])
+             max(adm1_pop[(cc, a1)], 1), _radius(pts, lat, lon), 0, 0), [nm])
 
     # ADM2 divisions (counties, districts): their places' mean point
     adm2_points: dict[tuple[str, str, str], list[tuple[float, float]]] = defaultdict(list)
@@ -245,7 +256,7 @@ def build_index(path: Path) -> None:
         lon = sum(p[1] for p in pts) / len(pts)
         a1 = code_of_adm1.get((cc, a1n))
         add((None, a2n, "admin2", cc, a1, a1n or None, a2n, lat, lon, 1000 * len(pts),
-             _radius(pts, lat, lon)), [a2n])
+             _radius(pts, lat, lon), 0, 0), [a2n])
 
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=str(path.parent))
@@ -258,13 +269,13 @@ def build_index(path: Path) -> None:
             PRAGMA synchronous = OFF;
             CREATE TABLE place (id INTEGER PRIMARY KEY, gid INTEGER, name TEXT, kind TEXT, cc TEXT,
                                 admin1 TEXT, admin1_name TEXT, admin2 TEXT, lat REAL, lon REAL,
-                                pop INTEGER, tol REAL);
+                                pop INTEGER, tol REAL, capital INTEGER, names INTEGER);
             CREATE TABLE name (key TEXT NOT NULL, place INTEGER NOT NULL, main INTEGER NOT NULL,
                                PRIMARY KEY (key, place)) WITHOUT ROWID;
             CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT);
             """
         )
-        con.executemany("INSERT INTO place VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        con.executemany("INSERT INTO place VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                         [(i + 1, *r) for i, r in enumerate(rows)])
         con.executemany("INSERT OR IGNORE INTO name VALUES (?,?,?)", names)
         con.executemany("INSERT INTO meta VALUES (?,?)", list(_fingerprint().items()))
@@ -358,9 +369,9 @@ class Gazetteer:
 
     @staticmethod
     def _cand(row: tuple[Any, ...], main: bool) -> Candidate:
-        pid, gid, name, kind, cc, a1, a1n, a2, lat, lon, pop, tol = row
+        pid, gid, name, kind, cc, a1, a1n, a2, lat, lon, pop, tol, capital, n_names = row
         return Candidate(pid, name, kind, cc, a1, a1n, a2, lat, lon, pop or 0, gid, main,
-                         max(float(tol or 25.0), 25.0))
+                         max(float(tol or 25.0), 25.0), bool(capital), n_names or 0)
 
     def lookup(self, name: str) -> list[Candidate]:
         """Every entry this name may refer to: our regions first, then the index."""
