@@ -75,6 +75,26 @@ for _words, _vec in (
         DIRECTIONS[_w] = _vec
 KIND_PRIOR = {"country": 2.5, "admin1": 1.0, "continent": 2.0, "sea": 2.0, "region": 1.5, "water": 1.0,
               "island": 1.0, "mountain": 1.0, "admin2": 0.3, "city": 0.0}
+# verbs whose object is a place ("entered Tell Tamer", "shelled Kharkiv", "visited Crete")
+PLACE_VERBS = {
+    "enter", "leave", "visit", "reach", "capture", "seize", "recapture", "retake", "liberate", "shell",
+    "bomb", "besiege", "occupy", "evacuate", "flee", "tour", "cross", "surround", "encircle", "storm",
+    "raid", "overrun", "abandon", "evacuate", "hit", "strike", "pound", "bombard", "annex",
+}
+# nouns a place name modifies when it says where someone or something is from ("an Alexandria
+# woman", "Gainesville police", "the Cottonport area")
+LOCAL_NOUNS = {
+    "woman", "man", "women", "men", "resident", "residents", "native", "natives", "couple", "boy", "girl",
+    "teen", "teenager", "family", "families", "police", "officer", "officers", "area", "areas", "home",
+    "homes", "neighborhood", "neighbourhood", "downtown", "suburb", "suburbs", "outskirts", "region",
+    "city", "town", "village", "community", "communities", "school", "schools", "student", "students",
+    "hospital", "church", "street", "streets", "road", "highway", "bridge", "park", "airport", "port",
+    "harbor", "harbour", "river", "lake", "coast", "border", "farm", "farmer", "farmers", "sewer",
+    "resort", "mall", "store", "plant", "factory", "office", "branch", "campus", "site", "market",
+    "streets", "attack", "bombing", "shooting", "fire", "crash", "blast", "explosion", "flood", "floods",
+    "storm", "earthquake", "massacre", "siege", "battle", "offensive", "protest", "protests", "rally",
+    "clinic", "jail", "prison", "mayor", "council", "voters", "businesses", "restaurant", "hotel",
+}
 NOT_PLACE_WORDS = {"god", "president", "mr", "mrs", "ms", "dr", "sen", "rep", "gov", "st", "jesus", "christ"}
 
 
@@ -91,6 +111,7 @@ class _Mention:
     entity: str | None = None
     parent: int | None = None  # index of the parent mention
     country_name: bool = False
+    facility: bool = False  # an airport, port or base located by the place it is named after or in
     cands: list[Candidate] = field(default_factory=list)
     chosen: Candidate | None = None
     score: float = 0.0
@@ -134,6 +155,9 @@ class _Finder:
         if s >= e or any(self.taken[i] for i in range(s, e)):
             return None
         m = _Mention(s, e, doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text), doc[s:e].text, source)
+        first = doc[s].lower_
+        if e - s > 1 and first in DIRECTIONS and not self.gaz.has(m.text) and self.gaz.has(doc[s + 1 : e].text):
+            m.start, m.text, m.direction = s + 1, doc[s + 1 : e].text, DIRECTIONS[first]  # "North Texas"
         for i in range(s, e):
             self.taken[i] = True
         self.out.append(m)
@@ -231,18 +255,37 @@ class _Finder:
         doc = self.doc
         prev = doc[s - 1] if s > 0 else None
         nxt = doc[e] if e < len(doc) else None
-        if prev is not None and prev.lower_ in LOC_PREPS and prev.pos_ == "ADP":
+        if prev is not None and (prev.lower_ in LOC_PREPS or prev.lower_ == "on") and prev.pos_ == "ADP":
             return True
         if prev is not None and prev.text == "," and s >= 2 and self.taken[s - 2]:
             return True  # "Parkland, Florida"
         if nxt is not None and nxt.text == "," and e + 1 < len(doc):
-            after = doc[e + 1]
-            if self.taken[after.i] or self.gaz.us_abbrev.get(name_key(after.text + ".")):
+            if self.taken[e + 1] or _us_state_at(doc, e + 1, self.gaz) is not None:
                 return True  # "Gainesville, Fla."
         root = doc[s:e].root
-        if root.dep_ == "conj" and any(self.taken[t.i] for t in (root.head,)):
+        if root.dep_ == "conj" and self.taken[root.head.i]:
+            return True
+        if root.dep_ == "dobj" and root.head.lemma_ in PLACE_VERBS:
+            return True
+        if root.dep_ in ("compound", "nmod", "amod") and root.head.lower_ in LOCAL_NOUNS:
             return True
         return bool(root.dep_ == "pobj" and root.head.lower_ in LOC_PREPS)
+
+
+def _us_state_at(doc: Doc, j: int, gaz: Gazetteer) -> tuple[str, int] | None:
+    """A US state abbreviation at token j ("Ill.", "N.C.", "TX"): (postal code, end token)."""
+    if j >= len(doc):
+        return None
+    tok = doc[j]
+    dotted = j + 1 < len(doc) and doc[j + 1].text == "." and doc[j + 1].idx == tok.idx + len(tok.text)
+    code = gaz.us_abbrev.get(name_key(tok.text))
+    if code is None:
+        return None
+    if tok.text.endswith(".") or dotted:
+        return code, j + (2 if dotted else 1)
+    if tok.text.isupper() and len(tok.text) == 2:
+        return code, j + 1
+    return None
 
 
 def _mentions(an: Analysis, gaz: Gazetteer) -> list[_Mention]:
@@ -261,7 +304,7 @@ def _widen(doc: Doc, m: _Mention) -> None:
     if last in DIVISIONS and m.end - m.start > 1:
         m.division = DIVISIONS[last]
     s = m.start
-    if s >= 1:
+    if s >= 1 and m.direction is None:
         w = doc[s - 1].lower_
         if s >= 3 and doc[s - 2].text == "-" and doc[s - 2].whitespace_ == "" and doc[s - 3].whitespace_ == "":
             combined = f"{doc[s - 3].lower_}-{w}"
@@ -370,29 +413,30 @@ def _parents(an: Analysis, ms: list[_Mention], gaz: Gazetteer) -> dict[int, tupl
             continue
         j = e + 1
         if j not in by_start:
-            tok = doc[j]
             if doc[e].text != ",":
                 continue
-            dotted = j + 1 < len(doc) and doc[j + 1].text == "." and doc[j + 1].idx == tok.idx + len(tok.text)
-            code = gaz.us_abbrev.get(name_key(tok.text))
-            if code and (tok.text.isupper() and len(tok.text) == 2 or tok.text.endswith(".") or dotted):
-                if tok.text.isupper() and len(tok.text) == 2 and tok.lower_ in ("in", "or", "me", "oh", "ok", "hi"):
-                    if not (j + 1 >= len(doc) or doc[j + 1].is_punct):
-                        continue
-                out[i] = ("US", code)
-                st = gaz.admin1("US", code)
-                if st is not None:
-                    end_char = doc[j + 1].idx + 1 if dotted else tok.idx + len(tok.text)
-                    ab = _Mention(j, j + (2 if dotted else 1), tok.idx, end_char,
-                                  an.article.text[tok.idx:end_char], "abbreviation")
-                    ab.cands = [st]
-                    extra.append(ab)
+            hit = _us_state_at(doc, j, gaz)
+            if hit is None:
+                continue
+            code, end_tok = hit
+            out[i] = ("US", code)
+            st = gaz.admin1("US", code)
+            if st is not None:
+                a, b = doc[j].idx, doc[end_tok - 1].idx + len(doc[end_tok - 1].text)
+                ab = _Mention(j, end_tok, a, b, an.article.text[a:b], "abbreviation")
+                ab.cands = [st]
+                extra.append(ab)
             continue
         if doc[e].text == "," and j + 2 < len(doc) and doc[j + 1].lower_ in ("and", "or"):
             continue  # a list ("Kyiv, Kharkiv and Odesa")
         pi = by_start[j]
         p = ms[pi]
         key = name_key(p.text)
+        abbr = _us_state_at(doc, j, gaz)
+        if abbr is not None and abbr[1] == p.end:
+            out[i] = ("US", abbr[0])
+            m.parent = pi
+            continue
         if key in cnames:
             out[i] = (cnames[key], None)
             m.parent = pi
@@ -412,10 +456,23 @@ def _candidates(m: _Mention, gaz: Gazetteer) -> list[Candidate]:
     if m.cands:
         return m.cands
     cands = gaz.lookup(m.text)
+    if not cands and ("." in m.text or (m.text.isupper() and len(m.text) == 2)):
+        code = gaz.us_abbrev.get(name_key(m.text))
+        st = gaz.admin1("US", code) if code else None
+        if st is not None:
+            return [st]
     if m.division:
         wanted = [c for c in cands if c.kind in m.division]
         if wanted:
             cands = wanted
+    if not cands and m.source == "ner:FAC":
+        # "Baghdad International Airport": a facility named after its place
+        words = m.text.split()
+        for n in range(len(words) - 1, 0, -1):
+            head = [c for c in gaz.lookup(" ".join(words[:n])) if c.kind == "city" and c.main]
+            if head:
+                m.facility = True
+                return head
     return cands
 
 
@@ -523,11 +580,12 @@ def _context(an: Analysis, ms: list[_Mention], chosen_only: bool) -> _Context:
 
 def _directional(c: Candidate, vec: tuple[float, float], gaz: Gazetteer) -> tuple[float, float]:
     """The middle of a country's part in one direction ("north-eastern Syria", "eastern Ukraine")."""
-    if c.kind != "country" or not c.country:
+    if c.kind not in ("country", "admin1") or not c.country:
         return c.lat, c.lon
-    pts = [(p.lat, p.lon) for p in gaz.places_in(c.country, 15000)]
+    a1 = c.admin1 if c.kind == "admin1" else None
+    pts = [(p.lat, p.lon) for p in gaz.places_in(c.country, 15000, a1)]
     if len(pts) < 8:
-        pts = [(p.lat, p.lon) for p in gaz.places_in(c.country, 1000)]
+        pts = [(p.lat, p.lon) for p in gaz.places_in(c.country, 1000, a1)]
     if len(pts) < 3:
         return c.lat, c.lon
     lats, lons = sorted(p[0] for p in pts), sorted(p[1] for p in pts)
@@ -592,7 +650,14 @@ def run(an: Analysis) -> None:
     _resolve(an, ms_kept, parents, gaz)
     text = an.article.text
     places = an.record.places
-    for m in sorted(ms_kept, key=lambda x: x.cstart):
+    ordered = sorted(ms_kept, key=lambda x: x.cstart)
+    for k, m in enumerate(ordered):
+        if m.chosen is None and m.source == "ner:FAC" and k + 1 < len(ordered):
+            nxt = ordered[k + 1]  # "José Martí International Airport in Havana"
+            if nxt.chosen is not None and nxt.start - m.end == 1 and an.doc[m.end].lower_ in ("in", ",", "near"):
+                m.chosen, m.facility = nxt.chosen, True
+                m.why = ["located by the place after it"]
+    for m in ordered:
         c = m.chosen
         if c is None:
             LOGGER.debug("places: no gazetteer entry for %r", m.text)
@@ -600,16 +665,20 @@ def run(an: Analysis) -> None:
         lat, lon = c.lat, c.lon
         kind = c.kind
         why = [m.source, *m.why]
+        name = c.name
         if m.direction is not None and c.kind in ("country", "admin1"):
             lat, lon = _directional(c, m.direction, gaz)
-            kind = "region"
+            kind, name = "region", text[m.cstart : m.cend]
             why.append("direction of " + c.name)
+        if m.facility:
+            kind, name = "facility", m.text
+            why.append("facility at " + c.name)
         places.append(Place(
             id=f"p{len(places) + 1}",
             text=text[m.cstart : m.cend],
             start=m.cstart,
             end=m.cend,
-            name=c.name if kind != "region" or m.direction is None else text[m.cstart : m.cend],
+            name=name,
             country=c.country,
             lat=round(lat, 5),
             lon=round(lon, 5),

@@ -412,11 +412,15 @@ class Gazetteer:
         ).fetchone()
         return self._cand(row, True) if row else None
 
-    def places_in(self, alpha2: str, min_population: int = 15000) -> Iterator[Candidate]:
-        """The populated places of a country (for directional regions: "eastern Ukraine")."""
-        for r in self._con().execute(
-            "SELECT * FROM place WHERE kind = 'city' AND cc = ? AND pop >= ?", (alpha2, min_population)
-        ):
+    def places_in(self, alpha2: str, min_population: int = 15000, admin1: str | None = None) -> Iterator[Candidate]:
+        """The populated places of a country or of one of its ADM1 divisions (for directional
+        regions: "eastern Ukraine", "North Texas")."""
+        sql = "SELECT * FROM place WHERE kind = 'city' AND cc = ? AND pop >= ?"
+        params: tuple[Any, ...] = (alpha2, min_population)
+        if admin1 is not None:
+            sql += " AND admin1 = ?"
+            params += (admin1,)
+        for r in self._con().execute(sql, params):
             yield self._cand(r, True)
 
 
