@@ -711,16 +711,21 @@ def place_near(an: Analysis, start: int, end: int) -> PlaceLink | None:
         ps = doc.char_span(p.start, p.end, alignment_mode="expand")
         if ps is not None:
             by_tok[ps.root.i] = p
-    # a place hanging from the trigger (or its verb) through a preposition of place
-    for head in (trig, trig.head):
-        for prep in head.children:
-            if prep.dep_ == "prep" and prep.lower_ in LOC_PREPS:
-                for obj in prep.children:
+    # a place hanging from the trigger's clause through a preposition of place ("struck a depot
+    # in Lviv"), the subject's own modifiers left out ("officials in Kyiv said")
+    frontier, seen = [trig] + ([trig.head] if trig.dep_ in ("xcomp", "ccomp", "dobj", "pobj") else []), 0
+    while frontier and seen < 40:
+        tok = frontier.pop(0)
+        seen += 1
+        for child in tok.children:
+            if child.dep_ in ("nsubj", "nsubjpass", "csubj", "relcl", "ccomp", "advcl", "conj"):
+                continue
+            if child.dep_ == "prep" and child.lower_ in LOC_PREPS:
+                for obj in child.subtree:
                     if obj.i in by_tok:
                         return PlaceLink(by_tok[obj.i].id, "prep")
-                    for tok in obj.subtree:
-                        if tok.i in by_tok:
-                            return PlaceLink(by_tok[tok.i].id, "prep")
+            elif child.dep_ in ("dobj", "prep", "pobj", "npadvmod", "attr", "dative", "acomp", "xcomp"):
+                frontier.append(child)
     if in_sent:
         best = min(in_sent, key=lambda p: abs(p.start - start))
         return PlaceLink(best.id, "sentence")

@@ -374,8 +374,13 @@ class Gazetteer:
                          max(float(tol or 25.0), 25.0), bool(capital), n_names or 0)
 
     def lookup(self, name: str) -> list[Candidate]:
-        """Every entry this name may refer to: our regions first, then the index."""
-        return list(self._lookup(name_key(name)))
+        """Every entry this name may refer to: our regions first, then the index ("the Black Sea"
+        is looked up as "Black Sea" when nothing is named with the article)."""
+        key = name_key(name)
+        found = self._lookup(key)
+        if not found and key.startswith("the "):
+            found = self._lookup(key[4:])
+        return list(found)
 
     @lru_cache(maxsize=65536)  # noqa: B019  (one Gazetteer per process)
     def _lookup(self, key: str) -> tuple[Candidate, ...]:
@@ -392,7 +397,7 @@ class Gazetteer:
         return tuple(out)
 
     def has(self, name: str) -> bool:
-        return bool(self._lookup(name_key(name)))
+        return bool(self.lookup(name))
 
     def countries(self) -> dict[str, Candidate]:
         """alpha-2 -> the country's entry."""
