@@ -154,6 +154,19 @@ class _Finder:
         s, e = _trim(doc, s, e)
         if s >= e or any(self.taken[i] for i in range(s, e)):
             return None
+        # widen over words the name continues with ("Gulf of" Oman, "New" Mexico, Indian "Ocean")
+        for back in (2, 1):
+            if s - back >= 0 and not any(self.taken[i] for i in range(s - back, s)):
+                words = doc[s - back : s]
+                if _name_word(words[0]) and all(_name_word(t) or t.lower_ == "of" for t in words):
+                    if self.gaz.has(doc[s - back : e].text) and not self.gaz.has(doc[s:e].text) or (
+                            name_key(doc[s - back : e].text) in self.gaz.regions):
+                        s -= back
+                        break
+        if e < len(doc) and _name_word(doc[e]) and not self.taken[e] and doc[e].lower_ in ("ocean", "sea", "island",
+                                                                                          "islands", "river"):
+            if self.gaz.has(doc[s : e + 1].text):
+                e += 1
         m = _Mention(s, e, doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text), doc[s:e].text, source)
         first = doc[s].lower_
         if e - s > 1 and first in DIRECTIONS and not self.gaz.has(m.text) and self.gaz.has(doc[s + 1 : e].text):
@@ -223,6 +236,10 @@ class _Finder:
                 words = doc[i:e]
                 if not _name_word(doc[e - 1]) or not all(_name_word(t) or t.lower_ in ("of", "-", "el", "al")
                                                           for t in words):
+                    continue
+                if e < n and _name_word(doc[e]) and doc[e].lower_ not in LOCAL_NOUNS:
+                    continue  # part of a longer name ("Faubourg Marigny", "Boa Vista")
+                if i > 0 and _name_word(doc[i - 1]) and not doc[i - 1].is_sent_start:
                     continue
                 cands = gaz.lookup(words.text)
                 if not cands:
@@ -329,6 +346,10 @@ def _literal(tok: Token, has_parent: bool, is_parent: bool) -> bool:
         seen += 1
     if tok.dep_ == "pobj" and tok.head.lower_ in LOC_PREPS:
         return True
+    if tok.dep_ == "pobj" and tok.head.lower_ == "on" and name_key(tok.text) in gazetteer().regions:
+        return True  # "on Crete"
+    if tok.dep_ == "dobj" and tok.head.lemma_ in PLACE_VERBS:
+        return True  # "shelled Kharkiv", "storms hit north Texas"
     return tok.dep_ in ("compound", "amod", "nmod") and tok.head.pos_ in ("NOUN", "PROPN")
 
 
@@ -455,7 +476,8 @@ def _parents(an: Analysis, ms: list[_Mention], gaz: Gazetteer) -> dict[int, tupl
 def _candidates(m: _Mention, gaz: Gazetteer) -> list[Candidate]:
     if m.cands:
         return m.cands
-    cands = gaz.lookup(m.text)
+    dotted = m.text.endswith(".") and len(m.text) <= 6
+    cands = [] if dotted and name_key(m.text) in gaz.us_abbrev else gaz.lookup(m.text)
     if not cands and ("." in m.text or (m.text.isupper() and len(m.text) == 2)):
         code = gaz.us_abbrev.get(name_key(m.text))
         st = gaz.admin1("US", code) if code else None
@@ -479,12 +501,12 @@ def _candidates(m: _Mention, gaz: Gazetteer) -> list[Candidate]:
 def _prior(c: Candidate) -> float:
     """How likely a name means this entry before context: population, fame, kind."""
     if c.kind in ("region", "sea", "water", "island", "mountain", "continent"):
-        return 6.5  # our own list: well-known places
+        return 8.0  # our own list: well-known places
     p = math.log10(max(c.population, 1) + 10) + 0.5 * math.log10(1 + c.names)
     if c.kind == "country":
         p += 1.5
     elif c.kind == "admin1":
-        p -= 0.3 if c.country == "US" else 0.6
+        p += 0.5 if c.country == "US" else -0.6
     elif c.kind == "admin2":
         p -= 0.5
     if c.capital:
@@ -519,10 +541,10 @@ def _near(c: Candidate, key: str, ctx: _Context) -> float:
                     best = max(best, 0.6)
                 continue
             km = distance_km(c.lat, c.lon, d.lat, d.lon)
-            w = 1.0 if km < 50 else 0.6 if km < 150 else 0.25 if km < 400 else 0.0
+            w = 1.5 if km < 50 else 0.8 if km < 150 else 0.3 if km < 400 else 0.0
             best = max(best, w)
         total += best
-    return min(total, 3.0)
+    return min(total, 4.0)
 
 
 def _score(c: Candidate, key: str, ctx: _Context, parent: tuple[str | None, str | None] | None) -> float:
@@ -530,7 +552,7 @@ def _score(c: Candidate, key: str, ctx: _Context, parent: tuple[str | None, str 
     if c.country:
         s += 3.0 * ctx.share(ctx.countries, c.country)
         if c.admin1:
-            s += 2.0 * ctx.share(ctx.admin1, (c.country, c.admin1))
+            s += 3.0 * ctx.share(ctx.admin1, (c.country, c.admin1))
     if c.kind in ("city", "admin2"):
         s += _near(c, key, ctx)
     if parent is not None:
