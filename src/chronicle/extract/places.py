@@ -107,6 +107,7 @@ class _Mention:
     text: str  # the name looked up
     source: str  # ner:GPE, ner:LOC, ner:FAC, gazetteer, parent
     division: tuple[str, ...] = ()  # kinds a division word asks for
+    division_word: str = ""
     direction: tuple[float, float] | None = None
     entity: str | None = None
     parent: int | None = None  # index of the parent mention
@@ -163,10 +164,9 @@ class _Finder:
                             name_key(doc[s - back : e].text) in self.gaz.regions):
                         s -= back
                         break
-        if e < len(doc) and _name_word(doc[e]) and not self.taken[e] and doc[e].lower_ in ("ocean", "sea", "island",
-                                                                                          "islands", "river"):
+        if e < len(doc) and _name_word(doc[e]) and not self.taken[e] and doc[e].lower_ not in DIVISIONS:
             if self.gaz.has(doc[s : e + 1].text):
-                e += 1
+                e += 1  # "Iowa" City, Indian "Ocean"
         m = _Mention(s, e, doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text), doc[s:e].text, source)
         first = doc[s].lower_
         if e - s > 1 and first in DIRECTIONS and not self.gaz.has(m.text) and self.gaz.has(doc[s + 1 : e].text):
@@ -315,7 +315,7 @@ def _widen(doc: Doc, m: _Mention) -> None:
     if e < len(doc):
         w = doc[e].lower_
         if w in DIVISIONS:
-            m.division = DIVISIONS[w]
+            m.division, m.division_word = DIVISIONS[w], doc[e].text
             m.cend = doc[e].idx + len(doc[e].text)
     last = doc[m.end - 1].lower_
     if last in DIVISIONS and m.end - m.start > 1:
@@ -478,6 +478,17 @@ def _candidates(m: _Mention, gaz: Gazetteer) -> list[Candidate]:
         return m.cands
     dotted = m.text.endswith(".") and len(m.text) <= 6
     cands = [] if dotted and name_key(m.text) in gaz.us_abbrev else gaz.lookup(m.text)
+    if m.division_word:
+        # "Harris County": the division's own name holds the word
+        full = [c for c in gaz.lookup(m.text + " " + m.division_word) if c.kind in ("admin1", "admin2")]
+        if full:
+            return full
+    # an alternate spelling of a city counts only when that city is far bigger than the cities
+    # properly so named ("Kiev" -> Kyiv, "Odessa" -> Odesa; not "Maryville" -> Beeville)
+    main_cities = [c.population for c in cands if c.main and c.kind == "city"]
+    if main_cities:
+        biggest = max(main_cities)
+        cands = [c for c in cands if c.main or c.kind != "city" or c.population >= 5 * biggest]
     if not cands and ("." in m.text or (m.text.isupper() and len(m.text) == 2)):
         code = gaz.us_abbrev.get(name_key(m.text))
         st = gaz.admin1("US", code) if code else None
@@ -500,8 +511,10 @@ def _candidates(m: _Mention, gaz: Gazetteer) -> list[Candidate]:
 
 def _prior(c: Candidate) -> float:
     """How likely a name means this entry before context: population, fame, kind."""
-    if c.kind in ("region", "sea", "water", "island", "mountain", "continent"):
-        return 8.0  # our own list: well-known places
+    if c.kind in ("sea", "continent"):
+        return 9.5  # our own list: well-known places
+    if c.kind in ("region", "water", "island", "mountain"):
+        return 8.5
     p = math.log10(max(c.population, 1) + 10) + 0.5 * math.log10(1 + c.names)
     if c.kind == "country":
         p += 1.5
