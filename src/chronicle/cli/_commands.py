@@ -1,2 +1,2 @@
 """Imports the modules that add commands to the `chronicle` group (one line each)."""
-from chronicle.cli import places  # noqa: F401,E402
+from chronicle.cli import places  # noqa: F401

@@ -27,10 +27,12 @@ Each place says in ``why`` how it was found and chosen.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
-from collections import Counter
+from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from spacy.tokens import Doc, Token
 
@@ -79,7 +81,7 @@ KIND_PRIOR = {"country": 2.5, "admin1": 1.0, "continent": 2.0, "sea": 2.0, "regi
 PLACE_VERBS = {
     "enter", "leave", "visit", "reach", "capture", "seize", "recapture", "retake", "liberate", "shell",
     "bomb", "besiege", "occupy", "evacuate", "flee", "tour", "cross", "surround", "encircle", "storm",
-    "raid", "overrun", "abandon", "evacuate", "hit", "strike", "pound", "bombard", "annex",
+    "raid", "overrun", "abandon", "hit", "strike", "pound", "bombard", "annex",
 }
 # nouns a place name modifies when it says where someone or something is from ("an Alexandria
 # woman", "Gainesville police", "the Cottonport area")
@@ -91,7 +93,7 @@ LOCAL_NOUNS = {
     "hospital", "church", "street", "streets", "road", "highway", "bridge", "park", "airport", "port",
     "harbor", "harbour", "river", "lake", "coast", "border", "farm", "farmer", "farmers", "sewer",
     "resort", "mall", "store", "plant", "factory", "office", "branch", "campus", "site", "market",
-    "streets", "attack", "bombing", "shooting", "fire", "crash", "blast", "explosion", "flood", "floods",
+    "attack", "bombing", "shooting", "fire", "crash", "blast", "explosion", "flood", "floods",
     "storm", "earthquake", "massacre", "siege", "battle", "offensive", "protest", "protests", "rally",
     "clinic", "jail", "prison", "mayor", "council", "voters", "businesses", "restaurant", "hotel",
 }
@@ -160,7 +162,7 @@ class _Finder:
             if s - back >= 0 and not any(self.taken[i] for i in range(s - back, s)):
                 words = doc[s - back : s]
                 if _name_word(words[0]) and all(_name_word(t) or t.lower_ == "of" for t in words):
-                    if self.gaz.has(doc[s - back : e].text) and not self.gaz.has(doc[s:e].text) or (
+                    if (self.gaz.has(doc[s - back : e].text) and not self.gaz.has(doc[s:e].text)) or (
                             name_key(doc[s - back : e].text) in self.gaz.regions):
                         s -= back
                         break
@@ -194,7 +196,7 @@ class _Finder:
             self.add(s, e, source)
             return
         bounds = [s - 1, *commas, e]
-        for a, b in zip(bounds, bounds[1:], strict=False):
+        for a, b in itertools.pairwise(bounds):
             self.add(a + 1, b, source)
 
     def datelines(self) -> None:
@@ -463,9 +465,9 @@ def _parents(an: Analysis, ms: list[_Mention], gaz: Gazetteer) -> dict[int, tupl
             m.parent = pi
             continue
         for kind in ("admin1", "admin2"):
-            hit = next((c for c in gaz.lookup(p.text) if c.kind == kind and c.main), None)
-            if hit is not None:
-                out[i] = (hit.country, hit.admin1)
+            div = next((c for c in gaz.lookup(p.text) if c.kind == kind and c.main), None)
+            if div is not None:
+                out[i] = (div.country, div.admin1)
                 m.parent = pi
                 break
     ms.extend(extra)
@@ -529,14 +531,15 @@ def _prior(c: Candidate) -> float:
 
 @dataclass
 class _Context:
-    countries: Counter[str] = field(default_factory=Counter)
-    admin1: Counter[tuple[str, str]] = field(default_factory=Counter)
+    countries: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    admin1: dict[tuple[str, str], float] = field(default_factory=lambda: defaultdict(float))
     # other mentions' candidates (round 1) or choices (round 2): (name key, candidates)
     others: list[tuple[str, list[Candidate]]] = field(default_factory=list)
 
-    def share(self, counter: Counter, key: object) -> float:  # type: ignore[type-arg]
+    @staticmethod
+    def share(counter: dict[Any, float], key: object) -> float:
         total = sum(counter.values())
-        return counter[key] / total if total else 0.0
+        return counter.get(key, 0.0) / total if total else 0.0
 
 
 def _near(c: Candidate, key: str, ctx: _Context) -> float:
@@ -607,7 +610,7 @@ def _context(an: Analysis, ms: list[_Mention], chosen_only: bool) -> _Context:
             ctx.countries[cc] += 1.0 / len(ccs)
         a1s = {(c.country, c.admin1) for c in cands if c.country and c.admin1}
         for a1 in a1s:
-            ctx.admin1[a1] += 1.0 / len(a1s)  # type: ignore[index]
+            ctx.admin1[a1] += 1.0 / len(a1s)
         top = sorted(cands, key=_prior, reverse=True)[:12]
         ctx.others.append((key, top))
     return ctx
@@ -625,7 +628,7 @@ def _directional(c: Candidate, vec: tuple[float, float], gaz: Gazetteer) -> tupl
         return c.lat, c.lon
     lats, lons = sorted(p[0] for p in pts), sorted(p[1] for p in pts)
     n = len(pts)
-    lo, hi = int(0.05 * (n - 1)), int(math.ceil(0.95 * (n - 1)))
+    lo, hi = int(0.05 * (n - 1)), math.ceil(0.95 * (n - 1))
     lat0, lon0 = (lats[lo] + lats[hi]) / 2, (lons[lo] + lons[hi]) / 2
     hl, ho = max((lats[hi] - lats[lo]) / 2, 0.1), max((lons[hi] - lons[lo]) / 2, 0.1)
     if vec == (0.0, 0.0):

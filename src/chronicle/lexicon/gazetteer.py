@@ -125,7 +125,7 @@ def _middle(values: list[float]) -> float:
     """The midpoint of the central 90% of values: a region's centre, robust to stray outliers."""
     v = sorted(values)
     n = len(v)
-    lo, hi = v[int(0.05 * (n - 1))], v[int(math.ceil(0.95 * (n - 1)))]
+    lo, hi = v[int(0.05 * (n - 1))], v[math.ceil(0.95 * (n - 1))]
     return (lo + hi) / 2
 
 
@@ -151,7 +151,8 @@ def build_index(path: Path) -> None:
     countries: dict[str, dict[str, Any]] = json.loads((data_dir / "countries.json").read_text(encoding="utf-8"))
     us_states: dict[str, dict[str, Any]] = json.loads((data_dir / "us_states.json").read_text(encoding="utf-8"))
 
-    rows: list[tuple[Any, ...]] = []  # (gid, name, kind, cc, admin1, admin1_name, admin2, lat, lon, pop, tol, capital, names)
+    # (gid, name, kind, cc, admin1, admin1_name, admin2, lat, lon, pop, tol, capital, names)
+    rows: list[tuple[Any, ...]] = []
     names: list[tuple[str, int, int]] = []  # (key, row index, main)
 
     def add(row: tuple[Any, ...], main_names: Iterable[str], alternates: Iterable[str] = ()) -> int:

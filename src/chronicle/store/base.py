@@ -74,7 +74,8 @@ def _box(near: tuple[float, float, float]) -> tuple[str, tuple[Any, ...]]:
     dlat = km / 111.0
     cos = max(math.cos(math.radians(lat)), 0.01)
     dlon = km / (111.0 * cos)
-    cond, params = "lat BETWEEN ? AND ?", (lat - dlat, lat + dlat)
+    cond = "lat BETWEEN ? AND ?"
+    params: tuple[float, ...] = (lat - dlat, lat + dlat)
     if lon - dlon > -180 and lon + dlon < 180:
         cond += " AND lon BETWEEN ? AND ?"
         params += (lon - dlon, lon + dlon)
