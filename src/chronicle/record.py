@@ -169,6 +169,8 @@ class Statement(_Serialisable):
     addressee: Party | None = None
     source: Span | None = None
     why: str | None = None
+    negated: bool = False  # the cue is negated ("did not deny"): the stance does not hold
+    parts: list[Span] = field(default_factory=list)  # the quoted pieces, when content spans several
 
 
 @dataclass(slots=True)

@@ -11,9 +11,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from chronicle.errors import StoreError
-from chronicle.record import Article, Record, content_hash
+from chronicle.record import Article, Record, Statement, content_hash
 
-__all__ = ["ArticleRow", "EventAt", "PlaceSummary", "SearchHit", "Store", "WriteResult", "fact_rows", "now"]
+__all__ = [
+    "ArticleRow", "EventAt", "PlaceSummary", "SearchHit", "StatementRow", "Store", "WriteResult", "fact_rows", "now",
+]
 
 
 TABLES = ("articles", "entities", "mentions", "statements", "events", "quantities", "times", "places", "failures")
@@ -87,6 +89,17 @@ def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * 6371 * math.asin(math.sqrt(min(1.0, h)))
+
+
+@dataclass(slots=True)
+class StatementRow:
+    """One stored statement with the article it is from (what `chronicle statements` lists)."""
+
+    article_id: str
+    published: str | None
+    title: str | None
+    statement: Statement
+    speaker_name: str | None  # the name of the entity the speaker resolves to
 
 
 @dataclass(slots=True)
@@ -251,6 +264,38 @@ class Store(ABC):
             if len(out) >= limit:
                 break
         return out
+
+    def statements(self, speaker: str | None = None, stance: str | None = None, kind: str | None = None,
+                   article_id: str | None = None, limit: int = 50, offset: int = 0) -> list[StatementRow]:
+        """Stored statements, newest articles first. ``speaker`` matches the speaker as written
+        or the name of the entity it resolves to (case-insensitive, part of a name will do:
+        "Putin" finds "Mr Putin", "he" resolved to Vladimir Putin, and "the Russian leader");
+        ``stance`` is one of assert, accuse, deny, request, warn, threaten, promise, reject,
+        concede, praise, criticise; ``kind`` is direct, indirect or mixed."""
+        where, params = [], []
+        if speaker:
+            like = f"%{speaker.lower()}%"
+            where.append("(lower(s.speaker) LIKE ? OR lower(e.name) LIKE ?)")
+            params += [like, like]
+        if stance:
+            where.append("s.stance = ?")
+            params.append(stance)
+        if kind:
+            where.append("s.kind = ?")
+            params.append(kind)
+        if article_id:
+            aid = self.resolve_id(article_id)
+            where.append("s.article_id = ?")
+            params.append(aid or article_id)
+        sql = (
+            "SELECT s.article_id, a.published, a.title, s.data, e.name FROM statements s "
+            "JOIN articles a ON a.id = s.article_id "
+            "LEFT JOIN entities e ON e.article_id = s.article_id AND e.id = s.speaker_entity"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + " ORDER BY a.published DESC, s.article_id, s.start LIMIT ? OFFSET ?"
+        )
+        rows = self._query(sql, (*params, limit, offset))
+        return [StatementRow(r[0], r[1], r[2], Statement.from_dict(json.loads(r[3])), r[4]) for r in rows]
 
     def count(self, table: str = "articles") -> int:
         if table not in TABLES:
