@@ -679,6 +679,17 @@ class Gate:
 
 # --- report -------------------------------------------------------------------------------------
 
+def render_times(results: Sequence[SetResult]) -> str:
+    """Per set: articles and the worker CPU-seconds spent extracting them."""
+    lines = ["| set | articles | worker CPU-s | articles per CPU-s |", "|---|---:|---:|---:|"]
+    for r in results:
+        if r.pending:
+            continue
+        rate = f"{r.articles / r.seconds:.1f}" if r.seconds else "-"
+        lines.append(f"| {r.name} | {r.articles} | {r.seconds:.0f} | {rate} |")
+    return "\n".join(lines)
+
+
 def write_report(workdir: Path, rows: Sequence[Row], results: Sequence[SetResult], wall: float,
                  table: str) -> None:
     workdir.mkdir(parents=True, exist_ok=True)
@@ -691,7 +702,7 @@ def write_report(workdir: Path, rows: Sequence[Row], results: Sequence[SetResult
                  for r in results},
     }
     (workdir / "report.json").write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
-    lines = ["# Quality gate", "", table, "", f"Wall time: {wall:.0f} s.", ""]
+    lines = ["# Quality gate", "", table, "", f"Wall time: {wall:.0f} s.", "", render_times(results), ""]
     for r in results:
         for p in r.problems:
             lines.append(f"- **{r.name}**: {p}")
@@ -751,7 +762,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"FAIL {r.name}: {p}")
         for n in r.notes[:5]:
             print(f"note {r.name}: {n}")
-    print(f"wall time {wall:.0f} s")
+    print(f"wall time {wall:.0f} s, extraction {sum(r.seconds for r in results):.0f} worker CPU-s")
     write_report(args.workdir, rows, results, wall, table)
     bad = failed(rows)
     if bad or any(r.problems for r in results):

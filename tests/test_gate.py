@@ -190,3 +190,10 @@ def test_gate_parse_link_and_disputes_output():
         "entities.b3": (0.5, 0.4, 0.444), "entities.pairs": (0.2, 0.1, 0.133)}
     disputes = json.dumps({"precision": 0.3, "recall": 0.6, "f1": 0.4, "claims_covered": 0.9})
     assert gate.parse_disputes_json(disputes) == {"disputes": (0.3, 0.6, 0.4)}
+
+
+def test_gate_render_times_skips_pending_sets():
+    done = gate.SetResult("timeml", articles=100, seconds=20.0)
+    text = gate.render_times([done, gate.SetResult("fnc1", pending="link step")])
+    assert text.splitlines()[2] == "| timeml | 100 | 20 | 5.0 |"
+    assert "fnc1" not in text
