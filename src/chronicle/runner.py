@@ -12,15 +12,18 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from chronicle.extract.pipeline import ExtractFailure, Extractor
 from chronicle.ingest import Failure, read_sources
-from chronicle.ingest.url import Fetcher
 from chronicle.record import Article, Record, content_hash
 from chronicle.store import Store
 from chronicle.store.base import Duplicate
 
-__all__ = ["DEFAULT_LANGUAGES", "Summary", "extract_paths", "ingest_paths"]
+if TYPE_CHECKING:
+    from chronicle.ingest.url import Fetcher
+
+__all__ = ["DEFAULT_LANGUAGES", "Summary", "extract_paths", "ingest_items", "ingest_paths"]
 
 LOGGER = logging.getLogger(__name__)
 
@@ -156,16 +159,31 @@ def ingest_paths(
     *,
     published: str | None = None,
     source: str | None = None,
+    allow_private: bool = False,
+    fetcher: Fetcher | None = None,
+    **options: Any,
+) -> Summary:
+    """Extract and store every article in the named inputs (files, directories, globs, URLs, feeds,
+    WARC files); returns what happened. ``options`` are those of ``ingest_items``."""
+    summary: Summary = options.pop("summary", None) or Summary()
+    items = read_sources(specs, published=published, source=source, allow_private=allow_private,
+                         fetcher=fetcher, on_skip=lambda origin, reason: summary.skip(reason))
+    return ingest_items(items, store, summary=summary, **options)
+
+
+def ingest_items(
+    items: Iterable[Article | Failure],
+    store: Store,
+    *,
+    summary: Summary | None = None,
     extractor: Extractor | None = None,
     batch_size: int = 32,
     progress: Callable[[Summary], None] | None = None,
-    allow_private: bool = False,
     languages: Collection[str] | None = DEFAULT_LANGUAGES,
     dedup: bool = True,
     dup_threshold: float | None = None,
-    fetcher: Fetcher | None = None,
 ) -> Summary:
-    """Extract and store every article in the named inputs; returns what happened.
+    """Extract and store articles (failures are recorded); returns what happened.
 
     ``languages``: articles detected in other languages are skipped ("language xx"); None lets
     every language through. ``dedup``: a near-copy of a stored article (or of one earlier in the
@@ -173,7 +191,7 @@ def ingest_paths(
     """
     from chronicle.ingest import dedup as near
 
-    summary = Summary()
+    summary = summary if summary is not None else Summary()
     extractor_ = extractor
     threshold = dup_threshold if dup_threshold is not None else near.DEFAULT_THRESHOLD
     index = near.Index(store, threshold) if dedup else None
@@ -237,8 +255,7 @@ def ingest_paths(
             keys_of[item.id] = fp.keys or [f"none:{item.id}"]
         batch.append(item)
 
-    for item in read_sources(specs, published=published, source=source, allow_private=allow_private,
-                             fetcher=fetcher, on_skip=lambda origin, reason: summary.skip(reason)):
+    for item in items:
         if isinstance(item, Failure):
             summary.fail(item)
             store.record_failure(item.origin, item.stage, item.reason)

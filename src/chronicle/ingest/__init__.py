@@ -143,7 +143,7 @@ class Sources:
     # --- files ----------------------------------------------------------------------------------
     def read_path(self, path: str) -> Iterator[Article | Failure]:
         """Every article in one file; a Failure for the file or for each bad item in it."""
-        from chronicle.ingest import feeds, warc
+        from chronicle.ingest import warc
 
         try:
             if os.path.isfile(path):

@@ -140,7 +140,8 @@ def prune_tree(root: HtmlElement) -> HtmlElement:
 # --- the text ------------------------------------------------------------------------------------
 
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
-_DATEISH = rf"(?:\d{{1,4}}[/.-]\d{{1,2}}[/.-]\d{{1,4}}|{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}})"
+_DATEISH = (rf"(?:\d{{1,4}}[/.-]\d{{1,2}}[/.-]\d{{1,4}}|{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}"
+            rf"|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}})")
 _BOILERPLATE_LINES = [
     # datelines and stamps
     rf"[-–—•|]?\s*(?:published|updated|posted|last updated|first published|modified)\b(?:\s+(?:on|at))?:?\s*"
@@ -159,7 +160,8 @@ _BOILERPLATE_LINES = [
     r"(?:share|tweet|email|print|pin|copy link|whatsapp|facebook|twitter|linkedin|reddit|flipboard)"
     r"(?:\s*(?:this|the)?\s*(?:article|story|post|page|link))?(?:\s*(?:on|via|to)\s*\w+)?\s*[:!.]?",
     r"(?:share|like) this (?:story|article|post)\b.{0,80}",
-    r"(?:follow|find) (?:us|me|him|her|them|[\w.@ ]{1,40}) on (?:twitter|facebook|instagram|linkedin|youtube)\b.{0,200}",
+    r"(?:follow|find) (?:us|me|him|her|them|[\w.@ ]{1,40}) on "
+    r"(?:twitter|facebook|instagram|linkedin|youtube)\b.{0,200}",
     r".{0,200}[.!]\s+follow (?:us|me|him|her|them) on (?:twitter|facebook|instagram)\b.{0,120}",
     r"(?:(?:sign up|subscribe|register)\b.{0,160}(?:newsletter|inbox|updates|channel|subscribe|today|here|news|"
     r"for free|email)[^\n]{0,80})",

@@ -7,6 +7,7 @@ import re
 from chronicle.errors import InputError
 from chronicle.ingest.boilerplate import clean_text, prune_tree
 from chronicle.ingest.files import MAX_ARTICLE_CHARS, decode
+from chronicle.ingest.language import normalise
 from chronicle.record import Article, article_id_for
 
 __all__ = ["MAX_HTML_BYTES", "extract_html", "read"]
@@ -44,6 +45,7 @@ def extract_html(html_text: str, origin: str, url: str | None = None) -> Article
         if tree is None:
             raise InputError(origin, "not an HTML page (cannot parse it)")
         titles = _titles(tree)
+        declared_lang = tree.get("lang") or tree.get("xml:lang")
         doc = trafilatura.bare_extraction(
             prune_tree(tree), url=url, with_metadata=True, include_comments=False, include_tables=True
         )
@@ -70,7 +72,7 @@ def extract_html(html_text: str, origin: str, url: str | None = None) -> Article
         source=doc.sitename or None,
         url=page_url,
         origin=origin,
-        language=doc.language or None,
+        language=normalise(doc.language or declared_lang),
         author=doc.author or None,
     )
 

@@ -28,7 +28,7 @@ def _identifier() -> Any:
     global _IDENTIFIER
     with _LOCK:
         if _IDENTIFIER is None:
-            from py3langid.langid import LanguageIdentifier, MODEL_FILE
+            from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
             _IDENTIFIER = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
     return _IDENTIFIER

@@ -53,7 +53,7 @@ class FetchError(InputError):
     """A URL could not be fetched (names the URL and why)."""
 
 
-class BlockedAddress(Exception):  # noqa: N818  (raised inside httpcore, turned into a FetchError)
+class BlockedAddress(Exception):
     """A host resolved to an address the guard refuses."""
 
     def __init__(self, host: str, problem: str) -> None:
@@ -67,13 +67,15 @@ def address_problem(ip: str) -> str | None:
     addr = ipaddress.ip_address(ip.split("%", 1)[0])
     if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
         addr = addr.ipv4_mapped
+    if addr.is_unspecified:
+        return f"is not a public address ({addr} reaches this machine)"
     if addr.is_loopback:
         return f"is a loopback address ({addr})"
     if addr.is_link_local:
         return f"is a link-local address ({addr})"
     if addr.is_private:
         return f"is a private address ({addr})"
-    if addr.is_multicast or addr.is_reserved or addr.is_unspecified or not addr.is_global:
+    if addr.is_multicast or addr.is_reserved or not addr.is_global:
         return f"is not a public address ({addr})"
     return None
 
@@ -267,7 +269,7 @@ class Fetcher:
             raise _Retryable(f"cannot connect ({msg})") from None
 
 
-class _Retryable(Exception):  # noqa: N818
+class _Retryable(Exception):
     def __init__(self, reason: str, retry_after: float | None = None) -> None:
         self.reason = reason
         self.retry_after = retry_after

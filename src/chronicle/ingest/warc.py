@@ -10,6 +10,7 @@ next record the file holds; a truncated file ends with a failure naming where it
 from __future__ import annotations
 
 import logging
+import os
 import zlib
 from collections.abc import Callable, Iterator
 from typing import IO, Any
@@ -18,7 +19,7 @@ from chronicle.errors import InputError
 from chronicle.ingest import html
 from chronicle.record import Article
 
-__all__ = ["WARC_SUFFIXES", "SKIP_NOT_HTML", "looks_like_warc", "read"]
+__all__ = ["SKIP_NOT_HTML", "WARC_SUFFIXES", "looks_like_warc", "read"]
 
 LOGGER = logging.getLogger(__name__)
 
@@ -96,6 +97,7 @@ def read(path: str, *, on_skip: OnSkip | None = None,
         raise InputError(path, f"cannot read ({e.strerror or e})") from None
     try:
         gzipped = fh.read(2) == b"\x1f\x8b"
+        size = os.fstat(fh.fileno()).st_size
         fh.seek(0)
         start: int | None = 0
         records = 0
@@ -105,15 +107,25 @@ def read(path: str, *, on_skip: OnSkip | None = None,
             offset = start
             try:
                 for record in it:
-                    offset = it.get_record_offset()
+                    offset = it.offset  # where this record starts (get_record_offset would read it to the end)
                     records += 1
+                    if str(getattr(record, "format", "warc")).startswith("warc") and not (
+                            record.rec_headers.get_header("Content-Length") or "").strip().isdigit():
+                        raise ValueError("record without a Content-Length")
                     item = _article(record, path, offset, max_record_bytes, skip)
+                    if _truncated(record):
+                        yield Failure(f"{path}#{offset}", "truncated WARC file (ends inside a record)")
+                        return
                     if item is not None:
                         yield item
+                end = getattr(it, "offset", size)
+                if end < size - 4:  # warcio stopped before the end of the file: something unreadable there
+                    raise ValueError(f"unreadable data at offset {end}")
                 start = None
             except (ArchiveLoadFailed, zlib.error, EOFError, ValueError, OSError, IndexError,
                     UnicodeDecodeError) as e:
                 reason = _explain(e)
+                offset = max(offset, getattr(it, "offset", offset))  # the record being read when it broke
                 where = f"{path}#{offset}"
                 if "truncated" in reason:
                     yield Failure(where, reason)
@@ -126,6 +138,14 @@ def read(path: str, *, on_skip: OnSkip | None = None,
             yield Failure(path, "not a WARC file (no records)")
     finally:
         fh.close()
+
+
+def _truncated(record: Any) -> bool:
+    """True when the file ended before the record did (read what is left of it first)."""
+    stream = record.raw_stream
+    while stream.read(_CHUNK):
+        pass
+    return bool(getattr(stream, "limit", 0) > 0)
 
 
 def _explain(e: Exception) -> str:

@@ -189,6 +189,15 @@ class Store(ABC):
             rows = self._query("SELECT duplicate_of FROM duplicates WHERE url = ?", (article.url,))
         return rows[0][0] if rows else None
 
+    def knows_url(self, url: str) -> bool:
+        """True when an article or a copy was read from this URL or has it as its own."""
+        for sql in ("SELECT 1 FROM articles WHERE url = ? LIMIT 1", "SELECT 1 FROM articles WHERE origin = ? LIMIT 1",
+                    "SELECT 1 FROM duplicates WHERE url = ? LIMIT 1",
+                    "SELECT 1 FROM duplicates WHERE origin = ? LIMIT 1"):
+            if self._query(sql, (url,)):
+                return True
+        return False
+
     # --- near-duplicates ----------------------------------------------------------------------
     def duplicate_candidates(self, keys: list[str]) -> list[str]:
         """Ids of stored articles sharing at least one LSH band key with ``keys``."""

@@ -23,6 +23,7 @@ CREATE UNIQUE INDEX IF NOT EXISTS articles_url ON articles (url) WHERE url IS NO
 CREATE INDEX IF NOT EXISTS articles_hash ON articles (content_hash);
 CREATE INDEX IF NOT EXISTS articles_published ON articles (published);
 CREATE INDEX IF NOT EXISTS articles_source ON articles (source);
+CREATE INDEX IF NOT EXISTS articles_origin ON articles (origin);
 
 CREATE TABLE IF NOT EXISTS entities (
     article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
@@ -153,6 +154,7 @@ CREATE TABLE IF NOT EXISTS duplicates (
 CREATE INDEX IF NOT EXISTS duplicates_of ON duplicates (duplicate_of);
 CREATE INDEX IF NOT EXISTS duplicates_url ON duplicates (url);
 CREATE INDEX IF NOT EXISTS duplicates_hash ON duplicates (content_hash);
+CREATE INDEX IF NOT EXISTS duplicates_origin ON duplicates (origin);
 
 -- MinHash LSH band keys of stored articles ("band:hash"), to find copies of them.
 CREATE TABLE IF NOT EXISTS article_bands (
