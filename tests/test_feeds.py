@@ -36,7 +36,8 @@ def test_feeds_sniffed_without_suffix_or_type() -> None:
 
 
 def test_feeds_broken_feed_is_a_failure(web, fetcher) -> None:  # type: ignore[no-untyped-def]
-    url = web.route("/bad.rss", "<rss version='2.0'><channel><title>x</title>", headers={"Content-Type": "application/rss+xml"})
+    url = web.route("/bad.rss", "<rss version='2.0'><channel><title>x</title>",
+                    headers={"Content-Type": "application/rss+xml"})
     out = list(read_sources([url], fetcher=fetcher))
     assert all(isinstance(x, Failure) for x in out)
 
