@@ -109,14 +109,14 @@ def build(path: Path, pages: int, seed: int = 7) -> dict[str, int]:
                 title, paras = rng.choice(stories)
                 paras = paras[:-1] if len(paras) > 6 and rng.random() < 0.5 else list(paras)
                 counts["copies"] += 1
-                payload, lang = render(title, paras, site, url), "en"
+                payload = render(title, paras, site, url)
             elif rng.random() < 0.05:
-                payload, lang = render("Energiepreise", rng.sample(GERMAN, 4), site, url, "de"), "de"
+                payload = render("Energiepreise", rng.sample(GERMAN, 4), site, url, "de")
                 counts["german"] += 1
             else:
                 title, paras = story(rng)
                 stories.append((title, paras))
-                payload, lang = render(title, paras, site, url), "en"
+                payload = render(title, paras, site, url)
             req = StatusAndHeaders("GET /news HTTP/1.1", [("Host", "example")], is_http_request=True)
             put(writer.create_warc_record(url, "request", payload=io.BytesIO(b""), http_headers=req))
             http = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")

@@ -6,11 +6,11 @@ from __future__ import annotations
 import gzip
 
 from click.testing import CliRunner
-from pages import GERMAN, WIRE, page, warc
 
 from chronicle.cli import cli
 from chronicle.runner import ingest_paths
 from chronicle.store import SQLiteStore
+from pages import GERMAN, WIRE, page, warc
 
 COPY_B = [WIRE[0], WIRE[1].replace("Kyiv", "the capital Kyiv"), WIRE[2], WIRE[3]]  # lightly edited
 COPY_C = WIRE[:3]  # the last paragraph cut
@@ -23,7 +23,7 @@ def wire_pages(tmp_path):  # type: ignore[no-untyped-def]
                                    site="A News"), encoding="utf-8")
     (d / "b.html").write_text(page("Russia, Ukraine talks resume", COPY_B, url="https://b.example/world/talks",
                                    site="B Daily"), encoding="utf-8")
-    (d / "c.html").write_text(page("Talks resume", COPY_C + [WIRE[3][:40] + "."], url="https://c.example/t",
+    (d / "c.html").write_text(page("Talks resume", [*COPY_C, WIRE[3][:40] + "."], url="https://c.example/t",
                                    site="C Post"), encoding="utf-8")
     return d
 
@@ -40,7 +40,7 @@ def test_ingest_bad_inputs_recorded_and_batch_goes_on(tmp_path, store, extractor
     deep = tmp_path / "deep.html"
     deep.write_text("<html><body>" + "<div>" * 100_000 + "text" + "</div>" * 100_000 + "</body></html>")
     crawl = tmp_path / "crawl.warc.gz"
-    data = bytearray(warc([("response", "https://w.example/1", 200, "text/html", page("Kept", GERMAN[:0] + [
+    data = bytearray(warc([("response", "https://w.example/1", 200, "text/html", page("Kept", [
         "The ceasefire in the south held through the night, the regional governor said on Wednesday, as "
         "aid convoys reached the city for the first time since the start of the month.",
         "Residents queued for water and bread while engineers worked to restore power lines."]).encode()),

@@ -13,7 +13,7 @@ from chronicle.record import Article, article_id_for
 __all__ = ["MAX_HTML_BYTES", "extract_html", "read"]
 
 # a news page is rarely over 2 MB; past this it is not one (and parsing it would take minutes)
-MAX_HTML_BYTES = 20 * 1024 * 1024
+MAX_HTML_BYTES = 10 * 1024 * 1024
 _CHARSET = re.compile(rb"<meta[^>]+charset=[\"']?([A-Za-z0-9_\-]+)", re.I)
 _SPACES = re.compile(r"[ \t\u00a0]+")
 

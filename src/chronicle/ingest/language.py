@@ -17,6 +17,8 @@ from chronicle.record import Article
 __all__ = ["MIN_CONFIDENCE", "detect", "identify", "normalise"]
 
 MIN_CONFIDENCE = 0.8  # below this, the text does not say clearly; keep what the source declared
+SHORT_CHARS = 200  # a text shorter than this must be clearer still (MIN_CONFIDENCE_SHORT)
+MIN_CONFIDENCE_SHORT = 0.95
 MIN_CHARS = 40  # fewer characters than this say too little to tell
 SAMPLE_CHARS = 3000  # the opening of the text is enough, and keeps long articles cheap
 
@@ -53,8 +55,10 @@ def identify(text: str) -> tuple[str | None, float]:
 
 def detect(article: Article) -> str | None:
     """The article's language (also set on ``article.language``), or None when unknown."""
-    lang, conf = identify(((article.title or "") + "\n" + article.text).strip())
-    if lang is not None and conf >= MIN_CONFIDENCE:
+    sample = ((article.title or "") + "\n" + article.text).strip()
+    lang, conf = identify(sample)
+    needed = MIN_CONFIDENCE if len(sample) >= SHORT_CHARS else MIN_CONFIDENCE_SHORT
+    if lang is not None and conf >= needed:
         article.language = lang
     else:
         article.language = normalise(article.language)

@@ -122,8 +122,8 @@ def read(path: str, *, on_skip: OnSkip | None = None,
                 if end < size - 4:  # warcio stopped before the end of the file: something unreadable there
                     raise ValueError(f"unreadable data at offset {end}")
                 start = None
-            except (ArchiveLoadFailed, zlib.error, EOFError, ValueError, OSError, IndexError,
-                    UnicodeDecodeError) as e:
+            except (ArchiveLoadFailed, zlib.error, EOFError, ValueError, OSError, IndexError, UnicodeDecodeError,
+                    Exception) as e:  # noqa: BLE001  (a hostile archive makes warcio raise anything)
                 reason = _explain(e)
                 offset = max(offset, getattr(it, "offset", offset))  # the record being read when it broke
                 where = f"{path}#{offset}"
