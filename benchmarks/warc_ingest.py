@@ -165,6 +165,8 @@ def measure(warc: str, mode: str) -> dict[str, object]:
                 continue
             index_store.add(item.id, item.text, fp.keys)  # what the store does at write time
             summary.stored += 1
+            if summary.stored % 64 == 0:
+                index.flushed()  # as the runner does after each batch
     seconds = time.perf_counter() - t0
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {"seconds": seconds, "read": summary.read, "stored": summary.stored, "duplicates": summary.duplicates,
@@ -172,13 +174,14 @@ def measure(warc: str, mode: str) -> dict[str, object]:
 
 
 class _MemoryBands:
-    """The store's side of the near-duplicate check, kept on disk-like terms: band keys only
-    (texts are read back for candidates), as SQLite would hold them."""
+    """The store's side of the near-duplicate check, as the SQLite store keeps it: band keys and
+    texts in a database file (texts are read back for candidates only)."""
 
     def __init__(self) -> None:
         import sqlite3
 
-        self.db = sqlite3.connect(":memory:")
+        self.dir = tempfile.TemporaryDirectory()
+        self.db = sqlite3.connect(os.path.join(self.dir.name, "bands.db"))
         self.db.execute("CREATE TABLE b (key TEXT, id TEXT)")
         self.db.execute("CREATE INDEX bk ON b (key)")
         self.db.execute("CREATE TABLE t (id TEXT PRIMARY KEY, text TEXT)")
