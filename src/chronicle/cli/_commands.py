@@ -1,2 +1,6 @@
 """Imports the modules that add commands to the `chronicle` group (one line each)."""
-from chronicle.cli import watch  # noqa: F401  chronicle watch FEED... --every 15m
+from chronicle.cli import (
+    places,  # noqa: F401  (chronicle places)
+    statements,  # noqa: F401  (chronicle statements)
+    watch,  # noqa: F401  (chronicle watch FEED... --every 15m)
+)
