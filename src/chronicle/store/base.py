@@ -11,10 +11,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from chronicle.errors import StoreError
-from chronicle.record import Article, Record, Statement, content_hash
+from chronicle.record import Article, Event, Place, Record, Statement, content_hash
 
 __all__ = [
-    "ArticleRow", "Duplicate", "EventAt", "PlaceSummary", "SearchHit", "StatementRow", "Store", "WriteResult",
+    "ArticleRow", "Duplicate", "EventAt", "EventRow", "PlaceSummary", "SearchHit", "StatementRow", "Store",
+    "WriteResult",
     "fact_rows", "now",
 ]
 
@@ -64,6 +65,19 @@ class Duplicate:
     def of(cls, article: Article, duplicate_of: str, similarity: float) -> Duplicate:
         return cls(article.id, duplicate_of, round(similarity, 4), article.url, article.origin, article.title,
                    article.published, article.source, content_hash(article.text))
+
+
+@dataclass(slots=True)
+class EventRow:
+    """A stored event with what a reader needs beside it: its article and its place."""
+
+    article_id: str
+    published: str | None
+    url: str | None
+    source: str | None
+    title: str | None
+    event: Event
+    place: Place | None
 
 
 @dataclass(slots=True)
@@ -400,6 +414,71 @@ class Store(ABC):
             for r in rows:
                 yield Record.from_json(r[1])
             last = rows[-1][0]
+
+    # --- events ---------------------------------------------------------------------------
+    _EVENT_SELECT = (
+        "SELECT e.article_id, a.published, a.url, a.source, a.title, e.data, p.data, e.id "
+        "FROM events e JOIN articles a ON a.id = e.article_id "
+        "LEFT JOIN places p ON p.article_id = e.article_id AND p.id = e.place_id")
+    # the days an event may have happened on: its own date (a month or a year spans its days),
+    # else its article's publication date; compared as ISO strings ("2022-05" ends "2022-05-99")
+    _EVENT_DAY = "substr(coalesce(e.date, a.published) || '-01-01', 1, 10)"
+    _EVENT_LAST_DAY = "substr(coalesce(e.date, a.published) || '-99-99', 1, 10)"
+
+    @classmethod
+    def _event_where(cls, type: str | None, actor: str | None, recipient: str | None, since: str | None,
+                     until: str | None, status: str | None, article: str | None) -> tuple[list[str], list[Any]]:
+        where: list[str] = []
+        params: list[Any] = []
+        for column, value in (("e.type", type), ("e.actor_country", actor), ("e.recipient_country", recipient),
+                              ("e.status", status), ("e.article_id", article)):
+            if value:
+                where.append(f"{column} = ?")
+                params.append(value.upper() if column in ("e.type", "e.actor_country", "e.recipient_country")
+                              else value)
+        if since:
+            where.append(f"{cls._EVENT_LAST_DAY} >= ?")
+            params.append(since)
+        if until:
+            where.append(f"{cls._EVENT_DAY} <= ?")
+            params.append(until)
+        return where, params
+
+    @staticmethod
+    def _event_row(r: Any) -> EventRow:
+        return EventRow(article_id=r[0], published=r[1], url=r[2], source=r[3], title=r[4],
+                        event=Event.from_dict(json.loads(r[5])),
+                        place=Place.from_dict(json.loads(r[6])) if r[6] else None)
+
+    def events(self, type: str | None = None, actor: str | None = None, recipient: str | None = None,
+               since: str | None = None, until: str | None = None, status: str | None = None,
+               article: str | None = None, limit: int = 100, offset: int = 0) -> list[EventRow]:
+        """Stored events, newest first, filtered by PLOVER type, actor and recipient country
+        codes, status, article, and day (``since``/``until``, ISO dates, inclusive: an event dated
+        to a month or year matches when that period overlaps; an undated event counts by its
+        article's publication date)."""
+        where, params = self._event_where(type, actor, recipient, since, until, status, article)
+        sql = self._EVENT_SELECT + (" WHERE " + " AND ".join(where) if where else "") + \
+            f" ORDER BY {self._EVENT_DAY} DESC, e.article_id, e.start, e.id LIMIT ? OFFSET ?"
+        return [self._event_row(r) for r in self._query(sql, (*params, limit, offset))]
+
+    def iter_events(self, type: str | None = None, actor: str | None = None, recipient: str | None = None,
+                    since: str | None = None, until: str | None = None, status: str | None = None,
+                    batch: int = 500) -> Iterator[EventRow]:
+        """Every stored event that passes the filters, in article order, read in batches (for
+        exports that must not hold a whole database in memory)."""
+        where, params = self._event_where(type, actor, recipient, since, until, status, None)
+        last = ("", "")
+        while True:
+            keyset = ["(e.article_id > ? OR (e.article_id = ? AND e.id > ?))"]
+            sql = self._EVENT_SELECT + " WHERE " + " AND ".join(keyset + where) + \
+                " ORDER BY e.article_id, e.id LIMIT ?"
+            rows = self._query(sql, (last[0], last[0], last[1], *params, batch))
+            if not rows:
+                return
+            for r in rows:
+                yield self._event_row(r)
+            last = (rows[-1][0], rows[-1][7])
 
     @staticmethod
     def hash_of(article: Article) -> str:

@@ -85,6 +85,8 @@ CREATE TABLE IF NOT EXISTS events (
 );
 CREATE INDEX IF NOT EXISTS events_type ON events (type);
 CREATE INDEX IF NOT EXISTS events_date ON events (date);
+CREATE INDEX IF NOT EXISTS events_actor ON events (actor_country);
+CREATE INDEX IF NOT EXISTS events_recipient ON events (recipient_country);
 
 CREATE TABLE IF NOT EXISTS quantities (
     article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
