@@ -258,8 +258,8 @@ class Fetcher:
                 return resp.status_code, resp_headers, b"".join(chunks)
         except BlockedAddress as e:
             hop = "" if current == url else f" (redirected to {current})"
-            raise FetchError(url, f"refused: {e.host} {e.problem}{hop}; pass --allow-private to fetch it"
-                             ) from None
+            problem = e.problem.replace(f" ({e.host})", "")  # "127.0.0.1 is a loopback address", once
+            raise FetchError(url, f"refused: {e.host} {problem}{hop}; pass --allow-private to fetch it") from None
         except httpx.TimeoutException:
             raise _Retryable(f"timed out (after {self.timeout:.0f}s)") from None
         except httpx.DecodingError as e:
