@@ -65,7 +65,9 @@ IT = {"it", "its", "itself"}
 # first or last words that make a PERSON label wrong (weather systems, places, operations)
 NOT_PERSON_WORDS = {"storm", "hurricane", "typhoon", "cyclone", "tropical", "operation", "county", "province",
                     "lake", "mount", "river", "island", "islands", "district", "region", "oblast", "street",
-                    "avenue", "square", "bridge", "airport", "station", "university", "school", "hospital"}
+                    "avenue", "square", "bridge", "airport", "station", "university", "school", "hospital",
+                    "war", "revolution", "crisis", "agreement", "treaty", "act", "accord", "deal", "summit",
+                    "party", "movement", "eruption", "earthquake", "virus", "pandemic"}
 # names spaCy tags as organisations that are no actor: time zones, diseases
 NOT_ENTITY_NAMES = {"UTC", "GMT", "BST", "CET", "CEST", "EST", "EDT", "PST", "PDT", "COVID-19", "Covid-19",
                     "COVID", "Covid", "SARS-CoV-2", "HIV", "AIDS", "Ebola"}
@@ -402,6 +404,7 @@ class _Builder:
                 if c.key.startswith("org:") and c.key not in self.by_key:
                     acr = acronyms.get(text) or acronyms.get(norm(text).upper())
                     if acr is not None:
+                        c.profile = Profile()  # defined here: whatever else these letters stand for
                         acr.add(c)
                         c.kind = "acronym"
                         continue
@@ -934,7 +937,8 @@ def _fixed_ents(doc: Doc, lex: Lexicon) -> list[tuple[str, int, int]]:
                     s, label = s + n, "PERSON"
                     break
         if label == "PERSON" and (doc[s].lower_ in NOT_PERSON_WORDS or doc[e - 1].lower_ in NOT_PERSON_WORDS
-                                  or not doc[s].text[:1].isupper()):
+                                  or not doc[s].text[:1].isupper()
+                                  or any(t.is_quote or t.is_bracket for t in doc[s:e])):
             out.append(("SKIP", s, e))  # "Storm Lorenzo", "County Mayo", "la decisión": nobody's name
             continue
         if label != "PERSON" and e - s == 1 and doc[s].text in NOT_ENTITY_NAMES:

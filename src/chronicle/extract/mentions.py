@@ -138,6 +138,10 @@ def _country_ending_at(doc: Doc, i: int, lex: Lexicon) -> tuple[int, str] | None
             continue
         code = country_of_words(words, lex)
         if code:
+            prev = doc[s - 1] if s > 0 else None
+            if prev is not None and prev.pos_ == "PROPN" and prev.text[:1].isupper() \
+                    and lex.roles.get(prev.lower_) is None and country_of_words(prev, lex) is None:
+                return None  # "New Mexico governor": part of a longer place name
             return s, code
     return None
 
