@@ -194,6 +194,9 @@ class Event(_Serialisable):
     place: str | None = None  # id of a place in `places`
     quantities: list[str] = field(default_factory=list)
     why: str | None = None
+    time: str | None = None  # id of the time in `times` that dates the event
+    actors: list[Party] = field(default_factory=list)  # every actor, when there are several
+    recipients: list[Party] = field(default_factory=list)  # every recipient, when there are several
 
 
 @dataclass(slots=True)
@@ -229,6 +232,11 @@ class Place(_Serialisable):
     lat: float | None = None
     lon: float | None = None
     geonameid: int | None = None
+    kind: str | None = None  # city, admin1, admin2, country, region, sea, water, island, mountain, continent, facility
+    admin1: str | None = None  # name of the first-level division the place lies in ("Texas", "Donetsk")
+    admin2: str | None = None  # name of the second-level division (county, district) of a city
+    entity: str | None = None  # the entity this span also names (a country named as a place: "in Ukraine")
+    why: str | None = None  # how the place was found and chosen
 
 
 @dataclass(slots=True)
