@@ -24,7 +24,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from chronicle.extract.analysis import Analysis
 from chronicle.extract.mentions import (
@@ -60,10 +60,20 @@ ORG_HEADS: dict[str, str | None] = {
     "foundation": "NGO", "watch": "NGO", "international": None,
 }
 MALE = {"he", "him", "his", "himself"}
+IT = {"it", "its", "itself"}
+THEY = {"they", "their", "them", "themselves"}
+NON_REFERRING_VERBS = {"be", "seem", "appear", "remain", "become", "happen", "matter", "take", "rain", "snow",
+                       "cost", "mean", "emerge", "follow"}
 FEMALE = {"she", "her", "hers", "herself"}
 DETERMINERS = {"the", "a", "an", "this", "that", "these", "those"}
-QUANTIFIERS = {"more", "many", "some", "several", "all", "other", "few", "most", "both", "hundreds",
-               "thousands", "dozens", "millions", "tens", "of", "least", "at", "about", "over"}
+GOVERNMENT_WORDS = {"government", "administration", "authorities", "regime", "leadership", "officials",
+                    "state", "cabinet", "executive"}
+QUANTIFIERS = {
+    "than", "nearly", "almost", "around", "roughly", "approximately", "up", "to", "estimated", "million",
+    "billion", "thousand", "hundred", "an", "additional", "further", "more", "many", "some", "several", "all",
+    "other", "few", "most", "both", "hundreds", "thousands", "dozens", "millions", "tens", "of", "least", "at",
+    "about", "over",
+}
 PARTICLES = ("al-", "el-", "ad-", "as-", "bin ", "ibn ")
 ACTOR_PREPS = {"with", "against", "by", "between", "from"}
 CLASS_NOUNS = {  # "the ministry" -> the last organisation whose name holds that word
@@ -111,7 +121,10 @@ class _Builder:
     def names(self) -> list[Cand]:
         out: list[Cand] = []
         doc, lex = self.doc, self.lex
-        for ent in _fixed_ents(doc, lex):
+        ents = _fixed_ents(doc, lex)
+        # people first, so that their titles ("US Ambassador to Germany ...") are theirs
+        ents.sort(key=lambda x: (x[0] != "PERSON", x[1]))
+        for ent in ents:
             label, s, e = ent
             while s < e and doc[s].lower_ in DETERMINERS:
                 s += 1
@@ -135,7 +148,10 @@ class _Builder:
                 c.label, c.key = "ORG", "seat:" + key
                 c.profile = Profile(code, "GOV", None, None, [f"seat of government of {code}"])
             elif key in lex.orgs:
-                org = lex.orgs[key]
+                e = _longest_org(doc, s, e, lex)
+                span = doc[s:e]
+                c.end = c.name_end = e
+                org = lex.orgs[norm(span.text)]
                 c.label, c.key = "ORG", "org:" + norm(org.name)
                 c.profile = Profile(org.country, org.role, None, None, [f"known organisation '{org.name}'"])
                 self._widen(c)
@@ -174,7 +190,32 @@ class _Builder:
                 self.taken[i] = True
             out.append(c)
         out.extend(self._lexicon_names(out))
+        out.extend(self._name_repeats(out))
         out.sort(key=lambda c: c.start)
+        return out
+
+    def _name_repeats(self, found: list[Cand]) -> list[Cand]:
+        """A person's first or last name alone ("Taras had planned"), where NER missed it."""
+        words: dict[str, int] = {}
+        for c in found:
+            if c.label == "PERSON" and c.name_end - c.name_start >= 2:
+                for i in (c.name_start, c.name_end - 1):
+                    words.setdefault(self.doc[i].text, c.start)
+        out = []
+        for tok in self.doc:
+            first = words.get(tok.text)
+            if first is None or self.taken[tok.i] or tok.i <= first or tok.pos_ not in ("PROPN", "NOUN"):
+                continue
+            if tok.ent_type_ not in ("", "PERSON"):
+                continue  # "in May" is a month, whatever Theresa May did
+            if tok.i + 1 < len(self.doc) and self.doc[tok.i + 1].pos_ == "PROPN" and \
+                    self.doc[tok.i + 1].text[:1].isupper():
+                continue  # part of a longer name
+            c = Cand(tok.i, tok.i + 1, tok.i, tok.i + 1, "PERSON", "name", self.sent_of[tok.i],
+                     quoted=self.quoted[tok.i], subject=is_subject(tok), key="person")
+            self._widen(c)
+            self.taken[tok.i] = True
+            out.append(c)
         return out
 
     def _lexicon_names(self, found: list[Cand]) -> list[Cand]:
@@ -212,6 +253,11 @@ class _Builder:
                     if us and words.root.pos_ == "PROPN":
                         hit = Cand(tok.i, e, tok.i, e, "GPE", "name", self.sent_of[tok.i], key="country:" + us)
                         hit.country_code = us
+                elif fold(words.text) in lex.people and all(t.text[:1].isupper() for t in words) and (
+                    n >= 2 or words[0].pos_ == "PROPN"
+                ) and words[0].ent_type_ in ("", "PERSON", "WORK_OF_ART", "ORG", "NORP"):
+                    hit = Cand(tok.i, e, tok.i, e, "PERSON", "name", self.sent_of[tok.i], key="person")
+                    self._widen(hit)
                 if hit is not None:
                     if hit.label == "GPE" and words.root.dep_ in ("amod", "compound") and n == 1:
                         break  # "US troops": a modifier, not a mention of the country
@@ -225,7 +271,7 @@ class _Builder:
 
     def _widen(self, c: Cand) -> None:
         limit = self.doc[c.start].sent.start
-        start, prof = widen_left(self.doc, c.start, self.lex, limit)
+        start, prof = widen_left(self.doc, c.start, self.lex, limit, person=c.label == "PERSON")
         if start < c.start and not any(self.taken[i] for i in range(start, c.start)):
             if prof.role or prof.cls or prof.gender or prof.country:
                 c.start = start
@@ -263,7 +309,7 @@ class _Builder:
     def descriptions(self) -> list[Cand]:
         out = []
         doc, lex = self.doc, self.lex
-        for chunk in doc.noun_chunks:
+        for chunk in _nominals(doc):
             head = chunk.root
             if self.taken[head.i] or head.pos_ not in ("NOUN", "PROPN"):
                 continue
@@ -275,8 +321,8 @@ class _Builder:
                 continue
             s = chunk.start
             while s < rs and (doc[s].lower_ in DETERMINERS or doc[s].lower_ in QUANTIFIERS
-                              or doc[s].like_num):
-                s += 1
+                              or doc[s].like_num or doc[s].pos_ == "PRON"):
+                s += 1  # "its forces": the pronoun is a mention of its own
             det = [t.lower_ for t in chunk if t.dep_ == "det" or t.dep_ == "poss"]
             prof = Profile(role=role.role, cls=role.cls, gender=role.gender)
             for t in doc[chunk.start : rs]:
@@ -300,17 +346,20 @@ class _Builder:
                                     break
             if any(t.lower_ in ("opposition",) for t in doc[chunk.start : rs]):
                 prof.role = "OPP"
-            plural = head.tag_ in ("NNS", "NNPS") or role.group
+            plural = head.tag_ in ("NNS", "NNPS")
+            group = plural or role.group
             end = head.i + 1
             if prof.why and prof.why[-1].startswith("'of "):
                 end = chunk_end  # type: ignore[possibly-undefined]
-            start = s - 1 if s > chunk.start and doc[s - 1].lower_ in ("the", "this", "that") else s
+            # "The French leader" keeps its article (an anaphor, as written); a body or group
+            # ("Iraqi government", "Russian forces") is named without it
+            start = s - 1 if not group and s > chunk.start and doc[s - 1].lower_ in ("the", "this", "that") else s
             c = Cand(start=start, end=end, name_start=rs, name_end=head.i + 1,
-                     label="GROUP" if plural else "PERSON", kind="description",
+                     label="GROUP" if group else "PERSON", kind="description",
                      sent=self.sent_of[head.i], profile=prof, quoted=self.quoted[head.i],
                      subject=is_subject(head), plural=plural)
             c.key = "definite" if (det and det[0] in ("the", "this", "that")) or prof.country else ""
-            if not plural and det and det[0] in ("a", "an"):
+            if not group and det and det[0] in ("a", "an"):
                 continue  # "a Russian soldier" introduces someone new
             for i in range(c.start, c.end):
                 self.taken[i] = True
@@ -357,7 +406,7 @@ class _Builder:
                 continue
             if c.label == "PERSON":
                 tokens = _name_tokens(self.doc[c.name_start : c.name_end].text)
-                person = self._match_person(tokens, persons)
+                person = self._match_person(tokens, persons, c.profile.gender)
                 if person is None:
                     person = self.new_cluster("PERSON")
                     person.name_tokens = tokens
@@ -365,8 +414,10 @@ class _Builder:
                 elif len(tokens) > len(person.name_tokens):
                     person.name_tokens = tokens
                 person.add(c)
+                if person.profile.gender is None and len(person.name_tokens) >= 2:
+                    person.profile.gender = self.lex.forenames.get(person.name_tokens[0])
 
-    def _match_person(self, tokens: list[str], persons: list[Cluster]) -> Cluster | None:
+    def _match_person(self, tokens: list[str], persons: list[Cluster], gender: str | None = None) -> Cluster | None:
         if not tokens:
             return None
         same = [p for p in persons if p.name_tokens == tokens]
@@ -386,7 +437,8 @@ class _Builder:
                     return p
             return None
         t = _strip_particle(tokens[0])
-        by_last = [p for p in persons if _strip_particle(p.name_tokens[-1]) == t]
+        by_last = [p for p in persons if _strip_particle(p.name_tokens[-1]) == t
+                   and not (gender and p.profile.gender and gender != p.profile.gender)]
         if by_last:
             return max(by_last, key=lambda p: p.last_token)
         by_first = [p for p in persons if len(p.name_tokens) >= 2 and p.name_tokens[0] == t]
@@ -439,7 +491,7 @@ class _Builder:
             if c.label == "GROUP":
                 if prof.role == "GOV" and prof.country and prof.cls != "minister":
                     head = self.doc[c.name_end - 1].lower_
-                    if head in ("ministry", "department", "office", "agency", "service"):
+                    if head not in GOVERNMENT_WORDS:  # "Ukraine's parliament", "the defence ministry"
                         key = f"group:{prof.country}:{fold(self.doc[c.name_start:c.name_end].text)}"
                         self.cluster_for(key, "ORG").add(c)
                         continue
@@ -449,6 +501,15 @@ class _Builder:
                     continue
                 if prof.role is None and not prof.country:
                     continue
+                if not prof.country and prof.role == "GOV":
+                    leader = self._person_within(c.start, c.name_start)
+                    if leader is not None:  # "the Trump administration", "Maduro's government"
+                        key = f"group:led:{leader.index}:{fold(self.doc[c.name_end - 1].lemma_)}"
+                        body = self.cluster_for(key, "ORG")
+                        body.add(c)
+                        body.profile.absorb(Profile(leader.profile.country, "GOV", None, None,
+                                                    [f"led by {self._name(leader)}"]))
+                        continue
                 if not prof.country:
                     head = self.doc[c.name_end - 1].lower_
                     if head in CLASS_NOUNS and c.key == "definite":
@@ -469,6 +530,12 @@ class _Builder:
             elif prof.country and prof.cls:
                 cl = self.cluster_for(f"office:{prof.country}:{prof.cls}", "PERSON")
                 cl.add(c)
+
+    def _person_within(self, start: int, end: int) -> Cluster | None:
+        for cl in self.clusters:
+            if cl.label == "PERSON" and any(start <= x.start < end for x in cl.cands if x.kind != "description"):
+                return cl
+        return None
 
     def _apposed(self, c: Cand) -> Cluster | None:
         """The named person or body a description stands in apposition to, if any:
@@ -544,12 +611,17 @@ class _Builder:
                 continue  # inside a quote "he" may be anyone: left to the statements stage
             gender = "m" if low in MALE else "f"
             si = self.sent_of[tok.i]
+            # "Duda thanked him": a plain object pronoun never is the subject of its own verb
+            coargs = set()
+            if tok.dep_ in ("dobj", "dative", "pobj", "iobj") and not low.endswith("self"):
+                verb = tok.head.head if tok.dep_ == "pobj" else tok.head
+                coargs = {ch.i for ch in verb.children if ch.dep_ in ("nsubj", "nsubjpass")}
             best, best_score = None, None
             for start, m, cl in person_mentions:
                 if start >= tok.i:
                     break
                 dist = si - m.sent
-                if dist > 4 or m.quoted:
+                if dist > 4 or m.quoted or any(m.start <= i < m.end for i in coargs):
                     continue
                 g = cl.profile.gender
                 if g and g != gender:
@@ -570,6 +642,47 @@ class _Builder:
             best.add(c)
             person_mentions.append((tok.i, c, best))
             person_mentions.sort(key=lambda t: t[0])
+            self.taken[tok.i] = True
+
+    def group_pronouns(self) -> None:
+        """"it"/"its" for an organisation or country, "they"/"their" for a group, when the pronoun
+        is a subject or possessive and its antecedent was named in the same or the previous
+        sentence ("The ministry said it ...", "Russian troops ... They withdrew")."""
+        doc = self.doc
+        mentions = sorted(((x.start, x, cl) for cl in self.clusters
+                           if cl.label in ("ORG", "GPE", "GROUP", "NORP") for x in cl.cands),
+                          key=lambda t: t[0])
+        if not mentions:
+            return
+        for tok in doc:
+            low = tok.lower_
+            if (low not in IT and low not in THEY) or tok.pos_ != "PRON" or self.taken[tok.i] or self.quoted[tok.i]:
+                continue
+            if tok.dep_ not in ("nsubj", "nsubjpass", "poss") or (low == "it" and _pleonastic(tok)):
+                continue
+            plural = low in THEY
+            si = self.sent_of[tok.i]
+            best, best_score = None, None
+            for start, m, cl in mentions:
+                if start >= tok.i:
+                    break
+                dist = si - m.sent
+                if dist > 1 or m.quoted:
+                    continue
+                if plural != (m.plural or cl.label == "NORP"):
+                    continue
+                if start < tok.i and _same_clause(doc[m.end - 1], tok) and tok.dep_ != "poss" and m.subject:
+                    continue  # "Russia said it ..." is fine (another clause); "Russia ... it" in one clause is not
+                score = -3.0 * dist + (2.5 if m.subject else 0.0) + start / (10 * len(doc) + 1)
+                if best_score is None or score > best_score:
+                    best, best_score = cl, score
+            if best is None:
+                continue
+            c = Cand(tok.i, tok.i + 1, tok.i, tok.i + 1, best.label, "pronoun", si,
+                     subject=is_subject(tok), plural=plural)
+            best.add(c)
+            mentions.append((tok.i, c, best))
+            mentions.sort(key=lambda t: t[0])
             self.taken[tok.i] = True
 
     # --- 5. entities ------------------------------------------------------------------------------
@@ -608,7 +721,10 @@ class _Builder:
         if cl.key.startswith("org:") and cl.key[4:] in self.lex.orgs:
             return self.lex.orgs[cl.key[4:]].name
         if names:
-            return max(names, key=lambda n: (len(n.split()) if cl.label == "PERSON" else len(n), -names.index(n)))
+            best = max(names, key=lambda n: (len(n.split()) if cl.label == "PERSON" else len(n), -names.index(n)))
+            if cl.label == "PERSON":  # "VOLODYMYR Zelensky" in a tabloid's first line
+                best = " ".join(w.title() if w.isupper() and len(w) > 2 else w for w in best.split())
+            return best
         descs = [doc[x.start : x.end].text for x in cl.cands if x.kind == "description"]
         best = max(descs, key=len) if descs else doc[cl.cands[0].start : cl.cands[0].end].text
         words = best.split()
@@ -638,6 +754,26 @@ class _Builder:
 
 
 # --- helpers ------------------------------------------------------------------------------------
+NOMINAL_LEFT = {"det", "amod", "compound", "poss", "nmod", "nummod", "quantmod", "predet"}
+
+
+def _nominals(doc: Doc) -> list[Span]:
+    """Every noun with its left modifiers, possessives included ("the Trump administration" in
+    "the Trump administration's latest step", which spaCy's noun_chunks fold into one chunk)."""
+    out = []
+    for tok in doc:
+        if tok.pos_ not in ("NOUN", "PROPN") or tok.dep_ == "compound":
+            continue
+        start = tok.i
+        for ch in tok.lefts:
+            if ch.dep_ in NOMINAL_LEFT:
+                start = min(start, ch.left_edge.i)
+        while start < tok.i and (doc[start].is_punct or doc[start].is_space):
+            start += 1
+        out.append(doc[start : tok.i + 1])
+    return out
+
+
 def _year(published: str | None) -> int | None:
     if published and len(published) >= 4 and published[:4].isdigit():
         return int(published[:4])
@@ -705,6 +841,15 @@ def _initials_agree(a: str, b: str) -> bool:
     return (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b))
 
 
+def _pleonastic(tok: Token) -> bool:
+    """"It is unclear whether ...", "it seems", "it rained": an "it" that refers to nothing."""
+    head = tok.head
+    if tok.dep_ == "expl":
+        return True
+    return head.lemma_ in NON_REFERRING_VERBS or any(ch.dep_ in ("ccomp", "xcomp") and ch.i > head.i
+                                                      and head.lemma_ in ("be",) for ch in head.children)
+
+
 def _same_clause(a: Token, b: Token) -> bool:
     def clause(t: Token) -> Token:
         while t.dep_ not in ("ROOT", "ccomp", "advcl", "relcl", "xcomp", "conj") and t.head is not t:
@@ -712,6 +857,33 @@ def _same_clause(a: Token, b: Token) -> bool:
         return t
 
     return clause(a) is clause(b)
+
+
+def _longest_org(doc: Doc, s: int, e: int, lex: Lexicon) -> int:
+    """The end of the longest known organisation name starting at s ("Houthi" -> "Houthi movement")."""
+    best = e
+    for n in range(1, 4):
+        if e + n > len(doc) or any(t.is_space or t.is_punct for t in doc[e : e + n]):
+            break
+        if norm(doc[s : e + n].text) in lex.orgs:
+            best = e + n
+    return best
+
+
+def _looks_like_person(doc: Doc, s: int, e: int, lex: Lexicon) -> bool:
+    """A name mislabelled as an organisation: two or three capitalised words right after a
+    person's title ("Chancellor Olaf Scholz"), or a known office holder's name."""
+    words = doc[s:e]
+    if not 2 <= len(words) <= 3 or _org_head(words) is not None:
+        return False
+    if not all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in words):
+        return False
+    if lex.person(words.text) is not None:
+        return True
+    if s == 0:
+        return False
+    r = role_ending_at(doc, s - 1, lex)
+    return r is not None and not r[1].group
 
 
 def _fixed_ents(doc: Doc, lex: Lexicon) -> list[tuple[str, int, int]]:
@@ -725,6 +897,8 @@ def _fixed_ents(doc: Doc, lex: Lexicon) -> list[tuple[str, int, int]]:
         key = norm(ent.text)
         if key in lex.country_names or key in lex.capitals:
             label = "GPE"
+        elif label in ("ORG", "GPE", "NORP", "FAC") and key not in lex.orgs and _looks_like_person(doc, s, e, lex):
+            label = "PERSON"
         elif label != "PERSON" and len(ent) >= 3 and key not in lex.orgs:
             # a known country/org at the front, then two or three capitalised name words
             for n in (3, 2, 1):
@@ -748,4 +922,5 @@ def run(an: Analysis) -> None:
     b.profile_people()
     b.merge_descriptions(b.descriptions())
     b.pronouns()
+    b.group_pronouns()
     an.record.entities = b.entities()

@@ -140,33 +140,45 @@ def _country_ending_at(doc: Doc, i: int, lex: Lexicon) -> tuple[int, str] | None
     return None
 
 
-def widen_left(doc: Doc, start: int, lex: Lexicon, limit: int) -> tuple[int, Profile]:
-    """Widen a name to the left over its title; returns (new start, what the title says)."""
+def widen_left(doc: Doc, start: int, lex: Lexicon, limit: int, person: bool = True) -> tuple[int, Profile]:
+    """Widen a name to the left over its title; returns (new start, what the title says).
+
+    For a person only words naming an individual's office count ("President", not "presidency"),
+    and a title never ends in "of"/"the" right before the name ("the presidency of Barack Obama")."""
     prof = Profile()
     i = start - 1
     new_start = start
     saw_role = False
+    if i >= limit and doc[i].lower_ in NO_TITLE_START:
+        return start, prof
     while i >= limit:
         tok = doc[i]
         if tok.is_space or tok.text in (",", ";", ":", "(", ")", '"', "\u201c", "\u201d"):
             break
         r = role_ending_at(doc, i, lex)
+        if r is not None and person and r[1].group:
+            break
         if r is not None:
             s, role = r
-            if not saw_role:  # the role word nearest the name is the office
+            if not saw_role and role.cls != "honorific":  # the office word nearest the name
                 prof.role = role.role
                 prof.cls = role.cls
                 if role.role:
                     prof.why.append(f"title '{doc[s:i + 1].text}'")
             if role.gender and not prof.gender:
                 prof.gender = role.gender
-            saw_role = True
+            saw_role = saw_role or role.cls != "honorific"
             new_start = s
             i = s - 1
             continue
         c = _country_ending_at(doc, i, lex)
         if c is not None and tok.ent_type_ != "PERSON":
             s, code = c
+            if s > limit and doc[s - 1].lower_ in ("to", "in", "at"):
+                # "US Ambassador to Germany Richard Grenell": the post, not the person's country
+                new_start = s - 1
+                i = s - 2
+                continue
             if not prof.country:
                 prof.country = code
                 prof.why.append(f"title country '{doc[s:i + 1].text}'")

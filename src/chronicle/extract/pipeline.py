@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from spacy.language import Language
 
-from chronicle.extract import entities, times
+from chronicle.extract import entities, places, statements, times
 from chronicle.extract.analysis import Analysis
 from chronicle.extract.nlp import load_nlp
 from chronicle.record import Article, Record
@@ -26,6 +26,8 @@ Stage = Callable[[Analysis], None]
 STAGES: dict[str, Stage] = {
     "entities": entities.run,
     "times": times.run,
+    "places": places.run,
+    "statements": statements.run,
 }
 
 

@@ -117,6 +117,7 @@ class Lexicon:
     roles: dict[str, Role] = field(default_factory=dict)  # term -> Role
     alpha2_of: dict[str, str] = field(default_factory=dict)  # alpha3 -> alpha2
     people: dict[str, list[Person]] = field(default_factory=dict)  # folded name/alias -> holders
+    forenames: dict[str, str] = field(default_factory=dict)  # folded given name -> m/f
 
     def country_code(self, text: str) -> str | None:
         """alpha3 for a country's name, alias or demonym ("Russia", "Russian", "the UK")."""
@@ -202,4 +203,6 @@ def lexicon() -> Lexicon:
         )
         for n in {fold(x) for x in [holder.name, *holder.aliases]}:
             lex.people.setdefault(n, []).append(holder)
+    for row in read_tsv("forenames.tsv"):
+        lex.forenames.setdefault(fold(row["name"]), row["gender"])
     return lex

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -10,9 +11,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from chronicle.errors import StoreError
-from chronicle.record import Article, Record, content_hash
+from chronicle.record import Article, Record, Statement, content_hash
 
-__all__ = ["ArticleRow", "SearchHit", "Store", "WriteResult", "fact_rows", "now"]
+__all__ = [
+    "ArticleRow", "EventAt", "PlaceSummary", "SearchHit", "StatementRow", "Store", "WriteResult", "fact_rows", "now",
+]
 
 
 TABLES = ("articles", "entities", "mentions", "statements", "events", "quantities", "times", "places", "failures")
@@ -39,6 +42,64 @@ class SearchHit:
     published: str | None
     source: str | None
     snippet: str
+
+
+@dataclass(slots=True)
+class PlaceSummary:
+    """One stored place (name, country, point) with how often and in how many articles it is named."""
+
+    name: str | None
+    country: str | None
+    lat: float
+    lon: float
+    mentions: int
+    articles: int
+
+
+@dataclass(slots=True)
+class EventAt:
+    """An event whose place passed a place filter, with that place."""
+
+    article_id: str
+    event_id: str
+    type: str
+    date: str | None
+    place: str | None
+    country: str | None
+    lat: float
+    lon: float
+
+
+def _box(near: tuple[float, float, float]) -> tuple[str, tuple[Any, ...]]:
+    """A portable SQL condition for a bounding box around (lat, lon, km): cheap pre-filter only."""
+    lat, lon, km = near
+    dlat = km / 111.0
+    cos = max(math.cos(math.radians(lat)), 0.01)
+    dlon = km / (111.0 * cos)
+    cond = "lat BETWEEN ? AND ?"
+    params: tuple[float, ...] = (lat - dlat, lat + dlat)
+    if lon - dlon > -180 and lon + dlon < 180:
+        cond += " AND lon BETWEEN ? AND ?"
+        params += (lon - dlon, lon + dlon)
+    return cond, params
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371 * math.asin(math.sqrt(min(1.0, h)))
+
+
+@dataclass(slots=True)
+class StatementRow:
+    """One stored statement with the article it is from (what `chronicle statements` lists)."""
+
+    article_id: str
+    published: str | None
+    title: str | None
+    statement: Statement
+    speaker_name: str | None  # the name of the entity the speaker resolves to
 
 
 @dataclass(slots=True)
@@ -151,6 +212,90 @@ class Store(ABC):
             "SELECT id, title, published, source, url, origin FROM articles "
             "ORDER BY published DESC, id LIMIT ? OFFSET ?", (limit, offset))
         return [ArticleRow(*tuple(r)) for r in rows]
+
+    def places(self, country: str | None = None, near: tuple[float, float, float] | None = None,
+               limit: int = 100) -> list[PlaceSummary]:
+        """Stored places, most often named first: each distinct (name, country, point) with its
+        number of mentions and of articles. ``country`` is ISO alpha-2; ``near`` is (lat, lon, km)."""
+        where = ["lat IS NOT NULL", "lon IS NOT NULL"]
+        params: tuple[Any, ...] = ()
+        if country:
+            where.append("country = ?")
+            params += (country.upper(),)
+        if near is not None:
+            cond, p = _box(near)
+            where.append(cond)
+            params += p
+        rows = self._query(
+            "SELECT name, country, lat, lon, count(*) AS n, count(DISTINCT article_id) AS a FROM places "
+            f"WHERE {' AND '.join(where)} GROUP BY name, country, lat, lon ORDER BY n DESC, a DESC, name",
+            params)
+        out: list[PlaceSummary] = []
+        for r in rows:
+            if near is not None and _km(near[0], near[1], r[2], r[3]) > near[2]:
+                continue
+            out.append(PlaceSummary(r[0], r[1], float(r[2]), float(r[3]), int(r[4]), int(r[5])))
+            if len(out) >= limit:
+                break
+        return out
+
+    def events_at(self, country: str | None = None, near: tuple[float, float, float] | None = None,
+                  limit: int = 100) -> list[EventAt]:
+        """Events whose place lies in a country (ISO alpha-2) and/or within ``near`` = (lat, lon, km)
+        of a point: the store-side filter behind ``chronicle events --country/--near``."""
+        where = ["p.lat IS NOT NULL"]
+        params: tuple[Any, ...] = ()
+        if country:
+            where.append("p.country = ?")
+            params += (country.upper(),)
+        if near is not None:
+            cond, p = _box(near)
+            where.append(cond.replace("lat", "p.lat").replace("lon", "p.lon"))
+            params += p
+        rows = self._query(
+            "SELECT e.article_id, e.id, e.type, e.date, p.name, p.country, p.lat, p.lon FROM events e "
+            "JOIN places p ON p.article_id = e.article_id AND p.id = e.place_id "
+            f"WHERE {' AND '.join(where)} ORDER BY e.date DESC, e.article_id, e.id", params)
+        out: list[EventAt] = []
+        for r in rows:
+            if near is not None and _km(near[0], near[1], r[6], r[7]) > near[2]:
+                continue
+            out.append(EventAt(r[0], r[1], r[2], r[3], r[4], r[5], float(r[6]), float(r[7])))
+            if len(out) >= limit:
+                break
+        return out
+
+    def statements(self, speaker: str | None = None, stance: str | None = None, kind: str | None = None,
+                   article_id: str | None = None, limit: int = 50, offset: int = 0) -> list[StatementRow]:
+        """Stored statements, newest articles first. ``speaker`` matches the speaker as written
+        or the name of the entity it resolves to (case-insensitive, part of a name will do:
+        "Putin" finds "Mr Putin", "he" resolved to Vladimir Putin, and "the Russian leader");
+        ``stance`` is one of assert, accuse, deny, request, warn, threaten, promise, reject,
+        concede, praise, criticise; ``kind`` is direct, indirect or mixed."""
+        where, params = [], []
+        if speaker:
+            like = f"%{speaker.lower()}%"
+            where.append("(lower(s.speaker) LIKE ? OR lower(e.name) LIKE ?)")
+            params += [like, like]
+        if stance:
+            where.append("s.stance = ?")
+            params.append(stance)
+        if kind:
+            where.append("s.kind = ?")
+            params.append(kind)
+        if article_id:
+            aid = self.resolve_id(article_id)
+            where.append("s.article_id = ?")
+            params.append(aid or article_id)
+        sql = (
+            "SELECT s.article_id, a.published, a.title, s.data, e.name FROM statements s "
+            "JOIN articles a ON a.id = s.article_id "
+            "LEFT JOIN entities e ON e.article_id = s.article_id AND e.id = s.speaker_entity"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + " ORDER BY a.published DESC, s.article_id, s.start LIMIT ? OFFSET ?"
+        )
+        rows = self._query(sql, (*params, limit, offset))
+        return [StatementRow(r[0], r[1], r[2], Statement.from_dict(json.loads(r[3])), r[4]) for r in rows]
 
     def count(self, table: str = "articles") -> int:
         if table not in TABLES:
