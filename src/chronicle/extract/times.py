@@ -176,6 +176,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|(?P<y2k>the\s+year\s+two\s+thousand)(?:\s+(?:and\s+)?(?P<unit2>one|two|three|four|five|six|seven|eight|nine"
         r"|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen))?)\b")),
 ]
+# every expression starts a word: checked first, this also makes the search several times faster
+PATTERNS = [(name, re.compile(r"(?<!\w)(?=\w)(?:" + rx.pattern + ")")) for name, rx in PATTERNS]
 PRIORITY = {name: i for i, (name, _) in enumerate(PATTERNS)}
 
 
