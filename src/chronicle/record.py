@@ -194,6 +194,9 @@ class Event(_Serialisable):
     place: str | None = None  # id of a place in `places`
     quantities: list[str] = field(default_factory=list)
     why: str | None = None
+    time: str | None = None  # id of the time in `times` that dates the event
+    actors: list[Party] = field(default_factory=list)  # every actor, when there are several
+    recipients: list[Party] = field(default_factory=list)  # every recipient, when there are several
 
 
 @dataclass(slots=True)

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from spacy.language import Language
 
-from chronicle.extract import entities, places, statements, times
+from chronicle.extract import entities, events, places, statements, times
 from chronicle.extract.analysis import Analysis
 from chronicle.extract.nlp import load_nlp
 from chronicle.record import Article, Record
@@ -28,6 +28,7 @@ STAGES: dict[str, Stage] = {
     "times": times.run,
     "places": places.run,
     "statements": statements.run,
+    "events": events.run,
 }
 
 
