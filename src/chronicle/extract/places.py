@@ -30,6 +30,7 @@ from __future__ import annotations
 import itertools
 import logging
 import math
+import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -96,6 +97,16 @@ LOCAL_NOUNS = {
     "attack", "bombing", "shooting", "fire", "crash", "blast", "explosion", "flood", "floods",
     "storm", "earthquake", "massacre", "siege", "battle", "offensive", "protest", "protests", "rally",
     "clinic", "jail", "prison", "mayor", "council", "voters", "businesses", "restaurant", "hotel",
+    "business", "company", "firm", "underpass", "lawmakers", "officials", "authorities",
+}
+# weights of the evidence for a candidate (prominence is on a log10 population scale)
+W_COUNTRY = float(os.environ.get("CHRONICLE_W_COUNTRY", 3.0))
+W_ADMIN1 = float(os.environ.get("CHRONICLE_W_ADMIN1", 3.0))
+W_CAPITAL = float(os.environ.get("CHRONICLE_W_CAPITAL", 1.0))
+# nouns that name a kind of place before or around a name ("the capital Colombo", "the town of X")
+PLACE_NOUNS = {
+    "capital", "city", "town", "village", "hometown", "county", "province", "state", "island", "port",
+    "suburb", "district", "region", "township", "borough", "municipality", "hamlet", "community",
 }
 NOT_PLACE_WORDS = {"god", "president", "mr", "mrs", "ms", "dr", "sen", "rep", "gov", "st", "jesus", "christ"}
 
@@ -139,7 +150,7 @@ def _trim(doc: Doc, s: int, e: int) -> tuple[int, int]:
 
 
 def _name_word(tok: Token) -> bool:
-    return tok.is_alpha and tok.text[:1].isupper()
+    return tok.is_alpha and tok.text[:1].isupper() or tok.text in ("St.", "Mt.", "Ft.", "Pt.")
 
 
 class _Finder:
@@ -209,7 +220,9 @@ class _Finder:
             e = i
             while e < sent.end and e - i < 4 and doc[e].is_alpha and doc[e].text.isupper() and len(doc[e].text) > 1:
                 e += 1
-            if e == i or e >= len(doc) or doc[e].text not in (",", "-", "\u2014", "\u2013", "(", ":", "--"):
+            if e == i or e >= len(doc):
+                continue
+            if not (doc[e].text in (",", "(", ":") or set(doc[e].text) <= set("-\u2014\u2013")):
                 continue
             if self.gaz.has(doc[i:e].text):
                 self.add(i, e, "dateline")
@@ -288,6 +301,8 @@ class _Finder:
             return True
         if root.dep_ in ("compound", "nmod", "amod") and root.head.lower_ in LOCAL_NOUNS:
             return True
+        if _described_as_place(root):
+            return True
         return bool(root.dep_ == "pobj" and root.head.lower_ in LOC_PREPS)
 
 
@@ -352,7 +367,26 @@ def _literal(tok: Token, has_parent: bool, is_parent: bool) -> bool:
         return True  # "on Crete"
     if tok.dep_ == "dobj" and tok.head.lemma_ in PLACE_VERBS:
         return True  # "shelled Kharkiv", "storms hit north Texas"
-    return tok.dep_ in ("compound", "amod", "nmod") and tok.head.pos_ in ("NOUN", "PROPN")
+    return _described_as_place(tok) or (tok.dep_ in ("compound", "amod", "nmod") and tok.head.pos_ in ("NOUN", "PROPN"))
+
+
+def _described_as_place(tok: Token) -> bool:
+    """Uses that say place whatever the name's label: "Mindy Miller of Ravenel", "the town of
+    Akuressa", "the capital Colombo", "a Northbrook-based company", "Alexandria is a finalist"."""
+    doc = tok.doc
+    head = tok.head
+    if tok.dep_ == "pobj" and head.lower_ == "of":
+        owner = head.head
+        if owner.lower_ in PLACE_NOUNS or owner.ent_type_ == "PERSON" or owner.lower_ in LOCAL_NOUNS:
+            return True
+    if tok.i >= 1 and doc[tok.i - 1].lower_ in PLACE_NOUNS and doc[tok.i - 1].pos_ == "NOUN":
+        return True
+    nxt = tok.i + 1
+    while nxt < len(doc) and doc[nxt].ent_iob_ == "I":
+        nxt += 1
+    if nxt + 1 < len(doc) and doc[nxt].text == "-" and doc[nxt + 1].lower_ in ("based", "area", "born"):
+        return True
+    return bool(tok.dep_ == "nsubj" and head.lemma_ == "be" and any(c.dep_ in ("attr", "acomp") for c in head.children))
 
 
 def _country_names() -> dict[str, str]:
@@ -379,7 +413,7 @@ def country_names() -> dict[str, str]:
     return _COUNTRY_NAMES
 
 
-def _screen(an: Analysis, ms: list[_Mention]) -> list[_Mention]:
+def _screen(an: Analysis, ms: list[_Mention], parents: dict[int, tuple[str | None, str | None]]) -> list[_Mention]:
     """Drops actors (metonymy) and parts of names of organisations or people; marks countries.
 
     - a capital the entities stage coded as its country acting ("Moscow said") is never a place;
@@ -396,7 +430,7 @@ def _screen(an: Analysis, ms: list[_Mention]) -> list[_Mention]:
         span = doc[m.start : m.end]
         m.country_name = name_key(m.text) in cnames
         literal = m.source in ("dateline", "abbreviation") or _literal(
-            span.root, m.parent is not None, k in parents_of)
+            span.root, m.parent is not None or k in parents, k in parents_of)
         eid = next((an.entity_of_token[t.i] for t in span if t.i in an.entity_of_token), None)
         ent = an.record.entity(eid)
         if ent is not None:
@@ -478,6 +512,13 @@ def _parents(an: Analysis, ms: list[_Mention], gaz: Gazetteer) -> dict[int, tupl
 def _candidates(m: _Mention, gaz: Gazetteer) -> list[Candidate]:
     if m.cands:
         return m.cands
+    code = country_names().get(name_key(m.text))
+    if code and not m.division:
+        country = gaz.country(code)
+        if country is not None:  # a country's name or alias means the country ("Cuba", "the US"),
+            # not a town named after it; a state of the same name competes ("Georgia")
+            states = [c for c in gaz.lookup(m.text) if c.kind == "admin1" and c.main]
+            return [country, *states]
     dotted = m.text.endswith(".") and len(m.text) <= 6
     cands = [] if dotted and name_key(m.text) in gaz.us_abbrev else gaz.lookup(m.text)
     if m.division_word:
@@ -525,7 +566,7 @@ def _prior(c: Candidate) -> float:
     elif c.kind == "admin2":
         p -= 0.5
     if c.capital:
-        p += 1.0
+        p += W_CAPITAL
     return p - (0.0 if c.main else 0.8)
 
 
@@ -557,18 +598,18 @@ def _near(c: Candidate, key: str, ctx: _Context) -> float:
                     best = max(best, 0.6)
                 continue
             km = distance_km(c.lat, c.lon, d.lat, d.lon)
-            w = 1.5 if km < 50 else 0.8 if km < 150 else 0.3 if km < 400 else 0.0
+            w = 2.5 if km < 25 else 1.8 if km < 50 else 0.9 if km < 150 else 0.3 if km < 400 else 0.0
             best = max(best, w)
         total += best
-    return min(total, 4.0)
+    return min(total, 5.0)
 
 
 def _score(c: Candidate, key: str, ctx: _Context, parent: tuple[str | None, str | None] | None) -> float:
     s = _prior(c)
     if c.country:
-        s += 3.0 * ctx.share(ctx.countries, c.country)
+        s += W_COUNTRY * ctx.share(ctx.countries, c.country)
         if c.admin1:
-            s += 3.0 * ctx.share(ctx.admin1, (c.country, c.admin1))
+            s += W_ADMIN1 * ctx.share(ctx.admin1, (c.country, c.admin1))
     if c.kind in ("city", "admin2"):
         s += _near(c, key, ctx)
     if parent is not None:
@@ -679,7 +720,7 @@ def run(an: Analysis) -> None:
     gaz = gazetteer()
     ms = _mentions(an, gaz)
     parents_pre = _parents(an, ms, gaz)  # parent links decide whether a country name is a place
-    ms_kept = _screen(an, ms)
+    ms_kept = _screen(an, ms, parents_pre)
     index = {id(m): k for k, m in enumerate(ms_kept)}
     parents: dict[int, tuple[str | None, str | None]] = {}
     for i, p in parents_pre.items():
