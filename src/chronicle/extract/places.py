@@ -150,7 +150,7 @@ def _trim(doc: Doc, s: int, e: int) -> tuple[int, int]:
 
 
 def _name_word(tok: Token) -> bool:
-    return tok.is_alpha and tok.text[:1].isupper() or tok.text in ("St.", "Mt.", "Ft.", "Pt.")
+    return (tok.is_alpha and tok.text[:1].isupper()) or tok.text in ("St.", "Mt.", "Ft.", "Pt.")
 
 
 class _Finder:
@@ -173,8 +173,8 @@ class _Finder:
             if s - back >= 0 and not any(self.taken[i] for i in range(s - back, s)):
                 words = doc[s - back : s]
                 if _name_word(words[0]) and all(_name_word(t) or t.lower_ == "of" for t in words):
-                    if (self.gaz.has(doc[s - back : e].text) and not self.gaz.has(doc[s:e].text)) or (
-                            name_key(doc[s - back : e].text) in self.gaz.regions):
+                    longer = doc[s - back : e].text
+                    if any(c.main for c in self.gaz.lookup(longer)) or name_key(longer) in self.gaz.regions:
                         s -= back
                         break
         if e < len(doc) and _name_word(doc[e]) and not self.taken[e] and doc[e].lower_ not in DIVISIONS:
@@ -521,6 +521,10 @@ def _candidates(m: _Mention, gaz: Gazetteer) -> list[Candidate]:
             return [country, *states]
     dotted = m.text.endswith(".") and len(m.text) <= 6
     cands = [] if dotted and name_key(m.text) in gaz.us_abbrev else gaz.lookup(m.text)
+    words = m.text.split()
+    if not cands and len(words) > 1 and words[-1].lower() in DIVISIONS and words[-1].lower() not in NAMED_DIVISIONS:
+        wanted = DIVISIONS[words[-1].lower()]  # "Oaxaca State", "Kermanshah Province"
+        cands = [c for c in gaz.lookup(" ".join(words[:-1])) if c.kind in wanted]
     if m.division_word:
         # "Harris County": the division's own name holds the word
         full = [c for c in gaz.lookup(m.text + " " + m.division_word) if c.kind in ("admin1", "admin2")]
@@ -620,11 +624,13 @@ def _score(c: Candidate, key: str, ctx: _Context, parent: tuple[str | None, str 
 
 
 def _prefer_city(cands: list[Candidate], best: Candidate) -> Candidate:
-    """A bare name shared by a division and a city inside it means the city ("Donetsk", "Kiev")."""
-    if best.kind not in ("admin1", "admin2") or best.country == "US":
+    """A bare name shared by a division and a city inside it means the city ("Donetsk", "Kiev",
+    "New York"); a US state only yields to a city holding a large part of its people."""
+    if best.kind not in ("admin1", "admin2"):
         return best
+    share = 0.3 if best.country == "US" else 0.05
     for c in cands:
-        if c.kind == "city" and c.country == best.country and c.population >= 0.05 * max(best.population, 1):
+        if c.kind == "city" and c.country == best.country and c.population >= share * max(best.population, 1):
             if distance_km(c.lat, c.lon, best.lat, best.lon) <= max(best.tolerance_km * 1.5, 60):
                 return c
     return best
@@ -697,7 +703,12 @@ def _resolve(an: Analysis, ms: list[_Mention], parents: dict[int, tuple[str | No
                 continue
             parent = parents.get(i)
             key = name_key(m.text)
-            scored = sorted(((_score(c, key, ctx, parent), c) for c in m.cands), key=lambda x: -x[0])
+            if m.source == "dateline" and parent is None:
+                # a dateline names a well-known place, or the paper's own town: prominence decides
+                scored = sorted(((_prior(c) + (1.0 if c.kind == "city" else 0.0), c) for c in m.cands),
+                                key=lambda x: -x[0])
+            else:
+                scored = sorted(((_score(c, key, ctx, parent), c) for c in m.cands), key=lambda x: -x[0])
             best_score, best = scored[0]
             if not m.division:
                 best = _prefer_city(m.cands, best)
