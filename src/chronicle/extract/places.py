@@ -628,7 +628,7 @@ def _prefer_city(cands: list[Candidate], best: Candidate) -> Candidate:
     "New York"); a US state only yields to a city holding a large part of its people."""
     if best.kind not in ("admin1", "admin2"):
         return best
-    share = 0.3 if best.country == "US" else 0.05
+    share = 0.2 if best.country == "US" else 0.05
     for c in cands:
         if c.kind == "city" and c.country == best.country and c.population >= share * max(best.population, 1):
             if distance_km(c.lat, c.lon, best.lat, best.lon) <= max(best.tolerance_km * 1.5, 60):
