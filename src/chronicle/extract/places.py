@@ -103,6 +103,17 @@ LOCAL_NOUNS = {
 W_COUNTRY = float(os.environ.get("CHRONICLE_W_COUNTRY", 3.0))
 W_ADMIN1 = float(os.environ.get("CHRONICLE_W_ADMIN1", 3.0))
 W_CAPITAL = float(os.environ.get("CHRONICLE_W_CAPITAL", 1.0))
+# last words of facilities placed by the place they are named after ("Baghdad International Airport")
+FACILITY_NOUNS = {
+    "airport", "airfield", "airbase", "base", "port", "harbor", "harbour", "station", "terminal", "dam",
+    "bridge", "stadium", "arena", "prison", "jail", "hospital", "plant", "refinery", "mine", "camp",
+}
+# last words of streets and buildings
+STREET_WORDS = {
+    "avenue", "road", "street", "boulevard", "drive", "lane", "way", "square", "place", "court", "terrace",
+    "hall", "chapel", "church", "cathedral", "center", "centre", "school", "college", "museum", "theatre",
+    "theater", "library", "tower", "building", "house", "palace", "gardens", "park", "mall", "market",
+}
 # nouns that name a kind of place before or around a name ("the capital Colombo", "the town of X")
 PLACE_NOUNS = {
     "capital", "city", "town", "village", "hometown", "county", "province", "state", "island", "port",
@@ -118,7 +129,7 @@ class _Mention:
     cstart: int  # char range of the place's span in the record (may include direction/division)
     cend: int
     text: str  # the name looked up
-    source: str  # ner:GPE, ner:LOC, ner:FAC, gazetteer, parent
+    source: str  # ner:GPE, ner:LOC, ner:FAC, gazetteer, dateline, abbreviation, hint
     division: tuple[str, ...] = ()  # kinds a division word asks for
     division_word: str = ""
     direction: tuple[float, float] | None = None
@@ -195,6 +206,7 @@ class _Finder:
             if ent.label_ in LOC_LABELS:
                 self.add_ent(ent.start, ent.end, "ner:" + ent.label_)
         self.scan()
+        self.hints()
         self.out.sort(key=lambda m: m.start)
         for m in self.out:
             _widen(self.doc, m)
@@ -240,7 +252,7 @@ class _Finder:
         i = 0
         while i < n:
             tok = doc[i]
-            if self.taken[i] or not _name_word(tok) or tok.lower_ in NOT_PLACE_WORDS:
+            if self.taken[i] or not _name_word(tok) or tok.lower_ in NOT_PLACE_WORDS or tok.is_stop:
                 i += 1
                 continue
             found = None
@@ -280,6 +292,27 @@ class _Finder:
                 i = found[1]
             else:
                 i += 1
+
+    def hints(self) -> None:
+        """Places named inside organisation names ("Rapides Parish Fire District", "Shreveport
+        Police Department"): never places of the record, but they tell where the story is."""
+        for ent in self.doc.ents:
+            if ent.label_ not in ("ORG", "FAC") or any(self.taken[i] for i in range(ent.start, ent.end)):
+                continue
+            s = ent.start + (1 if ent[0].lower_ == "the" else 0)
+            for n in (3, 2, 1):
+                if s + n >= ent.end:
+                    continue
+                words = self.doc[s : s + n]
+                if not all(_name_word(t) for t in words):
+                    continue
+                cands = [c for c in self.gaz.lookup(words.text) if c.main and (
+                    c.kind in ("admin1", "admin2") or (c.kind == "city" and c.population >= 10000))]
+                if cands:
+                    h = _Mention(s, s + n, words.start_char, words.end_char, words.text, "hint")
+                    h.cands = cands
+                    self.out.append(h)
+                    break
 
     def literal_use(self, s: int, e: int) -> bool:
         """Is the name at tokens [s, e) used as a place: after a preposition of place, in a
@@ -427,6 +460,9 @@ def _screen(an: Analysis, ms: list[_Mention], parents: dict[int, tuple[str | Non
     cnames = country_names()
     parents_of = {m.parent for m in ms if m.parent is not None}
     for k, m in enumerate(ms):
+        if m.source == "hint":
+            keep.append(m)
+            continue
         span = doc[m.start : m.end]
         m.country_name = name_key(m.text) in cnames
         literal = m.source in ("dateline", "abbreviation") or _literal(
@@ -509,7 +545,7 @@ def _parents(an: Analysis, ms: list[_Mention], gaz: Gazetteer) -> dict[int, tupl
 
 
 # --- 4/5. candidates and ranking -----------------------------------------------------------------
-def _candidates(m: _Mention, gaz: Gazetteer) -> list[Candidate]:
+def _candidates(m: _Mention, gaz: Gazetteer, doc: Doc | None = None) -> list[Candidate]:
     if m.cands:
         return m.cands
     code = country_names().get(name_key(m.text))
@@ -536,6 +572,8 @@ def _candidates(m: _Mention, gaz: Gazetteer) -> list[Candidate]:
     if main_cities:
         biggest = max(main_cities)
         cands = [c for c in cands if c.main or c.kind != "city" or c.population >= 5 * biggest]
+    # another name of a small town is too often a common name ("New Jersey" for a Michigan town)
+    cands = [c for c in cands if c.main or c.kind != "city" or c.population >= 50000]
     if not cands and ("." in m.text or (m.text.isupper() and len(m.text) == 2)):
         code = gaz.us_abbrev.get(name_key(m.text))
         st = gaz.admin1("US", code) if code else None
@@ -545,13 +583,27 @@ def _candidates(m: _Mention, gaz: Gazetteer) -> list[Candidate]:
         wanted = [c for c in cands if c.kind in m.division]
         if wanted:
             cands = wanted
-    if not cands and m.source == "ner:FAC":
-        # "Baghdad International Airport": a facility named after its place
-        words = m.text.split()
-        for n in range(len(words) - 1, 0, -1):
-            head = [c for c in gaz.lookup(" ".join(words[:n])) if c.kind == "city" and c.main]
+    if not cands and m.source == "ner:FAC" and doc is not None:
+        # "Baghdad International Airport": a facility named after its place; "Dublin Art Stroll":
+        # a name holding a place's name, which alone is the place
+        for n in range(m.end - m.start - 1, 0, -1):
+            prefix = doc[m.start : m.start + n]
+            head = [c for c in gaz.lookup(prefix.text) if c.main and c.kind in ("city", "admin1", "admin2")]
+            if n == 1 and (prefix[0].lower_ in DIRECTIONS or prefix[0].is_stop):
+                continue
+            if doc[m.end - 1].lower_ in STREET_WORDS:
+                # a street or building is no place of ours, and a town's name before it is a street name
+                # ("Hampton Avenue"); a county's is the county ("Douglas County Road 5")
+                head = [c for c in head if c.kind in ("admin1", "admin2") and " " in c.name]
+            if doc[m.end - 1].lower_ not in FACILITY_NOUNS:
+                head = [c for c in head if c.kind == "admin1" or c.kind == "city" and c.population >= 5000
+                        or c.kind == "admin2" and " " in c.name]
             if head:
-                m.facility = True
+                if doc[m.end - 1].lower_ in FACILITY_NOUNS:
+                    m.facility = True
+                else:
+                    m.end, m.text = m.start + n, prefix.text
+                    m.cend = prefix.end_char
                 return head
     return cands
 
@@ -695,7 +747,7 @@ def _directional(c: Candidate, vec: tuple[float, float], gaz: Gazetteer) -> tupl
 def _resolve(an: Analysis, ms: list[_Mention], parents: dict[int, tuple[str | None, str | None]],
              gaz: Gazetteer) -> None:
     for m in ms:
-        m.cands = _candidates(m, gaz)
+        m.cands = _candidates(m, gaz, an.doc)
     ctx = _context(an, ms, chosen_only=False)
     for rnd in range(2):
         for i, m in enumerate(ms):
@@ -703,12 +755,10 @@ def _resolve(an: Analysis, ms: list[_Mention], parents: dict[int, tuple[str | No
                 continue
             parent = parents.get(i)
             key = name_key(m.text)
-            if m.source == "dateline" and parent is None:
-                # a dateline names a well-known place, or the paper's own town: prominence decides
-                scored = sorted(((_prior(c) + (1.0 if c.kind == "city" else 0.0), c) for c in m.cands),
-                                key=lambda x: -x[0])
-            else:
-                scored = sorted(((_score(c, key, ctx, parent), c) for c in m.cands), key=lambda x: -x[0])
+            # a dateline names a city: a well-known one, or the paper's own town
+            bonus = m.source == "dateline"
+            scored = sorted(((_score(c, key, ctx, parent) + (1.0 if bonus and c.kind == "city" else 0.0)
+                              + (1.5 if bonus and c.capital else 0.0), c) for c in m.cands), key=lambda x: -x[0])
             best_score, best = scored[0]
             if not m.division:
                 best = _prefer_city(m.cands, best)
@@ -749,6 +799,8 @@ def run(an: Analysis) -> None:
                 m.why = ["located by the place after it"]
     for m in ordered:
         c = m.chosen
+        if m.source == "hint":
+            continue
         if c is None:
             LOGGER.debug("places: no gazetteer entry for %r", m.text)
             continue
