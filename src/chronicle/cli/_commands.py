@@ -1,5 +1,8 @@
 """Imports the modules that add commands to the `chronicle` group (one line each)."""
 from chronicle.cli import (
+    events,  # noqa: F401  (chronicle events)
+    export,  # noqa: F401  (chronicle export)
     places,  # noqa: F401  (chronicle places)
     statements,  # noqa: F401  (chronicle statements)
+    watch,  # noqa: F401  (chronicle watch FEED... --every 15m)
 )
