@@ -559,8 +559,8 @@ def _candidates(m: _Mention, gaz: Gazetteer, doc: Doc | None = None) -> list[Can
     cands = [] if dotted and name_key(m.text) in gaz.us_abbrev else gaz.lookup(m.text)
     words = m.text.split()
     if not cands and len(words) > 1 and words[-1].lower() in DIVISIONS and words[-1].lower() not in NAMED_DIVISIONS:
-        wanted = DIVISIONS[words[-1].lower()]  # "Oaxaca State", "Kermanshah Province"
-        cands = [c for c in gaz.lookup(" ".join(words[:-1])) if c.kind in wanted]
+        kinds = DIVISIONS[words[-1].lower()]  # "Oaxaca State", "Kermanshah Province"
+        cands = [c for c in gaz.lookup(" ".join(words[:-1])) if c.kind in kinds]
     if m.division_word:
         # "Harris County": the division's own name holds the word
         full = [c for c in gaz.lookup(m.text + " " + m.division_word) if c.kind in ("admin1", "admin2")]
@@ -596,8 +596,8 @@ def _candidates(m: _Mention, gaz: Gazetteer, doc: Doc | None = None) -> list[Can
                 # ("Hampton Avenue"); a county's is the county ("Douglas County Road 5")
                 head = [c for c in head if c.kind in ("admin1", "admin2") and " " in c.name]
             if doc[m.end - 1].lower_ not in FACILITY_NOUNS:
-                head = [c for c in head if c.kind == "admin1" or c.kind == "city" and c.population >= 5000
-                        or c.kind == "admin2" and " " in c.name]
+                head = [c for c in head if c.kind == "admin1" or (c.kind == "city" and c.population >= 5000)
+                        or (c.kind == "admin2" and " " in c.name)]
             if head:
                 if doc[m.end - 1].lower_ in FACILITY_NOUNS:
                     m.facility = True
