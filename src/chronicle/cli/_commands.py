@@ -4,4 +4,5 @@ from chronicle.cli import (
     export,  # noqa: F401  (chronicle export)
     places,  # noqa: F401  (chronicle places)
     statements,  # noqa: F401  (chronicle statements)
+    watch,  # noqa: F401  (chronicle watch FEED... --every 15m)
 )

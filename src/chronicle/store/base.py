@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -14,12 +14,14 @@ from chronicle.errors import StoreError
 from chronicle.record import Article, Event, Place, Record, Statement, content_hash
 
 __all__ = [
-    "ArticleRow", "EventAt", "EventRow", "PlaceSummary", "SearchHit", "StatementRow", "Store", "WriteResult",
+    "ArticleRow", "Duplicate", "EventAt", "EventRow", "PlaceSummary", "SearchHit", "StatementRow", "Store",
+    "WriteResult",
     "fact_rows", "now",
 ]
 
 
-TABLES = ("articles", "entities", "mentions", "statements", "events", "quantities", "times", "places", "failures")
+TABLES = ("articles", "entities", "mentions", "statements", "events", "quantities", "times", "places", "failures",
+          "duplicates")
 
 
 def now() -> str:
@@ -43,6 +45,26 @@ class SearchHit:
     published: str | None
     source: str | None
     snippet: str
+
+
+@dataclass(slots=True)
+class Duplicate:
+    """An article that is a copy of a stored one: kept as a pointer, not extracted again."""
+
+    id: str
+    duplicate_of: str
+    similarity: float
+    url: str | None = None
+    origin: str | None = None
+    title: str | None = None
+    published: str | None = None
+    source: str | None = None
+    content_hash: str = ""
+
+    @classmethod
+    def of(cls, article: Article, duplicate_of: str, similarity: float) -> Duplicate:
+        return cls(article.id, duplicate_of, round(similarity, 4), article.url, article.origin, article.title,
+                   article.published, article.source, content_hash(article.text))
 
 
 @dataclass(slots=True)
@@ -183,8 +205,17 @@ class Store(ABC):
         """The id of the stored article this one is (same id, URL or text), else None."""
 
     @abstractmethod
-    def write(self, records: Iterable[Record]) -> WriteResult:
-        """Store records in one transaction; articles already held are skipped."""
+    def write(self, records: Iterable[Record], fingerprints: Mapping[str, list[str]] | None = None) -> WriteResult:
+        """Store records in one transaction; articles already held are skipped. ``fingerprints``
+        maps an article id to its near-duplicate band keys (``ingest/dedup.py``)."""
+
+    @abstractmethod
+    def write_duplicates(self, duplicates: Iterable[Duplicate]) -> int:
+        """Store copies of stored articles in one transaction; returns how many were new."""
+
+    @abstractmethod
+    def add_fingerprints(self, fingerprints: Mapping[str, list[str]]) -> None:
+        """Band keys for articles already stored (those stored before near-duplicates existed)."""
 
     @abstractmethod
     def record_failure(self, origin: str, stage: str, reason: str) -> None: ...
@@ -204,14 +235,71 @@ class Store(ABC):
         return [{"origin": r[0], "stage": r[1], "reason": r[2], "at": r[3]} for r in rows]
 
     def resolve_id(self, article_id: str) -> str | None:
-        """The full id of an article from its id or an unambiguous prefix (3+ characters)."""
+        """The full id of an article from its id or an unambiguous prefix (3+ characters); the id
+        of a stored copy resolves to the article it copies."""
         rows = self._query("SELECT id FROM articles WHERE id = ?", (article_id,))
         if not rows and len(article_id) >= 3:
             prefix = article_id.replace("%", "").replace("_", "")
             rows = self._query("SELECT id FROM articles WHERE id LIKE ? LIMIT 2", (prefix + "%",))
             if len(rows) > 1:
                 raise StoreError(f"article id prefix '{article_id}' is ambiguous; give more of it")
+        if not rows:
+            rows = self._query("SELECT duplicate_of FROM duplicates WHERE id = ?", (article_id,))
+            if not rows and len(article_id) >= 3:
+                prefix = article_id.replace("%", "").replace("_", "")
+                rows = self._query("SELECT DISTINCT duplicate_of FROM duplicates WHERE id LIKE ? LIMIT 2",
+                                   (prefix + "%",))
+                if len(rows) > 1:
+                    raise StoreError(f"article id prefix '{article_id}' is ambiguous; give more of it")
         return rows[0][0] if rows else None
+
+    def is_stored(self, article: Article) -> str | None:
+        """The id of the stored article this one is by its id or URL (as an article or as a
+        recorded copy), else None. Unlike ``has_article`` the text is not compared."""
+        rows = self._query("SELECT id FROM articles WHERE id = ?", (article.id,))
+        if not rows and article.url:
+            rows = self._query("SELECT id FROM articles WHERE url = ?", (article.url,))
+        if not rows:
+            rows = self._query("SELECT duplicate_of FROM duplicates WHERE id = ?", (article.id,))
+        if not rows and article.url:
+            rows = self._query("SELECT duplicate_of FROM duplicates WHERE url = ?", (article.url,))
+        return rows[0][0] if rows else None
+
+    def knows_url(self, url: str) -> bool:
+        """True when an article or a copy was read from this URL or has it as its own."""
+        for sql in ("SELECT 1 FROM articles WHERE url = ? LIMIT 1", "SELECT 1 FROM articles WHERE origin = ? LIMIT 1",
+                    "SELECT 1 FROM duplicates WHERE url = ? LIMIT 1",
+                    "SELECT 1 FROM duplicates WHERE origin = ? LIMIT 1"):
+            if self._query(sql, (url,)):
+                return True
+        return False
+
+    # --- near-duplicates ----------------------------------------------------------------------
+    def duplicate_candidates(self, keys: list[str]) -> list[str]:
+        """Ids of stored articles sharing at least one LSH band key with ``keys``."""
+        if not keys:
+            return []
+        marks = ",".join("?" * len(keys))
+        rows = self._query(f"SELECT DISTINCT article_id FROM article_bands WHERE key IN ({marks})", tuple(keys))
+        return [r[0] for r in rows]
+
+    def article_text(self, article_id: str) -> str | None:
+        rows = self._query("SELECT text FROM articles WHERE id = ?", (article_id,))
+        return rows[0][0] if rows else None
+
+    def duplicates_of(self, article_id: str) -> list[Duplicate]:
+        """The stored copies of an article, first ingested first."""
+        rows = self._query(
+            "SELECT id, duplicate_of, similarity, url, origin, title, published, source, content_hash "
+            "FROM duplicates WHERE duplicate_of = ? ORDER BY ingested_at, id", (article_id,))
+        return [Duplicate(*tuple(r)) for r in rows]
+
+    def unfingerprinted(self, limit: int = 500) -> list[tuple[str, str]]:
+        """(id, text) of stored articles without band keys (stored before near-duplicates existed)."""
+        rows = self._query(
+            "SELECT a.id, a.text FROM articles a WHERE NOT EXISTS "
+            "(SELECT 1 FROM article_bands b WHERE b.article_id = a.id) ORDER BY a.id LIMIT ?", (limit,))
+        return [(r[0], r[1]) for r in rows]
 
     def get_record(self, article_id: str) -> Record | None:
         """The stored record of an article (an unambiguous id prefix is accepted)."""
