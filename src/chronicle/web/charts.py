@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-__all__ = ["EVENT_TYPES", "entity_timeline", "network", "place_points", "timeline", "world_svg"]
+__all__ = ["EVENT_TYPES", "entity_timeline", "map_view", "network", "place_points", "timeline", "world_svg"]
 
 LOGGER = logging.getLogger(__name__)
 
@@ -136,6 +136,7 @@ def network(net: dict[str, Any], size: int = 520, max_nodes: int = 24) -> dict[s
         out_nodes.append({"id": n["id"], "n": n["n"], "x": round(x, 1), "y": round(y, 1),
                           "r": round(4 + 8 * math.sqrt(n["n"] / top_n), 1), "lx": round(lx, 1), "ly": round(ly, 1),
                           "anchor": anchor})
+    radii = {n["id"]: n["r"] for n in out_nodes}
     top_e = max((e["n"] for e in edges), default=1)
     out_edges = []
     for e in edges:
@@ -145,8 +146,13 @@ def network(net: dict[str, Any], size: int = 520, max_nodes: int = 24) -> dict[s
         else:
             mx, my = (x1 + x2) / 2, (y1 + y2) / 2
             dx, dy = x2 - x1, y2 - y1
-            # bend to the right of the direction of travel, towards the centre
+            # bend to the right of the direction of travel, so A → B and B → A stay apart
             qx, qy = mx - dy * 0.15, my + dx * 0.15
+            # stop at the target's rim, so the arrowhead shows
+            r = radii[e["target"]] + 2
+            tx, ty = x2 - qx, y2 - qy
+            length = math.hypot(tx, ty) or 1.0
+            x2, y2 = x2 - tx / length * r, y2 - ty / length * r
             d = f"M{x1:.1f},{y1:.1f} Q{qx:.1f},{qy:.1f} {x2:.1f},{y2:.1f}"
         out_edges.append({"d": d, "w": round(1 + 5 * e["n"] / top_e, 1), "n": e["n"],
                           "source": e["source"], "target": e["target"]})
@@ -157,6 +163,23 @@ def network(net: dict[str, Any], size: int = 520, max_nodes: int = 24) -> dict[s
 def project(lat: float, lon: float) -> tuple[float, float]:
     """Equirectangular projection onto the map's 960 x 480 frame."""
     return (lon + 180) * MAP_W / 360, (90 - lat) * MAP_H / 180
+
+
+def map_view(points: list[dict[str, Any]], pad: float = 40, min_w: float = 240) -> str:
+    """The SVG viewBox that frames the points (2:1, like the map), or the whole world."""
+    if not points:
+        return f"0 0 {MAP_W} {MAP_H}"
+    x0, x1 = min(p["x"] for p in points) - pad, max(p["x"] for p in points) + pad
+    y0, y1 = min(p["y"] for p in points) - pad, max(p["y"] for p in points) + pad
+    w = max(x1 - x0, 2 * (y1 - y0), min_w)
+    h = w / 2
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    w, h = min(w, MAP_W), min(h, MAP_H)
+    x = min(max(cx - w / 2, 0), MAP_W - w)
+    y = min(max(cy - h / 2, 0), MAP_H - h)
+    for p in points:  # dots keep their size on screen however far the map zooms in
+        p["r"] = round(p["r"] * w / MAP_W, 2)
+    return f"{x:.1f} {y:.1f} {w:.1f} {h:.1f}"
 
 
 def place_points(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -146,10 +146,11 @@ def entity(request: Request, name: str, st: St,
 def events(request: Request, st: St, f: Filt, pg: Pg,
            by: Annotated[str, Query(pattern="^(entity|country)$")] = "entity") -> HTMLResponse:
     page = st.list_events(f, None, pg.limit, pg.offset)
+    places = charts.place_points(st.event_places(f))
     return _page(request, "events.html", page=page, pager=pager(request, page), facets=st.facets(),
                  timeline=charts.timeline(st.event_timeline(f)),
                  network=charts.network(st.event_network(f, by=by)), by=by,
-                 places=charts.place_points(st.event_places(f)), map_w=charts.MAP_W, map_h=charts.MAP_H)
+                 places=places, view=charts.map_view(places), map_w=charts.MAP_W, map_h=charts.MAP_H)
 
 
 @router.get("/assets/world.svg")

@@ -54,8 +54,13 @@
   });
 
   // /articles/ID#stm-s1 opens the reader on that fact
-  if (location.hash.length > 1) {
-    var first = select([decodeURIComponent(location.hash.slice(1))]);
+  function fromHash() {
+    if (location.hash.length < 2) return;
+    var key = decodeURIComponent(location.hash.slice(1));
+    if (!document.getElementById("d-" + key)) return;
+    var first = select([key]);
     if (first) first.scrollIntoView({ block: "center" });
   }
+  window.addEventListener("hashchange", fromHash);
+  fromHash();
 })();
