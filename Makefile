@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 EXTRAS ?= dev,web
 WEB_ASSETS := $(VENV)/share/chronicle/web-assets
 
-.PHONY: setup demo serve test eval bench lint clean
+.PHONY: setup demo serve test eval bench bench-web lint clean
 
 $(BIN)/chronicle: pyproject.toml requirements/constraints.txt requirements/model.txt
 	$(PY) -m venv $(VENV)
@@ -40,6 +40,9 @@ eval: setup  ## the quality gate: extract every gold set, score it, fail below t
 
 bench: setup  ## throughput benchmarks (articles/second)
 	$(BIN)/python benchmarks/run.py
+
+bench-web: setup  ## page-render times of the web UI and the API on a 10,000-article database
+	$(BIN)/python benchmarks/web_pages.py --articles 10000
 
 lint: setup
 	$(BIN)/ruff check src tests eval benchmarks

@@ -280,10 +280,25 @@ def test_api_writes_need_the_right_token(web_db: str, tmp_path) -> None:  # type
         bad = _new_record("w2")
         bad["times"] = [{"id": "t1", "text": "x", "start": 0, "end": 10_000, "value": None}]
         is_error(c.post("/api/records", json=bad, headers={"Authorization": f"Bearer {TOKEN}"}), 400)
+        before = ok(c, "/api/articles")["total"]
         r = c.post("/api/records", json=[_new_record("w1"), _new_record("w1")],
                    headers={"Authorization": f"Bearer {TOKEN}"})
         assert r.status_code == 200 and r.json() == {"ok": True, "stored": 1, "skipped": 1}
         assert ok(c, "/api/articles/w1")["article"]["id"] == "w1"
+        assert ok(c, "/api/articles")["total"] == before + 1  # cached lists see the write
+
+
+def test_api_sees_articles_stored_by_another_process(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    db = str(tmp_path / "grow.db")
+    with open_store(db) as s:
+        s.write(records()[:1])
+    with TestClient(create_app(db)) as c:
+        assert ok(c, "/api/entities?q=army")["total"] == 0
+        assert ok(c, "/api/stats")["counts"]["articles"] == 1
+        with open_store(db) as s:  # `chronicle ingest` while the server runs
+            s.write(records()[1:2])
+        assert ok(c, "/api/entities?q=army")["total"] == 1
+        assert ok(c, "/api/stats")["counts"]["articles"] == 2
 
 
 # --- safety -----------------------------------------------------------------------------------

@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from web_records import SCRIPT, records
 
 from chronicle.runner import ingest_paths
 from chronicle.store import open_store
 from chronicle.web import create_app
+from web_records import SCRIPT, records
 
 CHROMIUM = os.environ.get("CHRONICLE_CHROMIUM", "/usr/bin/chromium")
 SHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"

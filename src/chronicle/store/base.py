@@ -176,6 +176,8 @@ class Store(ABC):
     # --- the queries behind the web UI and the JSON API (portable SQL) -------------------------
     # Full-text matching is the one backend-specific part: ``_match_ids`` (a subquery of the ids
     # of the articles that match a query) and ``_search_page`` (ranked hits with snippets).
+    # Fact queries avoid joining `articles` until the page is cut: filters on articles become
+    # ``article_id IN (SELECT ...)`` subqueries, so that indexes drive them.
 
     def _rows(self, sql: str, params: tuple[Any, ...], cols: tuple[str, ...]) -> list[dict[str, Any]]:
         return [dict(zip(cols, tuple(r), strict=True)) for r in self._query(sql, params)]
@@ -190,9 +192,13 @@ class Store(ABC):
 
     def _search_page(self, query: str, where: str, params: tuple[Any, ...], limit: int, offset: int,
                      marks: tuple[str, str]) -> tuple[list[dict[str, Any]], int]:
-        """Ranked article hits (id, title, published, source, snippet) for ``query`` among the
-        articles ``a`` that satisfy ``where``, and how many there are in all."""
+        """Ranked article hits (id, title, published, source, url, origin, snippet) for ``query``
+        among the articles ``a`` that satisfy ``where``, and how many there are in all."""
         raise NotImplementedError(f"{type(self).__name__} has no full-text search")
+
+    def data_version(self) -> int:
+        """A number that changes when articles are added (what caches of query results key on)."""
+        return int(self._scalar("SELECT count(*) FROM articles"))
 
     def facets(self) -> dict[str, Any]:
         """What the filters can take: sources, countries, event types, statuses, stances, dates."""
@@ -200,8 +206,9 @@ class Store(ABC):
             return [r[0] for r in self._query(sql) if r[0] is not None]
         return {
             "sources": col("SELECT DISTINCT source FROM articles ORDER BY source"),
-            "countries": col("SELECT country FROM (SELECT country FROM entities UNION SELECT actor_country FROM "
-                             "events UNION SELECT recipient_country FROM events) c ORDER BY country"),
+            "countries": col("SELECT country FROM (SELECT DISTINCT country FROM entities UNION "
+                             "SELECT DISTINCT actor_country FROM events UNION "
+                             "SELECT DISTINCT recipient_country FROM events) c ORDER BY country"),
             "event_types": col("SELECT DISTINCT type FROM events ORDER BY type"),
             "statuses": col("SELECT DISTINCT status FROM events ORDER BY status"),
             "stances": col("SELECT DISTINCT stance FROM statements ORDER BY stance"),
@@ -235,47 +242,48 @@ class Store(ABC):
 
     def list_statements(self, f: Filters | None = None, query: str | None = None, limit: int = 50,
                         offset: int = 0) -> Page:
-        """Statements (newest article first) that pass the filters; ``query``: statements of the
-        articles that match it whose speaker, cue or content holds every word of it."""
+        """Statements (newest article first) that pass the filters (``entity`` and ``country`` are
+        the speaker's); ``query``: statements of the articles that match it whose speaker, cue or
+        content holds every word of it."""
         f = f or Filters()
-        where, params = _article_where(Filters(date_from=f.date_from, date_to=f.date_to, source=f.source))
-        conds, ps = [where], list(params)
-        if f.stance:
-            conds.append("s.stance = ?")
-            ps.append(f.stance)
-        if f.kind:
-            conds.append("s.kind = ?")
-            ps.append(f.kind)
+        conds: list[str] = []
+        ps: list[Any] = []
+        sub = _article_subset(Filters(date_from=f.date_from, date_to=f.date_to, source=f.source,
+                                      article=f.article))
+        if sub:
+            conds.append(f"s.article_id IN ({sub[0]})")
+            ps += sub[1]
+        for col, val in (("s.stance", f.stance), ("s.kind", f.kind)):
+            if val:
+                conds.append(f"{col} = ?")
+                ps.append(val)
         if f.country:
             conds.append("EXISTS (SELECT 1 FROM entities x WHERE x.article_id = s.article_id "
                          "AND x.id = s.speaker_entity AND x.country = ?)")
             ps.append(f.country)
         if f.entity:
-            conds.append("EXISTS (SELECT 1 FROM entities x WHERE x.article_id = s.article_id "
-                         "AND x.id = s.speaker_entity AND x.name = ?)")
-            ps.append(f.entity)
-        if f.article:
-            conds.append("s.article_id = ?")
-            ps.append(f.article)
+            conds.append("s.article_id IN (SELECT article_id FROM entities WHERE name = ?) AND EXISTS "
+                         "(SELECT 1 FROM entities x WHERE x.article_id = s.article_id AND x.id = s.speaker_entity "
+                         "AND x.name = ?)")
+            ps += [f.entity, f.entity]
         if query:
-            sub, sp = self._match_ids(query)
-            conds.append(f"s.article_id IN ({sub})")
-            ps.extend(sp)
+            msub, mp = self._match_ids(query)
+            conds.append(f"s.article_id IN ({msub})")
+            ps.extend(mp)
             for w in _words(query):
                 conds.append("lower(coalesce(s.speaker, '') || ' ' || coalesce(s.cue, '') || ' ' || s.content) "
                              "LIKE ?")
                 ps.append(f"%{w}%")
-        return self._statement_page(" AND ".join(conds), tuple(ps), limit, offset)
+        return self._statement_page(" AND ".join(conds) or "1 = 1", tuple(ps), limit, offset)
 
-    def _statement_page(self, where: str, params: tuple[Any, ...], limit: int, offset: int,
-                        join: str = "") -> Page:
-        base = f"FROM statements s JOIN articles a ON a.id = s.article_id {join} WHERE {where}"
-        total = int(self._scalar(f"SELECT count(*) {base}", params))
+    def _statement_page(self, where: str, params: tuple[Any, ...], limit: int, offset: int) -> Page:
+        total = int(self._scalar(f"SELECT count(*) FROM statements s WHERE {where}", params))
         rows = self._rows(
             "SELECT s.article_id, a.title, a.published, a.source, s.id, s.speaker, s.cue, s.content, s.kind, "
             "s.stance, s.start, s.\"end\", s.data, "
             "(SELECT x.name FROM entities x WHERE x.article_id = s.article_id AND x.id = s.speaker_entity) "
-            f"{base} ORDER BY a.published DESC, a.id, s.start LIMIT ? OFFSET ?",
+            f"FROM statements s JOIN articles a ON a.id = s.article_id WHERE {where} "
+            "ORDER BY a.published DESC, a.id, s.start LIMIT ? OFFSET ?",
             (*params, limit, offset),
             ("article_id", "title", "published", "source", "id", "speaker", "cue", "content", "kind", "stance",
              "start", "end", "data", "speaker_name"))
@@ -295,16 +303,17 @@ class Store(ABC):
         """Events that pass the filters, latest date first, each with its sentence and place;
         ``entity_as`` says whether ``f.entity`` must be the actor, the recipient or ``any``."""
         where, params = self._event_where(f or Filters(), query, entity_as)
-        base = (f"FROM events e JOIN articles a ON a.id = e.article_id "
-                f"LEFT JOIN places p ON p.article_id = e.article_id AND p.id = e.place_id WHERE {where}")
-        total = int(self._scalar(f"SELECT count(*) {base}", params))
+        total = int(self._scalar(f"SELECT count(*) FROM events e WHERE {where}", params))
         rows = self._rows(
             "SELECT e.article_id, a.title, a.published, a.source, e.id, e.type, e.mode, e.status, "
             "e.actor, e.actor_country, e.recipient, e.recipient_country, "
             "(SELECT x.name FROM entities x WHERE x.article_id = e.article_id AND x.id = e.actor_entity), "
             "(SELECT x.name FROM entities x WHERE x.article_id = e.article_id AND x.id = e.recipient_entity), "
-            "e.date, p.name, p.country, e.start, e.\"end\", substr(a.text, e.start + 1, e.\"end\" - e.start), "
-            f"e.data {base} ORDER BY coalesce(e.date, a.published) DESC, a.id, e.start LIMIT ? OFFSET ?",
+            "e.date, p.name, p.country, e.start, e.\"end\", substr(a.text, e.start + 1, e.\"end\" - e.start), e.data "
+            f"FROM (SELECT * FROM events e WHERE {where} ORDER BY e.date DESC, e.article_id, e.start "
+            "LIMIT ? OFFSET ?) e JOIN articles a ON a.id = e.article_id "
+            "LEFT JOIN places p ON p.article_id = e.article_id AND p.id = e.place_id "
+            "ORDER BY e.date DESC, e.article_id, e.start",
             (*params, limit, offset),
             ("article_id", "title", "published", "source", "id", "type", "mode", "status", "actor",
              "actor_country", "recipient", "recipient_country", "actor_name", "recipient_name", "date",
@@ -317,47 +326,46 @@ class Store(ABC):
 
     def _event_where(self, f: Filters, query: str | None = None,
                      entity_as: str = "any") -> tuple[str, tuple[Any, ...]]:
+        """Conditions on ``events e`` alone (dates are the event's own)."""
         ids = {"actor": "e.actor_entity", "recipient": "e.recipient_entity",
                "any": "e.actor_entity, e.recipient_entity"}.get(entity_as)
         if ids is None:
             raise StoreError(f"no relation '{entity_as}' between an entity and events; valid: actor, recipient, any")
-        where, params = _article_where(Filters(source=f.source))
-        conds, ps = [where], list(params)
-        day = "coalesce(e.date, a.published)"
-        if f.date_from:
-            conds.append(f"{day} >= ?")
-            ps.append(f.date_from)
-        if f.date_to:
-            conds.append(f"{day} <= ?")
-            ps.append(f.date_to)
-        for col, val in (("e.type", f.event_type), ("e.status", f.status), ("e.article_id", f.article)):
+        conds: list[str] = []
+        ps: list[Any] = []
+        sub = _article_subset(Filters(source=f.source))
+        if sub:
+            conds.append(f"e.article_id IN ({sub[0]})")
+            ps += sub[1]
+        for cond, val in (("e.date >= ?", f.date_from), ("e.date <= ?", f.date_to), ("e.type = ?", f.event_type),
+                          ("e.status = ?", f.status), ("e.article_id = ?", f.article)):
             if val:
-                conds.append(f"{col} = ?")
+                conds.append(cond)
                 ps.append(val)
         if f.country:
             conds.append("(e.actor_country = ? OR e.recipient_country = ?)")
             ps += [f.country, f.country]
         if f.entity:
-            conds.append("EXISTS (SELECT 1 FROM entities x WHERE x.article_id = e.article_id "
-                         f"AND x.id IN ({ids}) AND x.name = ?)")
-            ps.append(f.entity)
+            conds.append("e.article_id IN (SELECT article_id FROM entities WHERE name = ?) AND EXISTS (SELECT 1 "
+                         f"FROM entities x WHERE x.article_id = e.article_id AND x.id IN ({ids}) AND x.name = ?)")
+            ps += [f.entity, f.entity]
         if query:
-            sub, sp = self._match_ids(query)
-            conds.append(f"e.article_id IN ({sub})")
-            ps.extend(sp)
+            msub, mp = self._match_ids(query)
+            conds.append(f"e.article_id IN ({msub})")
+            ps.extend(mp)
             for w in _words(query):
                 conds.append("lower(coalesce(e.actor, '') || ' ' || coalesce(e.recipient, '') || ' ' || e.type "
-                             "|| ' ' || substr(a.text, e.start + 1, e.\"end\" - e.start)) LIKE ?")
+                             "|| ' ' || (SELECT substr(a.text, e.start + 1, e.\"end\" - e.start) FROM articles a "
+                             "WHERE a.id = e.article_id)) LIKE ?")
                 ps.append(f"%{w}%")
-        return " AND ".join(conds), tuple(ps)
+        return " AND ".join(conds) or "1 = 1", tuple(ps)
 
     def event_timeline(self, f: Filters | None = None) -> list[dict[str, Any]]:
-        """Events per day and type (``day`` is the event's date, else its article's)."""
+        """Events per date and type (dates as precise as the events give them)."""
         where, params = self._event_where(f or Filters())
         return self._rows(
-            "SELECT coalesce(e.date, a.published) AS day, e.type, count(*) AS n FROM events e "
-            f"JOIN articles a ON a.id = e.article_id WHERE {where} GROUP BY day, e.type ORDER BY day, e.type",
-            params, ("day", "type", "n"))
+            f"SELECT e.date AS day, e.type, count(*) AS n FROM events e WHERE {where} "
+            "GROUP BY e.date, e.type ORDER BY e.date, e.type", params, ("day", "type", "n"))
 
     def event_network(self, f: Filters | None = None, by: str = "entity", limit: int = 60) -> dict[str, Any]:
         """Who acts on whom: edges (actor -> recipient, weighted by events) between entities (or
@@ -370,8 +378,8 @@ class Store(ABC):
             join = ("LEFT JOIN entities xa ON xa.article_id = e.article_id AND xa.id = e.actor_entity "
                     "LEFT JOIN entities xr ON xr.article_id = e.article_id AND xr.id = e.recipient_entity ")
         edges = self._rows(
-            f"SELECT {src} AS src, {dst} AS dst, count(*) AS n FROM events e JOIN articles a ON a.id = e.article_id "
-            f"{join}WHERE {where} AND {src} IS NOT NULL AND {dst} IS NOT NULL "
+            f"SELECT {src} AS src, {dst} AS dst, count(*) AS n FROM events e {join}"
+            f"WHERE {where} AND {src} IS NOT NULL AND {dst} IS NOT NULL "
             "GROUP BY src, dst ORDER BY n DESC, src, dst LIMIT ?", (*params, limit), ("source", "target", "n"))
         weight: dict[str, int] = {}
         for e in edges:
@@ -385,7 +393,7 @@ class Store(ABC):
         where, params = self._event_where(f or Filters())
         return self._rows(
             "SELECT p.name, p.country, p.lat, p.lon, count(*) AS n FROM events e "
-            "JOIN articles a ON a.id = e.article_id JOIN places p ON p.article_id = e.article_id "
+            "JOIN places p ON p.article_id = e.article_id "
             f"AND p.id = e.place_id WHERE {where} AND p.lat IS NOT NULL AND p.lon IS NOT NULL "
             "GROUP BY p.name, p.country, p.lat, p.lon ORDER BY n DESC, p.name LIMIT ?",
             (*params, limit), ("name", "country", "lat", "lon", "n"))
@@ -395,8 +403,12 @@ class Store(ABC):
         """Entities grouped by name (until ``link`` resolves them across articles), the most
         widely reported first, each with its commonest type, country and role."""
         f = f or Filters()
-        where, params = _article_where(Filters(date_from=f.date_from, date_to=f.date_to, source=f.source))
-        conds, ps = [where], list(params)
+        conds: list[str] = []
+        ps: list[Any] = []
+        sub = _article_subset(Filters(date_from=f.date_from, date_to=f.date_to, source=f.source))
+        if sub:
+            conds.append(f"x.article_id IN ({sub[0]})")
+            ps += sub[1]
         for col, val in (("x.country", f.country), ("x.role", f.role), ("x.type", f.type)):
             if val:
                 conds.append(f"{col} = ?")
@@ -404,11 +416,11 @@ class Store(ABC):
         for w in _words(query or ""):
             conds.append("lower(x.name) LIKE ?")
             ps.append(f"%{w}%")
-        base = f"FROM entities x JOIN articles a ON a.id = x.article_id WHERE {' AND '.join(conds)}"
-        total = int(self._scalar(f"SELECT count(DISTINCT x.name) {base}", tuple(ps)))
+        where = " AND ".join(conds) or "1 = 1"
+        total = int(self._scalar(f"SELECT count(DISTINCT x.name) FROM entities x WHERE {where}", tuple(ps)))
         items = self._rows(
-            f"SELECT x.name, count(DISTINCT x.article_id) AS n FROM entities x JOIN articles a ON a.id = x.article_id "
-            f"WHERE {' AND '.join(conds)} GROUP BY x.name ORDER BY n DESC, x.name LIMIT ? OFFSET ?",
+            f"SELECT x.name, count(DISTINCT x.article_id) AS n FROM entities x WHERE {where} "
+            "GROUP BY x.name ORDER BY n DESC, x.name LIMIT ? OFFSET ?",
             (*ps, limit, offset), ("name", "articles"))
         if items:
             marks = ",".join("?" * len(items))
@@ -422,17 +434,19 @@ class Store(ABC):
                 i["type"], i["country"], i["role"] = best[1], best[2], best[3]
         return Page(items, total, limit, offset)
 
-    def entity_profile(self, name: str) -> dict[str, Any] | None:
+    def entity_profile(self, name: str, sample: int = 500) -> dict[str, Any] | None:
         """What is known about the entities of one name: types, codes, how it is referred to,
-        when it was reported, and which other entities share its articles."""
+        when it was reported, and which other entities share its articles (its latest ``sample``)."""
         codes = self._rows(
             "SELECT type, country, role, count(*) AS n FROM entities WHERE name = ? "
             "GROUP BY type, country, role ORDER BY n DESC", (name,), ("type", "country", "role", "n"))
         if not codes:
             return None
-        ref = "FROM entities x JOIN articles a ON a.id = x.article_id WHERE x.name = ?"
-        span = self._query(f"SELECT count(DISTINCT x.article_id), min(a.published), max(a.published) {ref}", (name,))
+        span = self._query("SELECT count(*), min(a.published), max(a.published) FROM articles a "
+                           "WHERE a.id IN (SELECT article_id FROM entities WHERE name = ?)", (name,))
         mref = "FROM mentions m JOIN entities x ON x.article_id = m.article_id AND x.id = m.entity_id WHERE x.name = ?"
+        latest = ("SELECT a.id FROM articles a WHERE a.id IN (SELECT article_id FROM entities WHERE name = ?) "
+                  "ORDER BY a.published DESC LIMIT ?")
         return {
             "name": name,
             "type": codes[0]["type"], "country": codes[0]["country"], "role": codes[0]["role"],
@@ -451,9 +465,9 @@ class Store(ABC):
                 "SELECT count(*) FROM events e JOIN entities x ON x.article_id = e.article_id "
                 "AND x.id = e.recipient_entity WHERE x.name = ?", (name,))),
             "related": self._rows(
-                "SELECT y.name, count(DISTINCT y.article_id) AS n FROM entities x JOIN entities y "
-                "ON y.article_id = x.article_id AND y.name <> x.name WHERE x.name = ? "
-                "GROUP BY y.name ORDER BY n DESC, y.name LIMIT 15", (name,), ("name", "articles")),
+                f"SELECT y.name, count(DISTINCT y.article_id) AS n FROM entities y WHERE y.article_id IN ({latest}) "
+                "AND y.name <> ? GROUP BY y.name ORDER BY n DESC, y.name LIMIT 15",
+                (name, sample, name), ("name", "articles")),
         }
 
     def entity_mentions(self, name: str, limit: int = 50, offset: int = 0, context: int = 80) -> Page:
@@ -464,9 +478,10 @@ class Store(ABC):
             "SELECT m.article_id, a.title, a.published, a.source, m.text, m.start, m.\"end\", m.kind, "
             "CASE WHEN m.start > ? THEN m.start - ? ELSE 0 END AS cstart, "
             "substr(a.text, CASE WHEN m.start > ? THEN m.start - ? ELSE 0 END + 1, m.\"end\" - m.start + 2 * ?) "
-            "FROM mentions m JOIN entities x ON x.article_id = m.article_id AND x.id = m.entity_id "
+            "FROM (SELECT m.* FROM mentions m JOIN entities x ON x.article_id = m.article_id AND x.id = m.entity_id "
             "JOIN articles a ON a.id = m.article_id WHERE x.name = ? "
-            "ORDER BY a.published DESC, a.id, m.start LIMIT ? OFFSET ?",
+            "ORDER BY a.published DESC, a.id, m.start LIMIT ? OFFSET ?) m JOIN articles a ON a.id = m.article_id "
+            "ORDER BY a.published DESC, a.id, m.start",
             (context, context, context, context, context, name, limit, offset),
             ("article_id", "title", "published", "source", "text", "start", "end", "kind", "cstart", "window"))
         for r in rows:
@@ -479,15 +494,14 @@ class Store(ABC):
         """Statements by the entities of one name (``rel="by"``: they speak) or about them
         (``rel="about"``: another speaker's statement mentions them)."""
         if rel == "by":
-            return self._statement_page(
-                "x.name = ?", (name,), limit, offset,
-                join="JOIN entities x ON x.article_id = s.article_id AND x.id = s.speaker_entity")
+            return self.list_statements(Filters(entity=name), limit=limit, offset=offset)
         if rel == "about":
             return self._statement_page(
-                "EXISTS (SELECT 1 FROM entities x JOIN mentions m ON m.article_id = x.article_id "
-                "AND m.entity_id = x.id WHERE x.article_id = s.article_id AND x.name = ? "
+                "s.article_id IN (SELECT article_id FROM entities WHERE name = ?) AND EXISTS (SELECT 1 FROM "
+                "entities x JOIN mentions m ON m.article_id = x.article_id AND m.entity_id = x.id "
+                "WHERE x.article_id = s.article_id AND x.name = ? "
                 "AND (s.speaker_entity IS NULL OR s.speaker_entity <> x.id) "
-                "AND m.start >= s.start AND m.\"end\" <= s.\"end\")", (name,), limit, offset)
+                "AND m.start >= s.start AND m.\"end\" <= s.\"end\")", (name, name), limit, offset)
         raise StoreError(f"no relation '{rel}' between an entity and statements; valid: by, about")
 
     def entity_events(self, name: str, rel: str = "any", limit: int = 200, offset: int = 0) -> Page:
@@ -551,6 +565,12 @@ def _article_where(f: Filters) -> tuple[str, tuple[Any, ...]]:
     for table, col, val in (("entities", "country", f.country), ("entities", "name", f.entity),
                             ("events", "type", f.event_type), ("statements", "stance", f.stance)):
         if val:
-            conds.append(f"EXISTS (SELECT 1 FROM {table} x WHERE x.article_id = a.id AND x.{col} = ?)")
+            conds.append(f"a.id IN (SELECT article_id FROM {table} WHERE {col} = ?)")
             ps.append(val)
     return " AND ".join(conds), tuple(ps)
+
+
+def _article_subset(f: Filters) -> tuple[str, tuple[Any, ...]] | None:
+    """A subquery of the ids of the articles that pass the filters, or None when none apply."""
+    where, params = _article_where(f)
+    return (f"SELECT a.id FROM articles a WHERE {where}", params) if params else None

@@ -135,3 +135,10 @@ CREATE TABLE IF NOT EXISTS failures (
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5 (
     title, text, content = 'articles', content_rowid = 'rowid', tokenize = 'unicode61 remove_diacritics 2'
 );
+
+-- for the web UI's and the API's queries (read side): entities by name with their articles,
+-- events by country and by date and type
+CREATE INDEX IF NOT EXISTS entities_name_article ON entities (name, article_id);
+CREATE INDEX IF NOT EXISTS events_actor_country ON events (actor_country);
+CREATE INDEX IF NOT EXISTS events_recipient_country ON events (recipient_country);
+CREATE INDEX IF NOT EXISTS events_date_type ON events (date, type);

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 from chronicle.record import Record
 from chronicle.store import Store
 from chronicle.store.base import Filters, Page
-from chronicle.web.app import ApiError, check_token
+from chronicle.web.app import ApiError, CachedStore, check_token
 
 __all__ = ["MAX_LIMIT", "filters", "page_params", "router", "store"]
 
@@ -177,8 +177,9 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 # --- parameters shared with the pages -------------------------------------------------------
 
 def store(request: Request) -> Store:
-    pool = request.app.state.pool
-    return pool.get()  # type: ignore[no-any-return]
+    """This thread's store, its heavier queries cached."""
+    app = request.app
+    return CachedStore(app.state.pool.get(), app.state.cache)  # type: ignore[return-value]
 
 
 def _clean(value: str | None) -> str | None:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import hmac
 import logging
 import threading
+import time
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from typing import Any
@@ -25,7 +27,7 @@ from chronicle import __version__
 from chronicle.errors import ChronicleError, StoreError
 from chronicle.store import Store, open_store
 
-__all__ = ["CSP", "ApiError", "StorePool", "create_app"]
+__all__ = ["CSP", "ApiError", "CachedStore", "QueryCache", "StorePool", "create_app"]
 
 LOGGER = logging.getLogger(__name__)
 
@@ -47,6 +49,56 @@ class ApiError(Exception):
         super().__init__(message)
         self.status = status
         self.message = message
+
+
+class QueryCache:
+    """Results of the heavier read queries (facets, counts, aggregates, entity pages), kept until
+    the database changes (``Store.data_version``, or a write through this server) or for ``ttl``
+    seconds, least recently used first out. Keyed on the query's name and arguments."""
+
+    CACHED = frozenset({"facets", "stats", "list_entities", "event_timeline", "event_network", "event_places",
+                        "entity_profile", "entity_statements", "entity_events", "entity_mentions",
+                        "list_statements", "list_events", "list_articles", "search_articles"})
+
+    def __init__(self, pool: StorePool, size: int = 512, ttl: float = 300.0) -> None:
+        self.pool = pool
+        self.size = size
+        self.ttl = ttl
+        self._data: OrderedDict[tuple[Any, ...], tuple[tuple[int, int], float, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def call(self, store: Store, name: str, *args: Any, **kw: Any) -> Any:
+        version = (self.pool.generation, store.data_version())
+        key = (name, repr(args), repr(sorted(kw.items())))
+        now = time.monotonic()
+        with self._lock:
+            hit = self._data.get(key)
+            if hit is not None and hit[0] == version and now - hit[1] < self.ttl:
+                self._data.move_to_end(key)
+                self.hits += 1
+                return hit[2]
+        value = getattr(store, name)(*args, **kw)
+        with self._lock:
+            self.misses += 1
+            self._data[key] = (version, now, value)
+            self._data.move_to_end(key)
+            while len(self._data) > self.size:
+                self._data.popitem(last=False)
+        return value
+
+
+class CachedStore:
+    """A store whose heavier queries go through a ``QueryCache``; everything else passes through."""
+
+    def __init__(self, store: Store, cache: QueryCache) -> None:
+        self._store = store
+        self._cache = cache
+
+    def __getattr__(self, name: str) -> Any:
+        if name in QueryCache.CACHED:
+            return lambda *a, **kw: self._cache.call(self._store, name, *a, **kw)
+        return getattr(self._store, name)
 
 
 class StorePool:
@@ -96,15 +148,37 @@ def _validation_message(exc: RequestValidationError) -> str:
     return "; ".join(parts) or "invalid request"
 
 
+def warm_up(pool: StorePool, cache: QueryCache) -> None:
+    """Fill the cache with what the first pages need (counts, filter values, the overview's and
+    the explorer's aggregates), in the background, so that the first visitor does not wait."""
+    try:
+        st = CachedStore(pool.get(), cache)
+        st.facets()
+        st.stats()
+        st.list_entities(limit=15)
+        st.list_entities(None, None, 50, 0)
+        st.event_timeline()
+        st.event_network(by="entity")
+        st.event_places()
+        st.list_events(None, None, 50, 0)
+    except ChronicleError as e:  # the requests will say it again, with the error shape
+        LOGGER.warning("warm-up stopped: %s", e)
+
+
 def create_app(db: str, token: str | None = None, *, opener: Callable[..., Store] = open_store,
-               allowed_hosts: list[str] | None = None) -> FastAPI:
-    """The web UI and JSON API over the database ``db`` (read-only; writes need ``token``)."""
+               allowed_hosts: list[str] | None = None, warm: bool = True) -> FastAPI:
+    """The web UI and JSON API over the database ``db`` (read-only; writes need ``token``).
+    ``warm`` fills the query cache in the background at start."""
     pool = StorePool(db, opener)
     # fail now, with the store's own message, rather than on the first request
     pool.get()
 
+    cache = QueryCache(pool)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if warm:
+            threading.Thread(target=warm_up, args=(pool, cache), name="chronicle-warm-up", daemon=True).start()
         yield
         pool.close()
 
@@ -118,6 +192,7 @@ def create_app(db: str, token: str | None = None, *, opener: Callable[..., Store
         docs_url=None, redoc_url=None, openapi_url="/api/openapi.json",
     )
     app.state.pool = pool
+    app.state.cache = cache
     app.state.token = token
     app.state.db = db
     if allowed_hosts:
