@@ -42,7 +42,10 @@ TYPES = ["AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT"
 STANCES = ["assert", "accuse", "deny", "request", "threaten", "promise", "warn", None]
 SOURCES = ["Test Wire", "Daily Courier", "Evening Post", "World Desk", "Harbour Times", "Plains Herald",
            "Capital Report", "River News"]
-WORDS = ["the", "officials", "said", "talks", "would", "resume", "after", "the", "ceasefire", "collapsed", "while", "aid", "convoys", "waited", "near", "the", "border", "and", "residents", "described", "shelling", "overnight", "as", "ministers", "met", "to", "discuss", "sanctions", "grain", "exports", "energy", "prices", "refugees", "reconstruction", "and", "the", "wider", "region"]
+_FILLER = ("the officials said talks would resume after the ceasefire collapsed while aid convoys waited near "
+           "the border and residents described shelling overnight as ministers met to discuss sanctions grain "
+           "exports energy prices refugees reconstruction and the wider region")
+WORDS = _FILLER.split()
 CUES = ["said", "told", "accused", "denied", "warned", "promised", "added", "claimed"]
 
 
