@@ -12,6 +12,7 @@ $(BIN)/chronicle: pyproject.toml requirements/constraints.txt requirements/model
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/pip install -q --require-hashes --no-deps -r requirements/model.txt
 	$(BIN)/pip install -q -c requirements/constraints.txt -e ".[$(EXTRAS)]"
+	$(BIN)/python -m chronicle.lexicon.gazetteer
 	@touch $(BIN)/chronicle
 
 # Third-party web assets (world-atlas for the events map) come from npm, pinned by

@@ -171,3 +171,17 @@ def test_entities_description_before_the_name(extract) -> None:  # type: ignore[
     di_maio = by_name(rec, "Luigi Di Maio")
     assert "The Italian foreign minister" in mentions(di_maio)
     assert di_maio.country == "ITA"
+
+
+def test_entities_it_and_they_for_bodies_and_groups(extract) -> None:  # type: ignore[no-untyped-def]
+    rec = extract("The Russian defence ministry said it had destroyed two depots. It added that its units had "
+                  "suffered no losses. Ukrainian troops crossed the river on Monday. They were met by heavy fire.")
+    ministry = holding(rec, "Russian defence ministry")
+    assert {"it", "It", "its"} <= mentions(ministry)
+    assert (ministry.country, ministry.role) == ("RUS", "GOV")
+    assert "They" in mentions(holding(rec, "Ukrainian troops"))
+
+
+def test_entities_pleonastic_it_refers_to_nothing(extract) -> None:  # type: ignore[no-untyped-def]
+    rec = extract("Poland denied the report. It is unclear whether the talks will resume.")
+    assert "It" not in mentions(by_name(rec, "Poland"))

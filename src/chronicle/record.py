@@ -169,6 +169,8 @@ class Statement(_Serialisable):
     addressee: Party | None = None
     source: Span | None = None
     why: str | None = None
+    negated: bool = False  # the cue is negated ("did not deny"): the stance does not hold
+    parts: list[Span] = field(default_factory=list)  # the quoted pieces, when content spans several
 
 
 @dataclass(slots=True)
@@ -192,6 +194,9 @@ class Event(_Serialisable):
     place: str | None = None  # id of a place in `places`
     quantities: list[str] = field(default_factory=list)
     why: str | None = None
+    time: str | None = None  # id of the time in `times` that dates the event
+    actors: list[Party] = field(default_factory=list)  # every actor, when there are several
+    recipients: list[Party] = field(default_factory=list)  # every recipient, when there are several
 
 
 @dataclass(slots=True)
@@ -227,6 +232,11 @@ class Place(_Serialisable):
     lat: float | None = None
     lon: float | None = None
     geonameid: int | None = None
+    kind: str | None = None  # city, admin1, admin2, country, region, sea, water, island, mountain, continent, facility
+    admin1: str | None = None  # name of the first-level division the place lies in ("Texas", "Donetsk")
+    admin2: str | None = None  # name of the second-level division (county, district) of a city
+    entity: str | None = None  # the entity this span also names (a country named as a place: "in Ukraine")
+    why: str | None = None  # how the place was found and chosen
 
 
 @dataclass(slots=True)

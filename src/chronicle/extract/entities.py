@@ -60,6 +60,10 @@ ORG_HEADS: dict[str, str | None] = {
     "foundation": "NGO", "watch": "NGO", "international": None,
 }
 MALE = {"he", "him", "his", "himself"}
+IT = {"it", "its", "itself"}
+THEY = {"they", "their", "them", "themselves"}
+NON_REFERRING_VERBS = {"be", "seem", "appear", "remain", "become", "happen", "matter", "take", "rain", "snow",
+                       "cost", "mean", "emerge", "follow"}
 FEMALE = {"she", "her", "hers", "herself"}
 DETERMINERS = {"the", "a", "an", "this", "that", "these", "those"}
 GOVERNMENT_WORDS = {"government", "administration", "authorities", "regime", "leadership", "officials",
@@ -317,8 +321,8 @@ class _Builder:
                 continue
             s = chunk.start
             while s < rs and (doc[s].lower_ in DETERMINERS or doc[s].lower_ in QUANTIFIERS
-                              or doc[s].like_num):
-                s += 1
+                              or doc[s].like_num or doc[s].pos_ == "PRON"):
+                s += 1  # "its forces": the pronoun is a mention of its own
             det = [t.lower_ for t in chunk if t.dep_ == "det" or t.dep_ == "poss"]
             prof = Profile(role=role.role, cls=role.cls, gender=role.gender)
             for t in doc[chunk.start : rs]:
@@ -342,19 +346,20 @@ class _Builder:
                                     break
             if any(t.lower_ in ("opposition",) for t in doc[chunk.start : rs]):
                 prof.role = "OPP"
-            plural = head.tag_ in ("NNS", "NNPS") or role.group
+            plural = head.tag_ in ("NNS", "NNPS")
+            group = plural or role.group
             end = head.i + 1
             if prof.why and prof.why[-1].startswith("'of "):
                 end = chunk_end  # type: ignore[possibly-undefined]
             # "The French leader" keeps its article (an anaphor, as written); a body or group
             # ("Iraqi government", "Russian forces") is named without it
-            start = s - 1 if not plural and s > chunk.start and doc[s - 1].lower_ in ("the", "this", "that") else s
+            start = s - 1 if not group and s > chunk.start and doc[s - 1].lower_ in ("the", "this", "that") else s
             c = Cand(start=start, end=end, name_start=rs, name_end=head.i + 1,
-                     label="GROUP" if plural else "PERSON", kind="description",
+                     label="GROUP" if group else "PERSON", kind="description",
                      sent=self.sent_of[head.i], profile=prof, quoted=self.quoted[head.i],
                      subject=is_subject(head), plural=plural)
             c.key = "definite" if (det and det[0] in ("the", "this", "that")) or prof.country else ""
-            if not plural and det and det[0] in ("a", "an"):
+            if not group and det and det[0] in ("a", "an"):
                 continue  # "a Russian soldier" introduces someone new
             for i in range(c.start, c.end):
                 self.taken[i] = True
@@ -639,6 +644,47 @@ class _Builder:
             person_mentions.sort(key=lambda t: t[0])
             self.taken[tok.i] = True
 
+    def group_pronouns(self) -> None:
+        """"it"/"its" for an organisation or country, "they"/"their" for a group, when the pronoun
+        is a subject or possessive and its antecedent was named in the same or the previous
+        sentence ("The ministry said it ...", "Russian troops ... They withdrew")."""
+        doc = self.doc
+        mentions = sorted(((x.start, x, cl) for cl in self.clusters
+                           if cl.label in ("ORG", "GPE", "GROUP", "NORP") for x in cl.cands),
+                          key=lambda t: t[0])
+        if not mentions:
+            return
+        for tok in doc:
+            low = tok.lower_
+            if (low not in IT and low not in THEY) or tok.pos_ != "PRON" or self.taken[tok.i] or self.quoted[tok.i]:
+                continue
+            if tok.dep_ not in ("nsubj", "nsubjpass", "poss") or (low == "it" and _pleonastic(tok)):
+                continue
+            plural = low in THEY
+            si = self.sent_of[tok.i]
+            best, best_score = None, None
+            for start, m, cl in mentions:
+                if start >= tok.i:
+                    break
+                dist = si - m.sent
+                if dist > 1 or m.quoted:
+                    continue
+                if plural != (m.plural or cl.label == "NORP"):
+                    continue
+                if start < tok.i and _same_clause(doc[m.end - 1], tok) and tok.dep_ != "poss" and m.subject:
+                    continue  # "Russia said it ..." is fine (another clause); "Russia ... it" in one clause is not
+                score = -3.0 * dist + (2.5 if m.subject else 0.0) + start / (10 * len(doc) + 1)
+                if best_score is None or score > best_score:
+                    best, best_score = cl, score
+            if best is None:
+                continue
+            c = Cand(tok.i, tok.i + 1, tok.i, tok.i + 1, best.label, "pronoun", si,
+                     subject=is_subject(tok), plural=plural)
+            best.add(c)
+            mentions.append((tok.i, c, best))
+            mentions.sort(key=lambda t: t[0])
+            self.taken[tok.i] = True
+
     # --- 5. entities ------------------------------------------------------------------------------
     def entities(self) -> list[Entity]:
         doc, text = self.doc, self.an.article.text
@@ -675,7 +721,10 @@ class _Builder:
         if cl.key.startswith("org:") and cl.key[4:] in self.lex.orgs:
             return self.lex.orgs[cl.key[4:]].name
         if names:
-            return max(names, key=lambda n: (len(n.split()) if cl.label == "PERSON" else len(n), -names.index(n)))
+            best = max(names, key=lambda n: (len(n.split()) if cl.label == "PERSON" else len(n), -names.index(n)))
+            if cl.label == "PERSON":  # "VOLODYMYR Zelensky" in a tabloid's first line
+                best = " ".join(w.title() if w.isupper() and len(w) > 2 else w for w in best.split())
+            return best
         descs = [doc[x.start : x.end].text for x in cl.cands if x.kind == "description"]
         best = max(descs, key=len) if descs else doc[cl.cands[0].start : cl.cands[0].end].text
         words = best.split()
@@ -792,6 +841,15 @@ def _initials_agree(a: str, b: str) -> bool:
     return (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b))
 
 
+def _pleonastic(tok: Token) -> bool:
+    """"It is unclear whether ...", "it seems", "it rained": an "it" that refers to nothing."""
+    head = tok.head
+    if tok.dep_ == "expl":
+        return True
+    return head.lemma_ in NON_REFERRING_VERBS or any(ch.dep_ in ("ccomp", "xcomp") and ch.i > head.i
+                                                      and head.lemma_ in ("be",) for ch in head.children)
+
+
 def _same_clause(a: Token, b: Token) -> bool:
     def clause(t: Token) -> Token:
         while t.dep_ not in ("ROOT", "ccomp", "advcl", "relcl", "xcomp", "conj") and t.head is not t:
@@ -864,4 +922,5 @@ def run(an: Analysis) -> None:
     b.profile_people()
     b.merge_descriptions(b.descriptions())
     b.pronouns()
+    b.group_pronouns()
     an.record.entities = b.entities()

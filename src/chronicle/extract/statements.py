@@ -1,0 +1,1144 @@
+"""Statements stage: who said what, to whom, citing which document, with what stance.
+
+Every attributed statement of an article, direct (inside quotation marks), indirect (reported
+speech) or mixed, as speaker, cue, content, addressee, target, cited source and stance. The
+design follows the recipe in ../shared/PRIOR-ART-statements.md (section 8):
+
+1. quotations are paired by mark type, over paragraphs when a paragraph reopens a quotation
+   (``quotes.py``), and the words inside them are masked: a cue inside a quotation is never an
+   attribution cue;
+2. cue candidates are found by lemma and syntax from our lexicon (``lexicon/data/cues.tsv``):
+   verbs ("said", "accused", "called for"), "according to", and nouns with a possessor
+   ("Russia's claim that ...");
+3. each cue finds its content: a quotation next to its attribution ('"...," he said', 'he said:
+   "..."'), else its that-clause, to-infinitive, object or prepositional object, as its row in
+   the lexicon allows; a parenthetical cue ("The plan, he said, is dead") takes its clause;
+4. the speaker is the cue's subject, or its head's ("... adding that"), or the agent of a
+   passive; a passive without agent has no speaker (and says so); an artifact as subject ("a
+   Kremlin statement said") is the cited source and its creator the speaker;
+5. quotations that follow an attributed quotation with no cue of their own continue it (the
+   same sentence, or the next paragraphs; up to five);
+6. stance comes from the cue's row, undone by negation ("did not deny"); the target of an
+   accusation and the addressee of "told"/"urged" come from the object.
+
+Nested attributions are reported once, the outermost (PolNeAR's univocal rule): a cue inside
+another statement's content is not a statement of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+
+from chronicle.extract.analysis import Analysis
+from chronicle.extract.quotes import OPENERS, SINGLE_OPENERS, Quote, quotations
+from chronicle.lexicon.cues import Cue, CueLexicon, cue_lexicon
+from chronicle.record import Party, Span, Statement
+
+__all__ = ["run"]
+
+QUOTE_MARKS = set(OPENERS) | {c for cs in OPENERS.values() for c in cs} | set(SINGLE_OPENERS) | {
+    c for cs in SINGLE_OPENERS.values() for c in cs} | {"``", "''"}
+SUBJECTS = ("nsubj", "nsubjpass", "csubj")
+CLAUSE_DEPS = ("ccomp",)
+# prepositions after which a noun names the document or channel a statement came from
+SOURCE_PREPS = {"in", "on", "at", "during", "via", "through", "over"}
+# prepositions whose object names the creator of a document ("a statement by the ministry")
+CREATOR_PREPS = {"by", "from", "of"}
+# a cue's own prepositional content ("warned of", "complained about", "appealed for")
+CONTENT_PREPS = {"of", "about", "against", "for", "on", "over", "to"}
+PRONOUNS_ORG = {"it", "they"}
+FIRST_PERSON = {"i", "we"}
+RELATIVES = {"who", "which", "that"}
+MAX_CONTINUATIONS = 5
+ANIMATE_PRONOUNS = {"i", "we", "you", "he", "she", "they", "who", "it"}
+# nouns for people and bodies that speak (beyond named entities), for cues whose content is a
+# plain object ("the spokesman denied the report"; not "the data showed a rise")
+PEOPLE_NOUNS = {
+    "official", "spokesman", "spokeswoman", "spokesperson", "critic", "supporter", "voter",
+    "campaign", "administration", "government", "ministry", "minister", "president", "leader", "candidate",
+    "senator", "governor", "mayor", "lawmaker", "legislator", "party", "committee", "group", "analyst", "expert",
+    "people", "aide", "adviser", "advisor", "source", "side", "team", "office", "agency", "department",
+    "democrat", "republican", "conservative", "liberal", "chairman", "chairwoman", "chair", "secretary",
+    "prosecutor", "judge", "court", "police", "army", "military", "company", "firm", "union", "coalition",
+    "delegate", "activist", "protester", "resident", "witness", "family", "parent", "student", "nominee",
+    "frontrunner", "front-runner", "rival", "opponent", "ally", "member", "head", "chief", "director",
+    "ambassador", "envoy", "diplomat", "general", "commander", "representative", "congressman", "congresswoman",
+    "speaker", "host", "anchor", "moderator", "reporter", "journalist", "editor", "columnist", "writer", "author",
+    "economist", "lawyer", "attorney", "doctor", "scientist", "researcher", "woman", "man", "person",
+    "charity", "organisation", "organization", "association", "council", "board", "institute", "foundation",
+    "commission", "parliament", "congress", "senate", "house", "cabinet", "regime", "authority", "bank",
+    "country", "nation", "state", "city", "alliance", "bloc", "movement", "rebel", "force", "troop", "junta",
+    "ngo", "embassy", "kremlin", "palace", "camp", "staff", "crowd", "public", "majority", "everyone",
+    "assembly", "summit", "meeting", "panel", "conference", "delegation", "mission", "leadership",
+}
+BODY_NOUNS = {"service", "unit", "intelligence", "navy", "air", "guard", "media", "press", "security", "side"}
+PEOPLE_SUFFIXES = ("er", "or", "ist", "ian", "ant", "ent", "man", "woman", "men", "women")
+OBJECT_FRAMES = {"obj", "prep", "of"}
+# cues that are statements only with a that-clause ("the report found that"; not "found it")
+# cues that are statements only with a document as object and its words quoted after it
+DOCUMENT_VERBS = {"issue", "release", "put"}
+THAT_ONLY = {"find", "show", "guarantee", "indicate", "signal", "attack", "question", "challenge"}
+# words of the verb group kept in the cue span (PolNeAR keeps auxiliaries, negation, adverbs)
+GROUP_DEPS = {"aux", "auxpass", "neg", "advmod", "prt"}
+
+
+@dataclass
+class Found:
+    """A statement under construction."""
+
+    cue: Token
+    cue_span: tuple[int, int]  # token range [start, end)
+    entry: Cue
+    content: tuple[int, int] | None = None  # token range
+    quotes: list[int] = field(default_factory=list)  # indexes of the quotations it holds
+    speaker: tuple[int, int] | None = None  # token range
+    speaker_entity: str | None = None
+    speaker_why: str = ""
+    passive: bool = False
+    addressee: tuple[int, int] | None = None
+    target: tuple[int, int] | None = None
+    source: tuple[int, int] | None = None
+    source_creator: tuple[int, int] | None = None
+    negated: bool = False
+    stance: str | None = None
+    why: list[str] = field(default_factory=list)
+    kind: str = "indirect"
+    frame: str = "clause"  # which complement gave the content
+    inner_cue: bool = False  # the cue may sit inside the content ("X, according to Y, Z")
+
+
+class _Stage:
+    def __init__(self, an: Analysis) -> None:
+        self.an = an
+        self.doc: Doc = an.doc
+        self.text = an.article.text
+        self.lex: CueLexicon = cue_lexicon()
+        self.quotes: list[Quote] = quotations(self.doc.text)
+        n = len(self.doc)
+        self.quote_of: list[int] = [-1] * n
+        self._index_quotes()
+        self.para_of: list[int] = [0] * n
+        para = 0
+        for tok in self.doc:
+            self.para_of[tok.i] = para
+            if "\n" in tok.text or "\n" in tok.whitespace_:
+                para += 1
+        self.claimed: set[int] = set()
+
+    # --- quotations --------------------------------------------------------------------------
+    def _index_quotes(self) -> None:
+        pieces = sorted((s, e, qi) for qi, q in enumerate(self.quotes) for s, e in q.pieces)
+        k = 0
+        for tok in self.doc:
+            while k < len(pieces) and pieces[k][1] <= tok.idx:
+                k += 1
+            if k < len(pieces) and pieces[k][0] <= tok.idx < pieces[k][1]:
+                self.quote_of[tok.i] = pieces[k][2]
+
+    def inside(self, i: int) -> bool:
+        return self.quote_of[i] >= 0
+
+    def is_mark(self, tok: Token) -> bool:
+        return tok.text in QUOTE_MARKS or (tok.is_punct and any(ch in QUOTE_MARKS for ch in tok.text))
+
+    def quote_tokens(self, qi: int) -> tuple[int, int]:
+        """Token range [start, end) of a quotation's inside."""
+        q = self.quotes[qi]
+        span = self.doc.char_span(q.start, q.end, alignment_mode="expand")
+        if span is None:
+            return (0, 0)
+        return span.start, span.end
+
+    # --- cues ------------------------------------------------------------------------------
+    def cues(self) -> list[tuple[Token, Cue]]:
+        out = []
+        for tok in self.doc:
+            if self.inside(tok.i) or tok.is_space or tok.is_punct:
+                continue
+            low = tok.lower_
+            if low == "according":
+                to = [c for c in tok.children if c.lower_ == "to"]
+                nxt = tok.nbor(1) if tok.i + 1 < len(self.doc) else None
+                if to or (nxt is not None and nxt.lower_ == "to"):
+                    cue = self.lex.preps.get("according to")
+                    if cue is not None:
+                        out.append((tok, cue))
+                continue
+            if tok.tag_.startswith("VB") or tok.pos_ == "VERB":
+                # a particle counts when it follows the verb ("called for", not "called them on it")
+                parts = {c.lower_ for c in tok.children if c.dep_ in ("prt", "prep") and (
+                    c.i == tok.i + 1 or (c.i == tok.i + 2 and tok.nbor(1).pos_ == "ADV"))}
+                vcue = self.lex.verb(tok.lemma_.lower(), parts)
+                if vcue is None and tok.lemma_.lower() != low:
+                    vcue = self.lex.verb(low, parts)
+                if vcue is not None:
+                    out.append((tok, vcue))
+                continue
+            if tok.pos_ == "NOUN":
+                ncue = self.lex.nouns.get(tok.lemma_.lower())
+                if ncue is not None:
+                    out.append((tok, ncue))
+        return out
+
+    # --- building one statement -------------------------------------------------------------
+    def build(self, tok: Token, cue: Cue) -> Found | None:
+        if cue.pos == "prep":
+            return self._according(tok, cue)
+        if cue.pos == "noun":
+            return self._noun(tok, cue)
+        return self._verb(tok, cue)
+
+    def _verb_group(self, v: Token, cue: Cue) -> tuple[int, int]:
+        idx = [v.i]
+        for c in v.children:
+            before = c.i < v.i and (c.dep_ in ("aux", "auxpass", "neg") or (c.dep_ == "advmod" and c.i >= v.i - 2))
+            particle = cue.particle is not None and c.lower_ == cue.particle and c.dep_ in ("prt", "prep")
+            if before or particle:
+                idx.append(c.i)
+        s, e = min(idx), max(idx) + 1
+        # never swallow a comma or the subject between auxiliary and verb ("did he say")
+        for i in range(s, e):
+            if self.doc[i].dep_ in SUBJECTS or self.doc[i].is_punct:
+                s = i + 1 if i < v.i else s
+                if i > v.i:
+                    e = i
+                    break
+        return s, e
+
+    def _verb(self, v: Token, cue: Cue) -> Found | None:
+        f = Found(cue=v, cue_span=self._verb_group(v, cue), entry=cue, stance=cue.stance)
+        f.why.append(f"cue '{cue.text}' ({cue.stance or 'no stance'})")
+        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in v.children)
+        f.passive = passive
+        if v.dep_ in ("amod", "acomp") or (v.tag_ == "VBN" and v.dep_ in ("amod", "acl") and not passive):
+            if v.dep_ != "acl":
+                return None  # "the said document", "a reported attack"
+        if not self._content(f, v, cue):
+            return None
+        if cue.lemma in DOCUMENT_VERBS:
+            dobj = self._child(v, ("dobj",))
+            if not f.quotes or dobj is None or not self._is_document(dobj):
+                return None
+            f.source = self._artifact_range(dobj)
+            f.cue_span = (f.cue_span[0], max(f.cue_span[1], dobj.i + 1))
+        if cue.lemma in THAT_ONLY and not f.quotes:
+            ccomp = self._clause(v)
+            subj = self._child(v, ("nsubj",))
+            if ccomp is None or not (any(c.dep_ == "mark" and c.lower_ == "that" for c in ccomp.children)
+                                     or (subj is not None and self._person(subj))):
+                return None
+        if (f.passive or (v.tag_ == "VBN" and v.dep_ == "advcl" and not any(c.dep_ == "aux" for c in v.children))) \
+                and cue.lemma in ("ask", "tell", "question") and self._child(v, ("agent",)) is None:
+            return None  # "when asked about it, she said": the question is not the statement
+        self._speaker(f, v)
+        if f.frame in OBJECT_FRAMES and f.speaker is not None and not self._animate(
+                self.doc[f.speaker[0]:f.speaker[1]].root):
+            return None
+        self._objects(f, v, cue)
+        self._sources(f, v)
+        self._negation(f, v)
+        return f
+
+    # content ------------------------------------------------------------------------------
+    def _child(self, v: Token, deps: tuple[str, ...]) -> Token | None:
+        for c in v.children:
+            if c.dep_ in deps:
+                return c
+        return None
+
+    def _subtree_range(self, t: Token, exclude: Token | None = None) -> tuple[int, int]:
+        ids = [x.i for x in t.subtree if exclude is None or not (exclude.left_edge.i <= x.i <= exclude.right_edge.i)]
+        return self._trim(min(ids), max(ids) + 1)
+
+    def _trim(self, s: int, e: int) -> tuple[int, int]:
+        doc = self.doc
+        while s < e and (doc[s].is_space or (doc[s].is_punct and not self.is_mark(doc[s]))
+                         or (self.is_mark(doc[s]) and not self.inside(s))):
+            s += 1
+        while e > s and (doc[e - 1].is_space or (doc[e - 1].is_punct and doc[e - 1].text not in ".!?)]")
+                         or self.is_mark(doc[e - 1])):
+            e -= 1
+        # a closing bracket stays when its opening one is in the span ("Bernie Sanders (I-VT)")
+        while e > s and doc[e - 1].text in ")]" and not any(doc[i].text in "([" for i in range(s, e - 1)):
+            e -= 1
+            while e > s and (doc[e - 1].is_space or (doc[e - 1].is_punct and doc[e - 1].text not in ".!?)]")):
+                e -= 1
+        return s, e
+
+    def _clause(self, v: Token) -> Token | None:
+        """The cue's clausal complement: the one after it when there are two."""
+        found = [c for c in v.children if c.dep_ in CLAUSE_DEPS]
+        if not found:
+            # "he said legalizing it could help": a gerund clause the parser calls xcomp
+            found = [c for c in v.children if c.dep_ == "xcomp" and c.tag_ == "VBG" and c.i > v.i]
+        if not found:
+            return None
+        after = [c for c in found if c.i > v.i]
+        return after[0] if after else found[-1]
+
+    def _content(self, f: Found, v: Token, cue: Cue) -> bool:
+        frames = cue.content
+        ccomp = self._clause(v)
+        # a quotation next to the attribution, or the clause inside one, is the content
+        if "clause" in frames:
+            qs = self._adjacent_quotes(v, ccomp)
+            if qs:
+                f.quotes = qs
+                f.kind = "direct"
+                f.why.append("quotation next to its attribution")
+                return True
+        if ccomp is not None and "clause" in frames:
+            if ccomp.lower_ in ("how", "what") and ccomp.dep_ != "ccomp":
+                return False
+            f.content = self._subtree_range(ccomp)
+            f.why.append("that-clause")
+            return self._ok_content(f)
+        xcomp = self._child(v, ("xcomp",))
+        dobj = self._child(v, ("dobj", "dative"))
+        for frame in frames:
+            if frame == "clause":
+                # "the plan, he said, is dead": a parenthetical cue takes its clause
+                if v.tag_ != "VBG" and self._child(v, ("nsubj",)) is not None and (
+                        v.dep_ == "parataxis" or (v.dep_ in ("ccomp", "advcl") and v.i > v.head.i
+                                                  and self._between_commas(v))):
+                    head = v.head
+                    cs, ce = self._subtree_range(head, exclude=v)
+                    if cs <= v.i < ce:  # the attribution sits inside its clause: the larger side
+                        left = self._trim(cs, v.left_edge.i)
+                        right = self._trim(v.right_edge.i + 1, ce)
+                        cs, ce = left if left[1] - left[0] > right[1] - right[0] else right
+                    f.content = (cs, ce)
+                    f.why.append("parenthetical attribution")
+                    return self._ok_content(f)
+                continue
+            if frame == "inf" and xcomp is not None and any(c.dep_ == "aux" and c.lower_ == "to"
+                                                             for c in xcomp.children):
+                s, e = self._subtree_range(xcomp)
+                if dobj is not None and dobj.i < xcomp.i and cue.object == "addressee":
+                    s = min(s, dobj.left_edge.i)
+                f.content = (s, e)
+                f.why.append("to-infinitive")
+                f.frame = "inf"
+                return self._ok_content(f)
+            if frame == "inf" and xcomp is None and dobj is not None:
+                # "urged Russia to withdraw" parsed with the clause under the object
+                for c in dobj.children:
+                    if c.dep_ in ("relcl", "acl") and any(a.lower_ == "to" and a.dep_ == "aux" for a in c.children):
+                        f.content = self._trim(dobj.left_edge.i, c.right_edge.i + 1)
+                        f.why.append("to-infinitive")
+                        f.frame = "inf"
+                        return self._ok_content(f)
+            if frame == "obj" and dobj is not None and dobj.dep_ == "dobj":
+                if cue.lemma in ("call", "describe", "characterize", "characterise", "dismiss"):
+                    pred = self._child(v, ("oprd", "xcomp", "ccomp")) or next(
+                        (c for c in v.children if c.dep_ == "prep" and c.lower_ == "as"), None)
+                    if pred is None and cue.lemma == "call":
+                        continue  # "called the meeting" is no statement
+                    end = max(dobj.right_edge.i, pred.right_edge.i if pred is not None else -1) + 1
+                    f.content = self._trim(dobj.left_edge.i, end)
+                else:
+                    f.content = self._subtree_range(dobj)
+                f.why.append("object")
+                f.frame = "obj"
+                return self._ok_content(f)
+            if frame == "prep":
+                p = next((c for c in v.children if c.dep_ == "prep" and (
+                    c.lower_ == cue.particle or (cue.particle is None and c.lower_ in CONTENT_PREPS))), None)
+                if p is not None:
+                    obj = self._child(p, ("pobj", "pcomp"))
+                    if obj is not None:
+                        s, e = self._subtree_range(obj)
+                        # "called on Russia to withdraw"
+                        if xcomp is not None and xcomp.i > obj.i:
+                            e = max(e, self._subtree_range(xcomp)[1])
+                        f.content = (s, e)
+                        f.why.append(f"object of '{p.text}'")
+                        f.frame = "prep"
+                        return self._ok_content(f)
+            if frame == "of" and dobj is not None:
+                p = next((c for c in v.children if c.dep_ == "prep" and c.lower_ in ("of", "for", "over")), None)
+                if p is None:
+                    p = next((c for c in dobj.children if c.dep_ == "prep" and c.lower_ in ("of", "for")), None)
+                if p is not None:
+                    f.content = self._trim(dobj.left_edge.i, p.right_edge.i + 1)
+                    f.why.append(f"object and '{p.text}'")
+                    f.frame = "of"
+                    return self._ok_content(f)
+            if frame == "of" and dobj is None and f.passive:
+                p = next((c for c in v.children if c.dep_ == "prep" and c.lower_ in ("of", "for", "over")), None)
+                agent = self._child(v, ("agent",))
+                by = self._child(agent, ("pobj",)) if agent is not None else None
+                if p is None and by is not None:  # "accused by the mayor of looting": parsed under the agent
+                    p = next((c for c in by.children if c.dep_ == "prep" and c.lower_ in ("of", "for")), None)
+                if p is not None:
+                    obj = self._child(p, ("pobj", "pcomp"))
+                    if obj is not None:
+                        f.content = self._subtree_range(obj)
+                        f.why.append(f"object of '{p.text}'")
+                        f.frame = "prep"
+                        return self._ok_content(f)
+        return False
+
+    def _animate(self, t: Token) -> bool:
+        """Can this subject speak? A person, organisation, country or group, a pronoun for one,
+        or a noun for people ("critics", "the spokesman")."""
+        low = t.lower_
+        if low in ANIMATE_PRONOUNS:
+            return True
+        eid = self._entity_of(t)
+        if eid is not None:
+            ent = self.an.record.entity(eid)
+            return ent is None or ent.type in ("PERSON", "ORG", "GPE", "NORP", "GROUP")
+        if t.pos_ == "PROPN" or t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
+            return True
+        lemma = t.lemma_.lower()
+        if lemma in PEOPLE_NOUNS or lemma.endswith(PEOPLE_SUFFIXES):
+            return True
+        # "Ukraine's special services", "the Russian authorities"
+        return lemma in BODY_NOUNS and any(
+            c.dep_ in ("poss", "amod", "compound") and (self._entity_of(c) is not None or c.pos_ == "PROPN")
+            for c in t.children)
+
+    def _person(self, t: Token) -> bool:
+        """A person: a PERSON entity, he/she, or a noun for a person ("the spokesperson")."""
+        if t.lower_ in ("he", "she", "i", "we", "they"):
+            return True
+        eid = self._entity_of(t)
+        ent = self.an.record.entity(eid) if eid else None
+        if ent is not None:
+            return ent.type == "PERSON"
+        return t.ent_type_ == "PERSON" or t.lemma_.lower() in PEOPLE_NOUNS
+
+    def _ok_content(self, f: Found) -> bool:
+        if f.content is None:
+            return False
+        s, e = f.content
+        while e > s and self.doc[e - 1].text in (".", ";") and not self.inside(e - 1):
+            e -= 1  # reported speech ends without the sentence's full stop
+        f.content = (s, e)
+        words = [t for t in self.doc[s:e] if not t.is_punct and not t.is_space]
+        if not words:
+            return False
+        if s <= f.cue.i < e and not f.inner_cue:
+            return False
+        if any(self.inside(t.i) for t in words):
+            inside = [t for t in words if self.inside(t.i)]
+            qs = sorted({self.quote_of[t.i] for t in inside})
+            f.quotes = [q for q in qs if q not in self.claimed]
+            if len(inside) >= len(words) - 1:
+                f.kind = "direct"
+                # the whole quotation, not just the clause the parser saw inside it
+                f.content = None
+                return bool(f.quotes)
+            f.kind = "mixed"
+        return True
+
+    def _after_dateline(self, s: int, e: int) -> int:
+        """Skip a dateline opening a paragraph ("WASHINGTON (AP) \u2014 ", "CLEVELAND, July 19 (UPI) -- ")."""
+        doc = self.doc
+        for i in range(s, min(e, s + 12)):
+            if doc[i].text in ("\u2014", "\u2013", "--", "-") and i > s and doc[s].text.isupper() \
+                    and len(doc[s].text) > 2:
+                return i + 1
+        return s
+
+    def _mostly_quoted(self, t: Token) -> bool:
+        """Does a clause lie inside one quotation (a word or two outside allowed)?"""
+        if not self.inside(t.i):
+            return False
+        qi = self.quote_of[t.i]
+        words = [x for x in t.subtree if not x.is_punct and not x.is_space]
+        outside = sum(1 for x in words if self.quote_of[x.i] != qi)
+        return outside <= 1
+
+    def _between_commas(self, v: Token) -> bool:
+        left = v.left_edge.i - 1
+        right = v.right_edge.i + 1
+        doc = self.doc
+        return left >= 0 and doc[left].text in (",", "\u2014", "-") and (
+            right >= len(doc) or doc[right].text in (",", ".", "\u2014", "-", ";"))
+
+    def _block(self, v: Token, content: Token | None) -> tuple[int, int]:
+        """The attribution around a cue ("he said on Tuesday"): the contiguous run of the cue's
+        own words, outside quotations and outside its content."""
+        excl = (content.left_edge.i, content.right_edge.i) if content is not None else (-1, -2)
+        sub = {t.i for t in v.subtree if not self.inside(t.i) and not (excl[0] <= t.i <= excl[1])
+               and not self.is_mark(t)}
+        s = v.i
+        while s - 1 >= 0 and (s - 1) in sub and not self.doc[s - 1].is_space:
+            s -= 1
+        e = v.i + 1
+        while e < len(self.doc) and e in sub and not self.doc[e].is_space and self.doc[e].text not in (",", ":"):
+            e += 1
+        return s, e
+
+    def _adjacent_quotes(self, v: Token, ccomp: Token | None) -> list[int]:
+        """Quotations that are this cue's content: one ending right before its attribution
+        ('"...," she said'), one starting right after it ('she said: "..."'), or the one its
+        clause lies in."""
+        doc = self.doc
+        found: list[int] = []
+        if ccomp is not None and self._mostly_quoted(ccomp):
+            qi = self.quote_of[ccomp.i]
+            if qi not in self.claimed:
+                found.append(qi)
+        elif ccomp is not None:
+            return []
+        s, e = self._block(v, ccomp if ccomp is not None and not self._mostly_quoted(ccomp) else None)
+        # before: skip back over commas and the closing mark
+        i = s - 1
+        while i >= 0 and not self.inside(i) and (doc[i].is_punct or doc[i].is_space) and "\n" not in doc[i].text:
+            if doc[i].text in (".", ";", ":") and not self.is_mark(doc[i]):
+                i = -1
+                break
+            i -= 1
+        if i >= 0 and self.inside(i):
+            qi = self.quote_of[i]
+            q = self.quotes[qi]
+            last = self.text[q.start:q.end].rstrip()
+            ends_sentence = last.endswith(".") and not (e > s and doc[s].text[:1].islower())
+            if qi not in self.claimed and qi not in found and not ends_sentence \
+                    and self.para_of[i] == self.para_of[v.i] and not self.title_like(qi):
+                found.append(qi)
+        # after: skip over commas, colons, dashes; a colon may end the paragraph
+        j = e
+        colon = False
+        while j < len(doc) and not self.inside(j) and (doc[j].is_punct or doc[j].is_space):
+            if doc[j].text == ":":
+                colon = True
+            if doc[j].is_space and "\n" in doc[j].text and not colon:
+                break
+            if doc[j].text in (".", ";", "?", "!"):
+                break
+            if "\n" in doc[j].whitespace_ and not colon:
+                j = len(doc)
+                break
+            j += 1
+        if j < len(doc) and self.inside(j) and (colon or self.para_of[j] == self.para_of[v.i]):
+            qi = self.quote_of[j]
+            if qi not in self.claimed and qi not in found and (colon or not found) and not self.title_like(qi):
+                found.append(qi)
+        return sorted(found)
+
+    # speaker -------------------------------------------------------------------------------
+    def _speaker(self, f: Found, v: Token) -> None:
+        self._speaker_by_syntax(f, v)
+        if f.speaker is None and not f.passive:
+            self._speaker_nearby(f, v)
+
+    def _speaker_nearby(self, f: Found, v: Token) -> None:
+        """When the parse gives the cue no subject: the nearest person (else organisation or
+        country) named before the cue in its sentence, or right after it ("..., said Trump")."""
+        sent = v.sent
+        best = None
+        for i in range(f.cue_span[0] - 1, sent.start - 1, -1):
+            if self.inside(i):
+                continue
+            eid = self.an.entity_of_token.get(i)
+            if eid is None:
+                continue
+            ent = self.an.record.entity(eid)
+            if ent is None or ent.type not in ("PERSON", "ORG", "GPE"):
+                continue
+            if ent.type == "PERSON":
+                best = (i, eid)
+                break
+            if best is None:
+                best = (i, eid)
+        if best is None:
+            for i in range(f.cue_span[1], min(f.cue_span[1] + 3, sent.end)):
+                eid = self.an.entity_of_token.get(i)
+                if eid is not None and not self.inside(i):
+                    best = (i, eid)
+                    break
+        if best is None:
+            return
+        i, eid = best
+        s, e = i, i + 1
+        while s - 1 >= sent.start and self.an.entity_of_token.get(s - 1) == eid and not self.doc[s - 1].is_punct:
+            s -= 1
+        while e < sent.end and self.an.entity_of_token.get(e) == eid and not self.doc[e].is_punct:
+            e += 1
+        f.speaker = (s, e)
+        f.speaker_entity = eid
+        f.speaker_why = "nearest name (no subject in the parse)"
+
+    def _speaker_by_syntax(self, f: Found, v: Token) -> None:
+        head = v
+        for _ in range(4):
+            subj = next((c for c in head.children if c.dep_ in ("nsubj", "csubj") and not c.is_punct
+                         and not self.is_mark(c)), None)
+            if subj is not None and not self.inside(subj.i):
+                if subj.dep_ == "expl" or subj.lower_ == "there":
+                    return
+                self._set_speaker(f, subj, head)
+                return
+            passive = self._child(head, ("nsubjpass",))
+            if passive is not None or any(c.dep_ == "auxpass" for c in head.children):
+                agent = self._child(head, ("agent",))
+                pobj = self._child(agent, ("pobj",)) if agent is not None else None
+                if pobj is not None:
+                    self._set_speaker(f, pobj, head)
+                    if f.speaker is not None and f.content is not None and f.speaker[0] < f.content[0] < f.speaker[1]:
+                        f.speaker = self._trim(f.speaker[0], f.content[0] - 1)
+                    f.speaker_why = "agent of a passive"
+                    return
+                if head is v:
+                    f.passive = True
+                    f.why.append("passive without agent: no speaker")
+                    return
+            if head.dep_ in ("conj", "xcomp", "advcl", "pcomp") and head.head is not head:
+                nxt = head.head
+                if nxt.dep_ == "prep" and head.dep_ == "pcomp":  # "before saying"
+                    nxt = nxt.head
+                if nxt.dep_ in ("acomp", "attr") and nxt.head is not nxt:  # "was quick in blaming"
+                    nxt = nxt.head
+                if not (nxt.tag_.startswith("VB") or nxt.pos_ in ("VERB", "AUX")):
+                    return
+                head = nxt
+                continue
+            if head.dep_ == "acl" and head.tag_ == "VBG":
+                # "a statement saying ...", "issued a statement, saying": the document cites
+                noun = head.head
+                if self._is_document(noun):
+                    f.source = self._np_range(noun)
+                    creator = self._creator(noun)
+                    if creator is not None:
+                        self._set_speaker(f, creator, head)
+                        return
+                    verb = noun.head if noun.dep_ in ("dobj", "pobj") else None
+                    if verb is not None and verb.dep_ == "prep":
+                        verb = verb.head
+                    if verb is not None and verb.pos_ in ("VERB", "AUX"):
+                        head = verb
+                        continue
+                return
+            return
+
+    def _set_speaker(self, f: Found, subj: Token, verb: Token) -> None:
+        doc = self.doc
+        if self._is_document(subj):
+            # "a Kremlin statement said", "a letter from the ministry said": the document is the
+            # cited source; the speaker is the phrase as written, resolved to the document's creator
+            f.source = self._np_range(subj)
+            creator = self._creator(subj)
+            if creator is not None:
+                f.speaker = f.source
+                f.speaker_entity = self._entity_of(creator)
+                f.speaker_why = "document's creator"
+                return
+        if subj.lower_ in RELATIVES and subj.dep_ in SUBJECTS and verb.dep_ == "relcl":
+            f.speaker = (subj.i, subj.i + 1)
+            f.speaker_entity = self._entity_of(verb.head)
+            f.speaker_why = "relative pronoun"
+            return
+        s, e = self._np_range(subj)
+        if e - s > 40:
+            s, e = subj.i, subj.i + 1
+        f.speaker = (s, e)
+        f.speaker_entity = self._entity_of(subj)
+        if f.speaker_entity is None and len(doc[s:e]) == 1:
+            f.speaker_entity = self._pronoun_entity(subj)
+
+    def _np_range(self, t: Token) -> tuple[int, int]:
+        s, e = t.left_edge.i, t.right_edge.i + 1
+        # a speaker never runs into a quotation (a short title in quotation marks aside: host of
+        # "Morning Joe") or over a paragraph
+        for i in range(t.i, e):
+            if self._stops_phrase(i, s, e):
+                e = i
+                break
+        for i in range(t.i, s - 1, -1):
+            if self._stops_phrase(i, s, e):
+                s = i + 1
+                break
+        s, e = self._trim(s, e)
+        if e <= s:
+            return t.i, t.i + 1
+        # the comma closing an apposition or relative clause belongs to the speaker's phrase, as
+        # the one opening it does (PolNeAR's source spans: "Jane Doe, the party's chair, said")
+        if e < len(self.doc) and self.doc[e].text == "," and any(
+                self.doc[i].text == "," for i in range(t.i + 1, e)) and any(
+                c.dep_ in ("appos", "relcl", "acl") or (c.dep_ == "punct" and c.text == ",") for c in t.children):
+            e += 1
+        return s, e
+
+    def _stops_phrase(self, i: int, s: int, e: int) -> bool:
+        tok = self.doc[i]
+        if tok.is_space:
+            return "\n" in tok.text
+        if not (self.inside(i) or self.is_mark(tok)):
+            return False
+        qi = self.quote_of[i]
+        if qi < 0:  # a mark: look at the quotation next to it
+            for j in (i + 1, i - 1):
+                if s <= j < e and self.inside(j):
+                    qi = self.quote_of[j]
+                    break
+        if qi < 0:
+            return True
+        qs, qe = self.quote_tokens(qi)
+        return not (s <= qs - 1 and qe + 1 <= e and qe - qs <= 6)
+
+    def _party_range(self, t: Token) -> tuple[int, int]:
+        """A target's or addressee's phrase, without what is said about it ("accused Ukraine's
+        special services of blowing up the bridge" -> "Ukraine's special services")."""
+        s, e = self._np_range(t)
+        for c in t.children:
+            if c.i > t.i and ((c.dep_ in ("prep", "acl", "relcl") and c.lower_ not in ("of",)) or (
+                    c.dep_ == "prep" and any(x.dep_ == "pcomp" for x in c.children))):
+                e = min(e, c.left_edge.i)
+        return self._trim(s, max(e, t.i + 1))
+
+    def _artifact_range(self, t: Token) -> tuple[int, int]:
+        """A document's or channel's phrase without trailing times and places ("a statement on
+        Monday" -> "a statement"; "an interview with the BBC" stays whole)."""
+        s, e = self._np_range(t)
+        for c in t.children:
+            keep = c.lower_ in ("by", "from", "with", "of")
+            if c.i > t.i and ((c.dep_ in ("prep", "relcl", "acl", "punct") and not keep) or c.dep_ == "npadvmod"):
+                e = min(e, c.left_edge.i)
+        return self._trim(s, max(e, t.i + 1))
+
+    def _is_document(self, t: Token) -> bool:
+        if t.pos_ not in ("NOUN", "PROPN"):
+            return False
+        low = t.lemma_.lower()
+        prev = self.doc[t.i - 1].lower_ if t.i > 0 else ""
+        return (low in self.lex.sources and self.lex.sources[low] == "document") or (
+            f"{prev} {low}" in self.lex.sources)
+
+    def _creator(self, t: Token) -> Token | None:
+        """Who made a document: "the ministry's statement", "a statement by the ministry",
+        "a Kremlin statement"."""
+        for c in t.children:
+            if c.dep_ == "poss":
+                return c
+        for c in t.children:
+            if c.dep_ == "prep" and c.lower_ in CREATOR_PREPS:
+                pobj = self._child(c, ("pobj",))
+                if pobj is not None and (self._entity_of(pobj) is not None or pobj.pos_ == "PROPN"):
+                    return pobj
+        for c in t.children:
+            if c.dep_ in ("compound", "amod") and c.i < t.i and self._entity_of(c) is not None:
+                return c
+        return None
+
+    def _entity_of(self, t: Token) -> str | None:
+        eid = self.an.entity_of_token.get(t.i)
+        if eid is not None:
+            return eid
+        for c in t.children:
+            if c.dep_ == "compound":
+                eid = self.an.entity_of_token.get(c.i)
+                if eid is not None:
+                    return eid
+        return None
+
+    def _pronoun_entity(self, t: Token) -> str | None:
+        """"it"/"they" as a speaker: the organisation, country or group that spoke last."""
+        low = t.lower_
+        if low not in PRONOUNS_ORG:
+            return None
+        for prev in reversed(self.found_so_far):
+            if prev.cue.i >= t.i or prev.speaker_entity is None:
+                continue
+            ent = self.an.record.entity(prev.speaker_entity)
+            if ent is None or self.doc[prev.cue.i].sent.start < self.doc[t.i].sent.start - 400:
+                continue
+            if low == "it" and ent.type in ("ORG", "GPE"):
+                return ent.id
+            if low == "they" and ent.type in ("ORG", "GROUP", "NORP", "GPE"):
+                return ent.id
+            break
+        return None
+
+    # objects, sources, negation ----------------------------------------------------------------
+    def _objects(self, f: Found, v: Token, cue: Cue) -> None:
+        dobj = self._child(v, ("dobj", "dative"))
+        if dobj is not None and f.content is not None and f.content[0] <= dobj.i < f.content[1] and \
+                cue.object != "addressee" and cue.object != "target":
+            dobj = None
+        if dobj is not None and not self._animate(dobj):
+            dobj = None  # "ordered the withdrawal", "threatened a response": no one addressed
+        if dobj is not None and cue.object == "addressee":
+            f.addressee = self._party_range(dobj)
+        elif dobj is not None and cue.object == "target":
+            f.target = self._party_range(dobj)
+        elif dobj is not None and dobj.dep_ == "dative":
+            f.addressee = self._party_range(dobj)
+        if f.passive and cue.object == "target":
+            subj = self._child(v, ("nsubjpass",))
+            if subj is not None and self._animate(subj):
+                f.target = self._party_range(subj)
+        if f.passive and cue.object == "addressee":
+            subj = self._child(v, ("nsubjpass",))
+            if subj is not None and self._animate(subj):
+                f.addressee = self._party_range(subj)
+        if f.addressee is None and cue.particle in ("on", "upon"):
+            p = next((c for c in v.children if c.dep_ == "prep" and c.lower_ == cue.particle), None)
+            pobj = self._child(p, ("pobj",)) if p is not None else None
+            if pobj is not None:
+                f.addressee = self._np_range(pobj)
+        if f.addressee is None:
+            for c in v.children:
+                if c.dep_ == "prep" and c.lower_ == "to" and cue.lemma in ("say", "write", "explain", "complain",
+                                                                          "speak", "announce", "declare"):
+                    pobj = self._child(c, ("pobj",))
+                    if pobj is not None:
+                        f.addressee = self._np_range(pobj)
+        if cue.lemma == "tell" and f.content is not None and not f.quotes:
+            xcomp = self._child(v, ("xcomp",))
+            if xcomp is not None and f.content[0] <= xcomp.i < f.content[1]:
+                f.stance = "request"
+        if cue.lemma == "ask":
+            ccomp = self._child(v, ("ccomp",))
+            if ccomp is not None and f.content is not None and f.content[0] <= ccomp.i < f.content[1]:
+                f.stance = None  # a question
+        # content never holds the addressee ("told reporters that ...")
+        if f.addressee is not None and f.content is not None:
+            s, e = f.content
+            a0, a1 = f.addressee
+            if s == a0 and a1 < e and cue.object == "addressee" and cue.stance != "request":
+                f.content = self._trim(a1, e)
+
+    def _sources(self, f: Found, v: Token) -> None:
+        for c in v.children:
+            if c.dep_ != "prep" or c.lower_ not in SOURCE_PREPS:
+                continue
+            pobj = self._child(c, ("pobj",))
+            if pobj is None:
+                continue
+            low = pobj.lemma_.lower()
+            prev = self.doc[pobj.i - 1].lower_ if pobj.i > 0 else ""
+            if low in self.lex.sources or f"{prev} {low}" in self.lex.sources or pobj.lower_ in self.lex.sources:
+                if f.source is None:
+                    f.source = self._artifact_range(pobj)
+                    f.why.append(f"source '{pobj.text}'")
+                if f.addressee is None and low == "interview":
+                    for cc in pobj.children:
+                        if cc.dep_ == "prep" and cc.lower_ == "with":
+                            w = self._child(cc, ("pobj",))
+                            if w is not None:
+                                f.addressee = self._np_range(w)
+
+    def _negation(self, f: Found, v: Token) -> None:
+        neg = any(c.dep_ == "neg" for c in v.children)
+        if not neg and v.dep_ == "xcomp":  # "refused to deny", "did not want to say"
+            neg = any(c.dep_ == "neg" for c in v.head.children) or v.head.lemma_ in ("refuse", "decline")
+        if neg:
+            f.negated = True
+            if f.stance is not None:
+                f.why.append(f"negated: not '{f.stance}'")
+            f.stance = None
+
+    # according to, nouns ---------------------------------------------------------------------
+    def _according(self, tok: Token, cue: Cue) -> Found | None:
+        doc = self.doc
+        to = next((c for c in tok.children if c.lower_ == "to"), None)
+        if to is None and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+            to = doc[tok.i + 1]
+        if to is None:
+            return None
+        pobj = self._child(to, ("pobj",)) or self._child(tok, ("pobj",))
+        if pobj is None:
+            return None
+        f = Found(cue=tok, cue_span=(tok.i, to.i + 1), entry=cue, stance=cue.stance)
+        f.why.append("cue 'according to'")
+        # the rest of its sentence, without the phrase ("X, according to Y." / "According to Y, X")
+        sent = tok.sent
+        ps, pe = tok.left_edge.i, tok.right_edge.i + 1
+        left = self._trim(self._after_dateline(sent.start, ps), ps)
+        right = self._trim(pe, sent.end)
+        if left[1] > left[0] and right[1] > right[0]:
+            f.content = (left[0], right[1])  # in mid-sentence: the whole sentence
+        else:
+            f.content = left if left[1] > left[0] else right
+        f.inner_cue = True
+        if not self._ok_content(f):
+            return None
+        if self._is_document(pobj):
+            self._set_speaker(f, pobj, tok)
+            if f.speaker is None:
+                f.speaker = self._np_range(pobj)
+        else:
+            f.speaker = self._np_range(pobj)
+            f.speaker_entity = self._entity_of(pobj)
+        return f
+
+    def _noun(self, n: Token, cue: Cue) -> Found | None:
+        """"Russia's claim that ...", "Macron's call for a ceasefire": a noun cue with its maker."""
+        poss = next((c for c in n.children if c.dep_ == "poss"), None)
+        maker = poss
+        if maker is None:
+            for c in n.children:
+                if c.dep_ == "prep" and c.lower_ in ("by", "from"):
+                    maker = self._child(c, ("pobj",))
+                    break
+        if maker is None:
+            return None
+        if n.dep_ in SUBJECTS and n.head.lemma_.lower() in self.lex.verbs:
+            return None  # "the ministry's statement said": the verb is the cue
+        f = Found(cue=n, cue_span=(n.i, n.i + 1), entry=cue, stance=cue.stance)
+        f.why.append(f"noun cue '{cue.lemma}'")
+        content = None
+        for frame in cue.content:
+            if frame == "clause":
+                clause = next((c for c in n.children if c.dep_ in ("acl", "ccomp") and any(
+                    m.dep_ == "mark" and m.lower_ == "that" for m in c.children)), None)
+                if clause is not None:
+                    content = self._subtree_range(clause)
+            elif frame == "inf":
+                clause = next((c for c in n.children if c.dep_ in ("acl", "relcl") and any(
+                    a.dep_ == "aux" and a.lower_ == "to" for a in c.children)), None)
+                if clause is not None:
+                    content = self._subtree_range(clause)
+            elif frame == "prep":
+                p = next((c for c in n.children if c.dep_ == "prep" and c.lower_ in ("for", "of", "on")), None)
+                if p is not None:
+                    obj = self._child(p, ("pobj", "pcomp"))
+                    if obj is not None:
+                        content = self._subtree_range(obj)
+            if content is not None:
+                break
+        if content is None:
+            return None
+        f.content = content
+        if not self._ok_content(f):
+            return None
+        if maker.lower_ in ("his", "her", "its", "their"):
+            f.speaker = (maker.i, maker.i + 1)
+            f.speaker_entity = self.an.entity_of_token.get(maker.i)
+        else:
+            f.speaker = self._np_range(maker)
+            f.speaker_entity = self._entity_of(maker)
+        return f
+
+    # --- the whole article --------------------------------------------------------------------
+    def run(self) -> list[Found]:
+        self.found_so_far: list[Found] = []
+        cues = self.cues()
+        # verbs with a quotation first (the strongest evidence), then the rest in text order
+        built: list[Found] = []
+        for tok, cue in cues:
+            f = self.build(tok, cue)
+            if f is None:
+                continue
+            for qi in f.quotes:
+                self.claimed.add(qi)
+            built.append(f)
+            self.found_so_far.append(f)
+        built.sort(key=lambda f: f.cue.i)
+        built = self._according_to_sources(built)
+        built = self._drop_nested(built)
+        self._continuations(built)
+        for f in built:
+            f.quotes = sorted(set(f.quotes))
+            if f.quotes and f.content is None:
+                f.kind = "direct"
+        return built
+
+    def _according_to_sources(self, built: list[Found]) -> list[Found]:
+        """"Mr Putin accused X of Y, according to a Kremlin statement": one statement, Putin's,
+        whose cited source is the Kremlin statement (not the Kremlin reporting Putin)."""
+        drop = set()
+        for f in built:
+            if f.entry.pos != "prep" or f.content is None:
+                continue
+            s, e = f.content
+            inner = [g for g in built if g is not f and s <= g.cue.i < e and g.speaker is not None
+                     and g.cue.sent.start == f.cue.sent.start]
+            if not inner:
+                continue
+            pobj = self._child(self.doc[f.cue_span[1] - 1], ("pobj",))  # the object of "to"
+            src = self._artifact_range(pobj) if pobj is not None else f.speaker
+            for g in inner:
+                if g.source is None:
+                    g.source = src
+                    g.why.append("source: 'according to' phrase")
+            drop.add(id(f))
+        return [f for f in built if id(f) not in drop]
+
+    def _drop_nested(self, built: list[Found]) -> list[Found]:
+        """Report nested attributions once: a cue inside another statement's content is dropped."""
+        out = []
+        ranges = [(self._content_range(f), f) for f in built]
+        for f in built:
+            nested = False
+            for (s, e), g in ranges:
+                if g is f:
+                    continue
+                if s <= f.cue.i < e and not (s <= g.cue.i < e):
+                    if f.speaker is not None and f.speaker == g.speaker and g.content is not None \
+                            and g.content[0] < f.cue_span[0] and not g.quotes:
+                        # the same speaker's next cue ("said X, adding that Y"): two statements
+                        cut = self._block(f.cue, None)[0]
+                        content = self._trim(g.content[0], min(cut, f.speaker[0], f.cue_span[0]))
+                        if content[1] > content[0]:
+                            g.content = content
+                            continue
+                    nested = True
+                    break
+            if not nested:
+                out.append(f)
+        return out
+
+    def _content_range(self, f: Found) -> tuple[int, int]:
+        if f.quotes:
+            ranges = [self.quote_tokens(q) for q in f.quotes]
+            s, e = min(r[0] for r in ranges), max(r[1] for r in ranges)
+            if f.content is not None:
+                s, e = min(s, f.content[0]), max(e, f.content[1])
+            return s, e
+        return f.content or (0, 0)
+
+    def _continuations(self, built: list[Found]) -> None:
+        """Quotations with no cue of their own that follow an attributed one continue it: the
+        rest of a split quotation ('"We will not," he said, "give up."'), and quotations opening
+        the next sentences or paragraphs (PolNeAR's content continuations), up to five."""
+        if not self.quotes or not built:
+            return
+        doc = self.doc
+        for qi in range(len(self.quotes)):
+            if qi in self.claimed or self.title_like(qi):
+                continue
+            qs, qe = self.quote_tokens(qi)
+            if qe <= qs:
+                continue
+            prev = None
+            for f in built:
+                if self._attr_end(f) <= qs and (prev is None or self._attr_end(f) >= self._attr_end(prev)):
+                    prev = f
+            if prev is None or (prev.speaker is None and not prev.passive):
+                continue
+            if len(prev.quotes) > MAX_CONTINUATIONS:
+                continue
+            end = self._attr_end(prev)
+            last_sent = doc[max(end - 1, 0)].sent
+            opens = self._opens_sentence(qs)
+            ok = True
+            for t in doc[end:qs]:
+                if t.is_punct or t.is_space or self.is_mark(t):
+                    continue
+                if t.sent.start == last_sent.start and opens:
+                    continue  # the rest of the attribution's sentence ("..., he said as he left.")
+                ok = False
+                break
+            if not ok:
+                continue
+            p_prev, p_q = self.para_of[max(end - 1, 0)], self.para_of[qs]
+            if p_q - p_prev > 1 or (p_q != p_prev and not self._opens_paragraph(qs)):
+                continue
+            if p_q != p_prev and prev.kind in ("indirect", "mixed"):
+                continue
+            prev.quotes.append(qi)
+            self.claimed.add(qi)
+            if prev.kind == "indirect":
+                prev.kind = "mixed"
+            prev.why.append("continued by the next quotation")
+
+    def title_like(self, qi: int) -> bool:
+        """A quotation that is a name or title ("State of the Union"), or too short to be speech."""
+        qs, qe = self.quote_tokens(qi)
+        words = [t for t in self.doc[qs:qe] if not t.is_punct and not t.is_space]
+        if len(words) < 3:
+            return True
+        content = [t for t in words if not t.is_stop]
+        return bool(content) and all(t.text[:1].isupper() for t in content) and not any(
+            t.text in ".!?" for t in self.doc[qs:qe])
+
+    def _opens_sentence(self, qs: int) -> bool:
+        """Does the quotation starting at token qs open its sentence (its mark first)?"""
+        i = qs - 1
+        while i >= 0 and (self.is_mark(self.doc[i]) or self.doc[i].is_space):
+            if self.doc[i].is_sent_start:
+                return True
+            i -= 1
+        return i < 0 or bool(self.doc[qs].is_sent_start) or self.doc[i].text in (".", "!", "?", ":", "\u2026") or (
+            i + 1 < qs and bool(self.doc[i + 1].is_sent_start))
+
+    def _opens_paragraph(self, qs: int) -> bool:
+        i = qs - 1
+        while i >= 0 and self.is_mark(self.doc[i]):
+            i -= 1
+        return i < 0 or (self.doc[i].is_space and "\n" in self.doc[i].text) or "\n" in self.doc[i].whitespace_
+
+    def _attr_end(self, f: Found) -> int:
+        """Where a statement's words end (its content, cue and speaker)."""
+        ends = [f.cue_span[1]]
+        if f.speaker is not None:
+            ends.append(f.speaker[1])
+        ends.append(self._content_range(f)[1])
+        end = max(ends)
+        # past the closing mark and the sentence's last punctuation
+        doc = self.doc
+        while end < len(doc) and (self.is_mark(doc[end]) or (doc[end].is_punct and doc[end].text in ".,!?;")):
+            end += 1
+        return end
+
+    # --- to the record ------------------------------------------------------------------------
+    def char_range(self, r: tuple[int, int]) -> tuple[int, int]:
+        s, e = r
+        return self.doc[s].idx, self.doc[e - 1].idx + len(self.doc[e - 1].text)
+
+    def span(self, r: tuple[int, int] | None) -> Span | None:
+        if r is None or r[1] <= r[0]:
+            return None
+        s, e = self.char_range(r)
+        return Span(text=self.text[s:e], start=s, end=e)
+
+    def party(self, r: tuple[int, int] | None, entity: str | None = None) -> Party | None:
+        if r is None or r[1] <= r[0]:
+            return None
+        s, e = self.char_range(r)
+        if entity is None:
+            tokens = self.doc[r[0] : r[1]]
+            root = tokens.root
+            entity = self.an.entity_of_span.get((s, e)) or self._entity_of(root)
+        ent = self.an.record.entity(entity)
+        return Party(text=self.text[s:e], start=s, end=e, entity=entity,
+                     country=ent.country if ent else None, role=ent.role if ent else None)
+
+    def statement(self, n: int, f: Found) -> Statement:
+        if f.quotes:
+            pieces = [p for qi in f.quotes for p in self.quotes[qi].pieces]
+            cs = min(p[0] for p in pieces)
+            ce = max(p[1] for p in pieces)
+            if f.content is not None:
+                a, b = self.char_range(f.content)
+                cs, ce = min(cs, a), max(ce, b)
+            content = Span(text=self.text[cs:ce], start=cs, end=ce)
+            parts = [Span(text=self.text[s:e], start=s, end=e) for s, e in pieces] if len(pieces) > 1 or \
+                f.content is not None else []
+        else:
+            content = self.span(f.content)  # type: ignore[assignment]
+            parts = []
+        speaker = self.party(f.speaker, f.speaker_entity)
+        why = list(f.why)
+        if f.speaker_why:
+            why.append(f.speaker_why)
+        return Statement(
+            id=f"s{n}",
+            speaker=speaker,
+            cue=self.span(f.cue_span),
+            content=content,
+            kind=f.kind,
+            stance=f.stance,
+            target=self.party(f.target),
+            addressee=self.party(f.addressee),
+            source=self.span(f.source),
+            why="; ".join(why),
+            negated=f.negated,
+            parts=parts,
+        )
+
+
+def run(an: Analysis) -> None:
+    """Fill ``record.statements``."""
+    stage = _Stage(an)
+    found = stage.run()
+    found = [f for f in found if f.quotes or (f.content is not None and f.content[1] > f.content[0])]
+    found.sort(key=lambda f: (stage._content_range(f)[0], f.cue.i))
+    an.record.statements = [stage.statement(n, f) for n, f in enumerate(found, 1)]
