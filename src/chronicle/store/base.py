@@ -638,8 +638,7 @@ class Store(ABC):
 
     def _events_filter(self, f: Filters, query: str | None = None,
                      entity_as: str = "any") -> tuple[str, tuple[Any, ...]]:
-        """Conditions on ``events e`` alone (dates are the event's own: an undated event is left out
-        of a date range)."""
+        """Conditions on ``events e`` (the articles only through subqueries)."""
         ids = {"actor": "e.actor_entity", "recipient": "e.recipient_entity",
                "any": "e.actor_entity, e.recipient_entity"}.get(entity_as)
         if ids is None:
@@ -650,9 +649,10 @@ class Store(ABC):
         if sub:
             conds.append(f"e.article_id IN ({sub[0]})")
             ps += sub[1]
-        # a date range matches an event dated to a day in it, or to a month or year that overlaps it
-        for cond, val in (("substr(e.date || '-99-99', 1, 10) >= ?", f.date_from),
-                          ("substr(e.date || '-01-01', 1, 10) <= ?", f.date_to), ("e.type = ?", f.event_type),
+        # a date range matches an event dated to a day in it, or to a month or year that overlaps it;
+        # an undated event counts by its article's publication date
+        for cond, val in ((f"substr({_EVENT_DATE} || '-99-99', 1, 10) >= ?", f.date_from),
+                          (f"substr({_EVENT_DATE} || '-01-01', 1, 10) <= ?", f.date_to), ("e.type = ?", f.event_type),
                           ("e.status = ?", f.status), ("e.article_id = ?", f.article)):
             if val:
                 conds.append(cond)
@@ -676,11 +676,13 @@ class Store(ABC):
         return " AND ".join(conds) or "1 = 1", tuple(ps)
 
     def event_timeline(self, f: Filters | None = None) -> list[dict[str, Any]]:
-        """Events per date and type (dates as precise as the events give them)."""
+        """Events per date and type (an event's date as precise as it is given, else its article's
+        publication date)."""
         where, params = self._events_filter(f or Filters())
         return self._rows(
-            f"SELECT e.date AS day, e.type, count(*) AS n FROM events e WHERE {where} "
-            "GROUP BY e.date, e.type ORDER BY e.date, e.type", params, ("day", "type", "n"))
+            "SELECT coalesce(e.date, a.published) AS day, e.type, count(*) AS n FROM events e "
+            f"JOIN articles a ON a.id = e.article_id WHERE {where} GROUP BY day, e.type ORDER BY day, e.type",
+            params, ("day", "type", "n"))
 
     def event_network(self, f: Filters | None = None, by: str = "entity", limit: int = 60) -> dict[str, Any]:
         """Who acts on whom: edges (actor -> recipient, weighted by events) between entities (or
@@ -826,6 +828,7 @@ class Store(ABC):
 
 
 _FACTS = ("entities", "statements", "events", "quantities", "times", "places")
+_EVENT_DATE = "coalesce(e.date, (SELECT pa.published FROM articles pa WHERE pa.id = e.article_id))"
 _ARTICLE_COLS = ("id", "title", "published", "source", "url", "origin")
 
 

@@ -88,6 +88,24 @@ class QueryCache:
         return value
 
 
+    def memo(self, store: Store, key: tuple[Any, ...], fn: Callable[[], Any]) -> Any:
+        """What ``fn()`` returns (a chart built from cached queries), kept like a query's result."""
+        version = (self.pool.generation, store.data_version())
+        k = ("memo", repr(key))
+        now = time.monotonic()
+        with self._lock:
+            hit = self._data.get(k)
+            if hit is not None and hit[0] == version and now - hit[1] < self.ttl:
+                self._data.move_to_end(k)
+                return hit[2]
+        value = fn()
+        with self._lock:
+            self._data[k] = (version, now, value)
+            while len(self._data) > self.size:
+                self._data.popitem(last=False)
+        return value
+
+
 class CachedStore:
     """A store whose heavier queries go through a ``QueryCache``; everything else passes through."""
 

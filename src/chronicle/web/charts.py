@@ -13,10 +13,14 @@ import os
 import sys
 from collections import defaultdict
 from functools import lru_cache
+from urllib.parse import quote
 from pathlib import Path
 from typing import Any
 
-__all__ = ["EVENT_TYPES", "entity_timeline", "map_view", "network", "place_points", "timeline", "world_svg"]
+from markupsafe import Markup, escape
+
+__all__ = ["EVENT_TYPES", "entity_timeline", "map_view", "network", "place_points", "places_svg", "timeline",
+           "world_svg"]
 
 LOGGER = logging.getLogger(__name__)
 
@@ -36,6 +40,11 @@ def _day(value: str | None) -> dt.date | None:
         return None
 
 
+def _css(value: str) -> str:
+    """A class-name suffix for a value from the data (event types are A-Z; anything else is OTHER)."""
+    return value if value.isascii() and value.replace("_", "").isalnum() else "OTHER"
+
+
 def _type_order(t: str) -> int:
     return EVENT_TYPES.index(t) if t in EVENT_TYPES else len(EVENT_TYPES)
 
@@ -49,7 +58,7 @@ def timeline(rows: list[dict[str, Any]], width: int = 900, height: int = 180) ->
                 "unit": "day", "max": 0}
     first, last = min(d for d, _, _ in days), max(d for d, _, _ in days)
     span = (last - first).days + 1
-    unit = "day" if span <= 120 else "week" if span <= 900 else "month"
+    unit = "day" if span <= 200 else "week" if span <= 1400 else "month"
 
     def bucket(d: dt.date) -> dt.date:
         if unit == "week":
@@ -80,12 +89,15 @@ def timeline(rows: list[dict[str, Any]], width: int = 900, height: int = 180) ->
             y -= h
             bars.append({"x": round(left + i * bw + 0.5, 1), "y": round(y, 1), "w": round(max(bw - 1, 1), 1),
                          "h": round(h, 1), "type": t, "n": n, "label": f"{slot.isoformat()} ({unit})"})
+    bars_svg = Markup("".join(
+        f'<rect class="bar t-{_css(b["type"])}" x="{b["x"]}" y="{b["y"]}" width="{b["w"]}" height="{b["h"]}">'
+        f'<title>{escape(b["label"])} · {escape(b["type"])}: {b["n"]}</title></rect>' for b in bars))
     step = max(1, len(slots) // 6)
     ticks = [{"x": round(left + i * bw + bw / 2, 1), "label": slots[i].isoformat()[: 7 if unit == "month" else 10]}
              for i in range(0, len(slots), step)]
     present = sorted({t for _, t, _ in days}, key=_type_order)
-    return {"bars": bars, "undated": undated, "types": present, "ticks": ticks, "width": width, "height": height,
-            "unit": unit, "max": top, "base": height - bottom, "left": left}
+    return {"bars": bars, "svg": bars_svg, "undated": undated, "types": present, "ticks": ticks, "width": width,
+            "height": height, "unit": unit, "max": top, "base": height - bottom, "left": left}
 
 
 def entity_timeline(events: list[dict[str, Any]], name: str, width: int = 900) -> dict[str, Any]:
@@ -108,12 +120,15 @@ def entity_timeline(events: list[dict[str, Any]], name: str, width: int = 900) -
         x = left + (width - left - right) * ((d - first).days / span if last != first else 0.5)
         points.append({"x": round(x, 1), "y": 30 if row == "actor" else 66, "type": e["type"], "row": row,
                        "label": f"{d.isoformat()} {e['type']}: {e.get('actor') or '?'} → {e.get('recipient') or '?'}",
-                       "href": f"/articles/{e['article_id']}#evt-{e['id']}"})
+                       "href": f"/articles/{quote(e['article_id'], safe='')}#evt-{e['id']}"})
     ticks = []
     for i in range(5):
         d = first + dt.timedelta(days=round(span * i / 4))
         ticks.append({"x": round(left + (width - left - right) * i / 4, 1), "label": d.isoformat()})
-    return {"points": points, "ticks": ticks, "width": width, "height": 96}
+    svg = Markup("".join(
+        f'<a href="{escape(p["href"])}"><circle class="dot t-{_css(p["type"])}" cx="{p["x"]}" cy="{p["y"]}" r="5">'
+        f'<title>{escape(p["label"])}</title></circle></a>' for p in points))
+    return {"points": points, "svg": svg, "ticks": ticks, "width": width, "height": 96}
 
 
 def network(net: dict[str, Any], size: int = 520, max_nodes: int = 24) -> dict[str, Any]:
@@ -182,6 +197,14 @@ def map_view(points: list[dict[str, Any]], pad: float = 40, min_w: float = 240) 
     return f"{x:.1f} {y:.1f} {w:.1f} {h:.1f}"
 
 
+def places_svg(points: list[dict[str, Any]]) -> Markup:
+    """The map's dots as SVG markup (after ``map_view`` sized them), each with its label."""
+    return Markup("".join(
+        f'<circle class="place" cx="{p["x"]}" cy="{p["y"]}" r="{p["r"]}"><title>{escape(p["name"] or "?")} '
+        f'({escape(p["country"] or "-")}): {p["n"]} event{"s" if p["n"] != 1 else ""}</title></circle>'
+        for p in points))
+
+
 def place_points(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     top = max((int(r["n"]) for r in rows), default=1)
     out = []
@@ -243,8 +266,6 @@ def _rings(topo: dict[str, Any]) -> list[tuple[str, list[list[list[tuple[float, 
 def world_svg() -> str:
     """The basemap as a standalone SVG document: country outlines when world-atlas is installed,
     else only a graticule (the map still places events by latitude and longitude)."""
-    from markupsafe import escape
-
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {MAP_W} {MAP_H}" '
              f'width="{MAP_W}" height="{MAP_H}">',
              f'<rect width="{MAP_W}" height="{MAP_H}" fill="#eef3f7"/>', '<g stroke="#d5dee6" stroke-width="0.5">']

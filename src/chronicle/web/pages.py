@@ -76,10 +76,16 @@ def pager(request: Request, page: Page) -> dict[str, Any]:
     }
 
 
+def _memo(request: Request, st: Store, key: tuple[Any, ...], fn: Any) -> Any:
+    """A chart, built once per state of the database (its queries are cached; so is it)."""
+    return request.app.state.cache.memo(st, key, fn)
+
+
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, st: St) -> HTMLResponse:
+    timeline = _memo(request, st, ("timeline",), lambda: charts.timeline(st.event_timeline()))
     return _page(request, "home.html", counts=st.stats(), latest=st.list_articles(limit=10).items,
-                 top=st.list_entities(limit=15).items, timeline=charts.timeline(st.event_timeline()))
+                 top=st.list_entities(limit=15).items, timeline=timeline)
 
 
 @router.get("/articles", response_class=HTMLResponse)
@@ -134,23 +140,30 @@ def entity(request: Request, name: str, st: St,
     prof = st.entity_profile(name)
     if prof is None:
         raise ApiError(404, f"no entity named '{name}'")
-    events = st.entity_events(name, "any", limit=500).items
+    events = st.entity_events(name, "any", limit=500)
     mentions = st.entity_mentions(name, limit=30, offset=offset)
+    timeline = _memo(request, st, ("entity-timeline", name), lambda: charts.entity_timeline(events.items, name))
     return _page(request, "entity.html", p=prof, by=st.entity_statements(name, "by", limit=30),
-                 about=st.entity_statements(name, "about", limit=30), events=events,
-                 timeline=charts.entity_timeline(events, name), mentions=mentions,
-                 pager=pager(request, mentions))
+                 about=st.entity_statements(name, "about", limit=30), events=events.items, n_events=events.total,
+                 timeline=timeline, mentions=mentions, pager=pager(request, mentions))
 
 
 @router.get("/events", response_class=HTMLResponse)
 def events(request: Request, st: St, f: Filt, pg: Pg,
            by: Annotated[str, Query(pattern="^(entity|country)$")] = "entity") -> HTMLResponse:
     page = st.list_events(f, None, pg.limit, pg.offset)
-    places = charts.place_points(st.event_places(f))
+
+    def the_map() -> dict[str, Any]:
+        points = charts.place_points(st.event_places(f))
+        view = charts.map_view(points)
+        return {"n": len(points), "view": view, "svg": charts.places_svg(points)}
+
+    m = _memo(request, st, ("map", f), the_map)
     return _page(request, "events.html", page=page, pager=pager(request, page), facets=st.facets(),
-                 timeline=charts.timeline(st.event_timeline(f)),
-                 network=charts.network(st.event_network(f, by=by)), by=by,
-                 places=places, view=charts.map_view(places), map_w=charts.MAP_W, map_h=charts.MAP_H)
+                 timeline=_memo(request, st, ("timeline", f), lambda: charts.timeline(st.event_timeline(f))),
+                 network=_memo(request, st, ("network", f, by), lambda: charts.network(st.event_network(f, by=by))),
+                 by=by, n_places=m["n"], places_svg=m["svg"], view=m["view"], map_w=charts.MAP_W,
+                 map_h=charts.MAP_H)
 
 
 @router.get("/assets/world.svg")
