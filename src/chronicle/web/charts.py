@@ -13,9 +13,9 @@ import os
 import sys
 from collections import defaultdict
 from functools import lru_cache
-from urllib.parse import quote
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from markupsafe import Markup, escape
 
