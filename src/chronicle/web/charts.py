@@ -80,7 +80,7 @@ def timeline(rows: list[dict[str, Any]], width: int = 900, height: int = 180) ->
     top = max(sum(c.values()) for c in counts.values())
     left, bottom, plot_h = 32, 22, height - 22 - 8
     bw = (width - left - 4) / len(slots)
-    bars = []
+    bars: list[dict[str, Any]] = []
     for i, slot in enumerate(slots):
         y: float = height - bottom
         for t in sorted(counts.get(slot, {}), key=_type_order):
@@ -90,7 +90,7 @@ def timeline(rows: list[dict[str, Any]], width: int = 900, height: int = 180) ->
             bars.append({"x": round(left + i * bw + 0.5, 1), "y": round(y, 1), "w": round(max(bw - 1, 1), 1),
                          "h": round(h, 1), "type": t, "n": n, "label": f"{slot.isoformat()} ({unit})"})
     bars_svg = Markup("".join(
-        f'<rect class="bar t-{_css(b["type"])}" x="{b["x"]}" y="{b["y"]}" width="{b["w"]}" height="{b["h"]}">'
+        f'<rect class="bar t-{_css(str(b["type"]))}" x="{b["x"]}" y="{b["y"]}" width="{b["w"]}" height="{b["h"]}">'
         f'<title>{escape(b["label"])} · {escape(b["type"])}: {b["n"]}</title></rect>' for b in bars))
     step = max(1, len(slots) // 6)
     ticks = [{"x": round(left + i * bw + bw / 2, 1), "label": slots[i].isoformat()[: 7 if unit == "month" else 10]}
