@@ -172,6 +172,7 @@ def main() -> None:
     os.makedirs(os.path.dirname(db) or ".", exist_ok=True)
     if not os.path.exists(db):
         build(db, args.articles)
+    open_store(db).close()  # bring the schema (read-side indexes) up to date
 
     from fastapi.testclient import TestClient
 

@@ -222,6 +222,7 @@ def test_browser_demo_events_explorer(page: Any, demo_site: str) -> None:
     assert page.locator("h1").inner_text() == "Events"
     rows = page.locator("table.events tbody tr")
     total = page.locator(".pager .count").first.inner_text()
+    shot(page, "demo-events")
     if rows.count() == 0:  # the events stage has not landed: the page says so
         assert total == "no events"
         assert page.locator("#network .empty").is_visible()
@@ -233,7 +234,7 @@ def test_browser_demo_events_explorer(page: Any, demo_site: str) -> None:
         page.wait_for_url(re.compile(r"event_type="))
         assert set(page.locator("table.events tbody tr .etype").all_inner_texts()) == {kind}
     assert page.locator("#map svg image").count() == 1
-    shot(page, "demo-events", full=True)
+    shot(page, "demo-events-filtered", full=True)
     guard.check()
 
 

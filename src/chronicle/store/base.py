@@ -530,8 +530,15 @@ class Store(ABC):
         }
 
     def stats(self) -> dict[str, int]:
-        """How many rows each table of facts holds."""
-        return {t: self.count(t) for t in TABLES}
+        """How many rows each table of facts holds (a table that a database made by an older
+        chronicle lacks, opened read-only, is left out)."""
+        out = {}
+        for t in TABLES:
+            try:
+                out[t] = self.count(t)
+            except StoreError:
+                continue
+        return out
 
     def list_articles(self, f: Filters | None = None, limit: int = 50, offset: int = 0) -> Page:
         """Articles that pass the filters, newest first, with how many facts of each kind they hold."""
