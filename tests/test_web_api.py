@@ -4,6 +4,7 @@ given, and a strict Content-Security-Policy on every response."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from urllib.parse import quote
 
@@ -317,3 +318,18 @@ def test_no_swagger_ui_from_a_cdn(client: TestClient) -> None:
     docs = client.get("/api/docs")
     assert docs.status_code == 200 and "/api/articles/{article_id}" in docs.text
     assert "cdn" not in docs.text.lower()
+
+
+def test_store_counts_can_stop_at_a_cap(web_db: str) -> None:
+    with open_store(web_db, readonly=True) as s:
+        full = s.list_statements()
+        capped = s.list_statements(cap=2)
+        assert full.total >= 5 and not full.capped
+        assert (capped.total, capped.capped) == (2, True) and capped.items == full.items
+        assert s.list_events(cap=100).total == s.list_events().total and not s.list_events(cap=100).capped
+        assert s.list_entities(cap=3).capped
+
+
+def test_search_page_tabs_show_counts(client: TestClient) -> None:
+    html = client.get("/search?q=Borduria").text
+    assert re.search(r'data-kind="statements">Statements <span class="n">2</span>', html)

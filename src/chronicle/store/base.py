@@ -498,6 +498,12 @@ class Store(ABC):
         rows = self._query(sql, params)
         return rows[0][0] if rows else None
 
+    def _count(self, select: str, params: tuple[Any, ...], cap: int | None) -> int:
+        """How many rows ``select`` gives, counting no further than ``cap`` when one is given."""
+        if cap is None:
+            return int(self._scalar(f"SELECT count(*) FROM ({select}) c", params))
+        return int(self._scalar(f"SELECT count(*) FROM ({select} LIMIT ?) c", (*params, cap)))
+
     def _match_ids(self, query: str) -> tuple[str, tuple[Any, ...]]:
         """A subquery selecting the ids of the articles whose title or text matches ``query``."""
         raise NotImplementedError(f"{type(self).__name__} has no full-text search")
@@ -560,7 +566,7 @@ class Store(ABC):
         return Page(items, total, limit, offset)
 
     def list_statements(self, f: Filters | None = None, query: str | None = None, limit: int = 50,
-                        offset: int = 0) -> Page:
+                        offset: int = 0, cap: int | None = None) -> Page:
         """Statements (newest article first) that pass the filters (``entity`` and ``country`` are
         the speaker's); ``query``: statements of the articles that match it whose speaker, cue or
         content holds every word of it."""
@@ -593,10 +599,11 @@ class Store(ABC):
                 conds.append("lower(coalesce(s.speaker, '') || ' ' || coalesce(s.cue, '') || ' ' || s.content) "
                              "LIKE ?")
                 ps.append(f"%{w}%")
-        return self._statement_page(" AND ".join(conds) or "1 = 1", tuple(ps), limit, offset)
+        return self._statement_page(" AND ".join(conds) or "1 = 1", tuple(ps), limit, offset, cap)
 
-    def _statement_page(self, where: str, params: tuple[Any, ...], limit: int, offset: int) -> Page:
-        total = int(self._scalar(f"SELECT count(*) FROM statements s WHERE {where}", params))
+    def _statement_page(self, where: str, params: tuple[Any, ...], limit: int, offset: int,
+                        cap: int | None = None) -> Page:
+        total = self._count(f"SELECT 1 FROM statements s WHERE {where}", params, cap)
         rows = self._rows(
             "SELECT s.article_id, a.title, a.published, a.source, s.id, s.speaker, s.cue, s.content, s.kind, "
             "s.stance, s.start, s.\"end\", s.data, "
@@ -615,14 +622,14 @@ class Store(ABC):
             addressee = data.get("addressee") or None
             r["addressee"] = addressee["text"] if addressee else None
             items.append(r)
-        return Page(items, total, limit, offset)
+        return Page(items, total, limit, offset, capped=cap is not None and total >= cap)
 
     def list_events(self, f: Filters | None = None, query: str | None = None, limit: int = 50,
-                    offset: int = 0, entity_as: str = "any") -> Page:
+                    offset: int = 0, entity_as: str = "any", cap: int | None = None) -> Page:
         """Events that pass the filters, latest date first, each with its sentence and place;
         ``entity_as`` says whether ``f.entity`` must be the actor, the recipient or ``any``."""
         where, params = self._events_filter(f or Filters(), query, entity_as)
-        total = int(self._scalar(f"SELECT count(*) FROM events e WHERE {where}", params))
+        total = self._count(f"SELECT 1 FROM events e WHERE {where}", params, cap)
         rows = self._rows(
             "SELECT e.article_id, a.title, a.published, a.source, e.id, e.type, e.mode, e.status, "
             "e.actor, e.actor_country, e.recipient, e.recipient_country, "
@@ -641,7 +648,7 @@ class Store(ABC):
             data = json.loads(r.pop("data"))
             r["trigger"] = (data.get("trigger") or {}).get("text")
             r["statement"] = data.get("statement")
-        return Page(rows, total, limit, offset)
+        return Page(rows, total, limit, offset, capped=cap is not None and total >= cap)
 
     def _events_filter(self, f: Filters, query: str | None = None,
                      entity_as: str = "any") -> tuple[str, tuple[Any, ...]]:
@@ -723,7 +730,7 @@ class Store(ABC):
             (*params, limit), ("name", "country", "lat", "lon", "n"))
 
     def list_entities(self, f: Filters | None = None, query: str | None = None, limit: int = 50,
-                      offset: int = 0) -> Page:
+                      offset: int = 0, cap: int | None = None) -> Page:
         """Entities grouped by name (until ``link`` resolves them across articles), the most
         widely reported first, each with its commonest type, country and role."""
         f = f or Filters()
@@ -741,7 +748,7 @@ class Store(ABC):
             conds.append("lower(x.name) LIKE ?")
             ps.append(f"%{w}%")
         where = " AND ".join(conds) or "1 = 1"
-        total = int(self._scalar(f"SELECT count(DISTINCT x.name) FROM entities x WHERE {where}", tuple(ps)))
+        total = self._count(f"SELECT DISTINCT x.name FROM entities x WHERE {where}", tuple(ps), cap)
         items = self._rows(
             f"SELECT x.name, count(DISTINCT x.article_id) AS n FROM entities x WHERE {where} "
             "GROUP BY x.name ORDER BY n DESC, x.name LIMIT ? OFFSET ?",
@@ -756,7 +763,7 @@ class Store(ABC):
             for i in items:
                 best = max(codes.get(i["name"], [(0, None, None, None)]), key=lambda c: (c[0], str(c[1:])))
                 i["type"], i["country"], i["role"] = best[1], best[2], best[3]
-        return Page(items, total, limit, offset)
+        return Page(items, total, limit, offset, capped=cap is not None and total >= cap)
 
     def entity_profile(self, name: str, sample: int = 500) -> dict[str, Any] | None:
         """What is known about the entities of one name: types, codes, how it is referred to,
@@ -847,6 +854,7 @@ class Page:
     total: int
     limit: int
     offset: int
+    capped: bool = False  # counting stopped at a cap: there are at least `total`
 
 
 @dataclass(slots=True)

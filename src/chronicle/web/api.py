@@ -290,13 +290,13 @@ def search(request: Request, st: St, f: Filt, pg: Pg,
 
 
 def run_search(st: Store, kind: str, q: str | None, f: Filters, limit: int, offset: int,
-               marks: tuple[str, str]) -> Page:
+               marks: tuple[str, str], cap: int | None = None) -> Page:
     if kind == "statements":
-        return st.list_statements(f, q, limit, offset)
+        return st.list_statements(f, q, limit, offset, cap=cap)
     if kind == "events":
-        return st.list_events(f, q, limit, offset)
+        return st.list_events(f, q, limit, offset, cap=cap)
     if kind == "entities":
-        return st.list_entities(f, q, limit, offset)
+        return st.list_entities(f, q, limit, offset, cap=cap)
     if q:
         return st.search_articles(q, f, limit, offset, marks)
     return st.list_articles(f, limit, offset)

@@ -119,10 +119,11 @@ def search(request: Request, st: St, f: Filt, pg: Pg,
            ) -> HTMLResponse:
     q = (q or "").strip() or None
     page = run_search(st, kind, q, f, pg.limit, pg.offset, ("\x02", "\x03"))
-    counts = {}
-    if q:
+    counts: dict[str, str] = {}
+    if q:  # the other tabs' counts, stopping at 1,000
         for k in ("articles", "statements", "events", "entities"):
-            counts[k] = page.total if k == kind else run_search(st, k, q, f, 1, 0, ("", "")).total
+            other = page if k == kind else run_search(st, k, q, f, 1, 0, ("", ""), cap=1000)
+            counts[k] = f"{other.total:,}{'+' if other.capped else ''}"
     return _page(request, "search.html", q=q or "", kind=kind, page=page, pager=pager(request, page), counts=counts,
                  facets=st.facets())
 
