@@ -31,7 +31,13 @@ PRONOUNS = {"it", "its", "they", "them", "their", "we", "us", "our", "i", "me", 
 FIRST_PERSON = {"we", "us", "our", "i", "me", "my"}
 NP_LEFT = {"det", "amod", "compound", "poss", "nummod", "nmod", "quantmod", "npadvmod", "case", "punct"}
 # prepositions whose object can give a group its country: "forces in Guinea", "government of Syria"
-PLACE_PREPS = ("in", "of", "from")
+PLACE_PREPS = ("in", "of", "from", "throughout", "across")
+BORDERS = {"border", "borders", "frontier", "frontiers", "boundary", "boundaries", "coast", "waters"}
+POSSESSIVE_PRONOUNS = {"its", "their", "his", "her", "our", "my", "your"}
+# heads that stand for the people in their "of" phrase: "thousands of students", "a group of refugees"
+CROWD_HEADS = {"thousand", "thousands", "hundred", "hundreds", "ten", "tens", "dozen", "dozens", "million",
+               "millions", "group", "groups", "members", "member", "number", "crowd", "crowds", "band", "some",
+               "many", "most", "all", "one", "two", "three", "several", "scores", "score", "delegation", "team"}
 
 
 @dataclass(slots=True)
@@ -76,7 +82,7 @@ class PartyCoder:
         key = (tok.i, speaker.token if speaker else None)
         if key not in self._cache:
             self._cache[key] = None  # breaks cycles (a pronoun's antecedent naming the pronoun)
-            self._cache[key] = self._code(tok, speaker)
+            self._cache[key] = self._residence(tok, self._code(tok, speaker))
         found = self._cache[key]
         if found is None and loose and tok.pos_ in ("NOUN", "PROPN") and tok.lower_ not in PRONOUNS:
             start, end = self._np(tok)
@@ -121,6 +127,8 @@ class PartyCoder:
     def country_in(self, tok: Token, depth: int = 2) -> Coded | None:
         """A party found inside a phrase that is not one itself ("a U.S. request" -> the U.S.,
         "Palestinian homes" -> Palestinian, "roads in the capital Algiers" -> Algiers)."""
+        if tok.lemma_.lower() in BORDERS:
+            return None  # "on the Thai border": a line two countries share, not a party
         best = self.code(tok)
         if best is not None and best.party.country:
             return best
@@ -132,7 +140,7 @@ class PartyCoder:
         if depth > 0:
             for c in tok.children:
                 if c.dep_ == "prep" and c.lower_ in ("of", "in", "from", "to", "with", "against", "on", "by", "at",
-                                                     "near", "between", "into"):
+                                                     "between", "into"):
                     for o in c.children:
                         if o.dep_ == "pobj":
                             p = self.country_in(o, depth - 1)
@@ -142,6 +150,19 @@ class PartyCoder:
                     p = self.country_in(c, depth - 1)
                     if p is not None:
                         return p
+                elif c.dep_ in ("acl", "relcl") and c.pos_ in ("VERB", "AUX"):
+                    # "refugees fleeing the war in Liberia"
+                    for g in sorted(c.children, key=lambda x: x.dep_ != "dobj"):
+                        if g.dep_ == "dobj":
+                            p = self.country_in(g, depth - 1)
+                            if p is not None:
+                                return p
+                        if g.dep_ == "prep" and g.lower_ in ("in", "from", "of", "into", "to", "by", "against"):
+                            for o in g.children:
+                                if o.dep_ == "pobj":
+                                    p = self.country_in(o, depth - 1)
+                                    if p is not None:
+                                        return p
         return None
 
     # --- the cascade ---------------------------------------------------------------------------
@@ -161,15 +182,25 @@ class PartyCoder:
             return Coded(party, tok.i, "entity mention" if party.entity else "mention")
         if tok.pos_ not in ("NOUN", "PROPN", "ADJ", "NUM") and tok.lower_ not in PRONOUNS:
             return None
-        if tok.pos_ == "NUM" or tok.lower_ in ("one", "two", "some", "many", "most", "all"):
-            # "two of its nationals", "some of the rebels": the party is the "of" phrase
+        if tok.pos_ == "NUM" or tok.lower_ in CROWD_HEADS:
+            # "two of its nationals", "thousands of students", "a group of refugees": the party
+            # is the "of" phrase
             for c in tok.children:
                 if c.dep_ == "prep" and c.lower_ == "of":
                     for o in c.children:
                         if o.dep_ == "pobj":
-                            return self.code(o, speaker)
+                            inner = self.code(o, speaker)
+                            if inner is not None:
+                                return inner
         start, end = self._np(tok)
         party = self.an.party((start, end))
+        lead = self.doc.char_span(start, end, alignment_mode="expand")
+        if lead is not None and len(lead) > 1 and lead[0].lower_ in POSSESSIVE_PRONOUNS:
+            # "its European Community partners": the name inside says more than "its"
+            named = self.an.party((lead[1].idx, end))
+            if named.entity is not None or named.country is not None:
+                party = Party(text=party.text, start=start, end=end, entity=named.entity, country=named.country,
+                              role=named.role)
         if party.entity is None or (party.country is None and tok.pos_ == "PROPN"):
             eid = self._named_before(tok)
             ent = self.an.record.entity(eid)
@@ -204,6 +235,23 @@ class PartyCoder:
                         best is None or m.start > best[0]):
                     best = (m.start, e.id)
         return best[1] if best else None
+
+    def _residence(self, tok: Token, coded: Coded | None) -> Coded | None:
+        """A people named for their ethnicity are coded by where they live when the text says:
+        "ethnic Albanians in south Serbia" -> SRB (as PLOVER's reference codings do)."""
+        if coded is None or self.lex.peoples.get(norm(tok.text)) is None:
+            return coded
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ in ("in", "throughout", "of"):
+                for o in c.children:
+                    if o.dep_ == "pobj" and o.pos_ == "PROPN":
+                        sub = self.code(o)
+                        if sub is not None and sub.party.country and sub.party.country != coded.party.country:
+                            p = coded.party
+                            return Coded(Party(text=p.text, start=p.start, end=p.end, entity=p.entity,
+                                               country=sub.party.country, role=p.role), coded.token,
+                                         f"people living in '{sub.party.text}'")
+        return coded
 
     def _np(self, tok: Token) -> tuple[int, int]:
         """Characters of the noun phrase headed by ``tok``: its left modifiers and itself."""

@@ -68,14 +68,14 @@ RECIPIENT_SLOTS: dict[str, tuple[str, ...]] = {
     "AID": ("dative", "to", "for", "dobj", "with"),
     "RETREAT": ("from", "to", "dative", "dobj"),
     "REQUEST": ("dobj", "on", "upon", "to", "from", "for"),
-    "ACCUSE": ("dobj", "against", "over", "of", "for", "by"),
+    "ACCUSE": ("dobj", "against", "over", "into", "of", "for", "by"),
     "REJECT": ("dobj", "from", "by", "to"),
     "THREATEN": ("dobj", "against", "to", "on"),
     "PROTEST": ("against", "dobj", "outside", "at"),
     "SANCTION": ("on", "against", "dobj", "with", "to", "from", "for"),
-    "MOBILIZE": ("against", "into", "to", "in", "dobj"),
-    "COERCE": ("dobj", "against", "on", "in"),
-    "ASSAULT": ("dobj", "against", "on", "at", "into", "in", "near"),
+    "MOBILIZE": ("against", "into", "to", "in", "on"),
+    "COERCE": ("dobj", "against", "on", "into", "in"),
+    "ASSAULT": ("dobj", "against", "on", "at", "into", "in"),
 }
 # types whose plural or coordinated actor with no recipient means the parties acted on each other
 RECIPROCAL = {"CONSULT", "AGREE", "SUPPORT", "COOPERATE", "ASSAULT", "REJECT"}
@@ -89,6 +89,10 @@ BLAME_WORDS = {"doing", "responsible", "responsibility", "behind", "fault", "gui
 EFFORT_NOUNS = {"effort", "efforts", "operation", "operations", "campaign", "mission", "attempt", "attempts",
                 "bid", "drive", "spree", "wave", "round", "process", "initiative"}
 DEFINITE = {"the", "this", "that", "these", "those"}
+# messages whose participle is the act of their sender: "a statement condemning", "a letter demanding"
+MESSAGES = {"declaration", "statement", "letter", "resolution", "communique", "note", "message", "communiqué",
+            "appeal", "petition", "motion", "decree", "order", "tweet", "post", "speech", "report"}
+GRIEVANCE_PREPS = {"of", "against", "over", "at", "about", "for"}
 CONTAINERS = {"ton", "tons", "tonne", "tonnes", "kg", "kilogram", "kilograms", "amount", "worth", "number",
               "quantity", "quantities", "shipment", "shipments", "package", "packages", "state", "series",
               "part", "wave", "round", "set", "batch", "consignment", "kind", "type", "lot", "lots", "load",
@@ -105,8 +109,11 @@ UNREAL = {"imminent": "planned", "planned": "planned", "proposed": "planned", "f
 # "Algerian landowners began a hunger strike" is DZA -> DZA)
 DOMESTIC = {"PROTEST", "COERCE", "CONCEDE"}
 STATE_ROLES = {None, "GOV", "MIL", "COP", "JUD", "LEG", "SPY"}
+FOREIGN_ROLES = {"IGO", "NGO", "REF"}
 # types kept with no actor, when the recipient is coded (PLOVER leaves the actor of an attack optional)
 ACTORLESS = {"ASSAULT", "COERCE", "SANCTION"}
+# types whose recipient, when the text names none (or none with a country), is where it happened
+PLACED = {"ASSAULT", "COERCE", "PROTEST", "MOBILIZE", "CONCEDE"}
 GENERIC_SLOTS = ("to", "dobj", "with", "for", "against", "in", "into", "from")
 SAY_FRAMES_TO_ACCUSE = {"claim", "allege", "charge", "insist"}
 
@@ -134,6 +141,7 @@ class Trig:
     crossed: bool = False  # reached its upper through a noun's relative clause or participle
     direct: bool = False  # absorbed as the upper's own complement ("vowed [to attack]")
     forced: tuple[Coded, Coded] | None = None  # (actor, recipient) set by the rule that made it
+    orig: str = ""  # the type the trigger row gave, before PLOVER's single-type rule changed it
 
     @property
     def is_frame(self) -> bool:
@@ -196,7 +204,7 @@ class _Coder:
                     if any(c.key == "foreign" for c in rule.conds) and not self.foreign(tok, rule):
                         continue
                     return Trig(tok=tok, rule=rule, parts=parts, type=rule.type, mode=rule.mode,
-                                why=[rule.label()])
+                                why=[rule.label()], orig=rule.type)
         return None
 
     def words_match(self, tok: Token, rule: TriggerRule) -> list[Token] | None:
@@ -271,7 +279,8 @@ class _Coder:
             coded = self.parties.code(tok)
             if coded is not None:
                 role = coded.party.role
-                ent = self.an.record.entity(coded.party.entity)
+                eid = self.an.entity_of_token.get(tok.i)
+                ent = self.an.record.entity(eid) if eid else None
                 etype = ent.type if ent else None
         for cls in c.classes:
             if cls.startswith("@"):
@@ -308,8 +317,8 @@ class _Coder:
     # --- parse helpers -----------------------------------------------------------------------
     def passive(self, tok: Token) -> bool:
         t = self.trigs.get(tok.i)
-        if t is not None and t.rule.pos == "ADJ":
-            return False  # "was disappointed by": a state of the subject
+        if t is not None and (t.rule.pos == "ADJ" or t.type in ("@light", "@aspect")):
+            return False  # "was disappointed by", "were engaged in": a state of the subject
         return any(c.dep_ in ("auxpass", "nsubjpass") for c in tok.children) or (
             tok.tag_ == "VBN" and tok.dep_ in ("acl",))
 
@@ -379,13 +388,15 @@ class _Coder:
                             return o
             return None
         t = self.trigs.get(tok.i)
-        if t is not None and t.rule.pos == "ADJ":
+        if t is not None and (t.rule.pos == "ADJ" or t.type in ("@light", "@aspect")):
             return next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None) or (
-                self.subj(tok.head) if tok.dep_ in ("acomp", "xcomp") else None)
+                self.subj(tok.head) if tok.dep_ in ("acomp", "xcomp", "conj") else None)
         for c in tok.children:
             if c.dep_ in ("nsubj", "csubj"):
                 return c
         if tok.dep_ == "conj" and tok.head.pos_ in ("VERB", "AUX"):
+            if self.passive(tok.head):  # "was indicted ... and will resign": the one indicted resigns
+                return next((c for c in tok.head.children if c.dep_ == "nsubjpass"), None)
             return self.subj(tok.head)
         if tok.dep_ == "pcomp" and tok.head.dep_ == "prep" and tok.head.head.pos_ in ("VERB", "AUX", "ADJ"):
             return self.subj(tok.head.head)  # "was forceful in blaming Iran"
@@ -394,11 +405,20 @@ class _Coder:
         if tok.dep_ in ("relcl", "acl"):
             if any(c.dep_ in ("nsubj",) and c.tag_ in ("WDT", "WP") for c in tok.children):
                 return tok.head
+            if tok.dep_ == "acl" and tok.head.lemma_.lower() in MESSAGES:
+                g = self.governor(tok.head)
+                if g is not None:
+                    return self.subj(g)
         if tok.pos_ in ("NOUN", "PROPN"):
             g = self.governor(tok)
             gt = self.trigs.get(g.i) if g is not None else None
             if g is not None and gt is not None and gt.type in ("@light", "@aspect", "@attempt", "@plan"):
                 return self.subj(g)  # "Turkey launched an offensive"; not "the move follows the killing"
+            if g is not None and t is not None and any(c.key == "gov" and not c.negated for c in t.rule.conds):
+                return self.subj(g)  # the row names the verb: "troops remained on alert"
+            if g is not None and tok.dep_ == "pobj" and tok.head.lower_ in ("on", "for") and not any(
+                    c.dep_ == "dobj" for c in g.children):
+                return self.subj(g)  # "thousands converged for a rally", "arrived on a visit"
         return None
 
     @staticmethod
@@ -446,6 +466,7 @@ class _Coder:
         t = tok
         path: list[Token] = []
         crossed = False
+        described = False
         while t.dep_ != "ROOT" and t.head is not t:
             dep = t.dep_
             h = t.head
@@ -467,6 +488,8 @@ class _Coder:
                 break
             if dep in ("relcl", "acl") and h.i not in self.trigs:
                 crossed = True  # "the measure that bans ...": goes on, as content only
+                if dep == "acl" and t.tag_ in ("VBN", "VBG"):
+                    described = True  # "nationals suspected of blowing up a plane"
             if dep == "conj" and h.i in self.trigs:
                 break
             if h.i in self.trigs:
@@ -489,11 +512,23 @@ class _Coder:
                     continue
                 if trig.is_frame:
                     break
-                if upper.type in VERBAL and dep not in ("nsubj", "advcl") and not (
-                        dep in ("relcl", "acl") and not crossed and h.pos_ in ("NOUN", "PROPN")):
+                content_clause = dep in ("relcl", "acl") and any(
+                    (c.dep_ == "mark" and c.lower_ == "that") or (c.dep_ == "aux" and c.lower_ == "to")
+                    for c in t.children)
+                infinitive = dep == "advcl" and not self.mark(t) and any(
+                    c.dep_ == "aux" and c.lower_ == "to" for c in t.children)
+                if upper.type in VERBAL and (dep not in ("nsubj", "advcl", "relcl", "acl") or crossed or infinitive
+                                             or content_clause or (h.pos_ not in ("NOUN", "PROPN") and
+                                             dep in ("relcl", "acl"))):
                     trig.path = path
                     trig.crossed = crossed
                     self.absorb(upper, trig, f"in the content of '{upper.tok.text}'")
+                    return
+                if upper.type == "PROTEST" and (
+                        (tok.pos_ in ("NOUN", "PROPN") and dep == "pobj" and t.head.lower_ in GRIEVANCE_PREPS)
+                        or (t is tok and dep == "advcl" and tok.tag_ == "VBG" and trig.type in VERBAL)):
+                    trig.path = path
+                    self.absorb(upper, trig, f"what '{upper.tok.text}' is about")  # "in protest of the arrests"
                     return
                 if upper.type == trig.type and not crossed and self.same_doer(upper, trig):
                     trig.path = path
@@ -502,11 +537,23 @@ class _Coder:
                     upper.merged.append(trig)
                     trig.why.append(f"same event as '{upper.tok.text}'")
                     return
+                if t is tok and dep == "advcl" and tok.tag_ == "VBG" and not self.mark(tok) and \
+                        upper.type not in VERBAL and trig.type not in VERBAL and not any(
+                            c.dep_ in ("nsubj", "nsubjpass") for c in tok.children):
+                    trig.path = path  # "rioted, setting fire to their mattresses": how it was done
+                    trig.parent = upper
+                    trig.emitted = False
+                    upper.merged.append(trig)
+                    trig.why.append(f"part of '{upper.tok.text}'")
+                    return
                 break
             path.append(h)
             t = h
         trig.path = path
         trig.crossed = crossed
+        if described and not trig.is_frame:
+            trig.emitted = False
+            trig.why.append("inside a participle describing a noun")
 
     def same_doer(self, upper: Trig, trig: Trig) -> bool:
         """Whether a trigger below another of the same type is the same act: not when it names
@@ -526,9 +573,11 @@ class _Coder:
         return _compatible(mine.party, theirs.party)
 
     def absorb(self, upper: Trig, trig: Trig, why: str) -> None:
-        trig.direct = not trig.crossed and all(t.dep_ in ("xcomp", "ccomp", "conj", "dobj", "pobj", "prep", "aux")
-                                               and (t.dep_ != "prep" or t.lower_ in ("to", "on", "of"))
-                                               for t in [trig.tok, *trig.path] if t.i != upper.tok.i)
+        trig.direct = not trig.crossed and all(
+            t.dep_ in ("xcomp", "ccomp", "conj", "dobj", "pobj", "prep", "aux", "advcl")
+            and (t.dep_ != "prep" or t.lower_ in ("to", "on", "of"))
+            and (t is trig.tok or t.pos_ not in ("VERB", "AUX") or t.i in self.trigs)
+            for t in [trig.tok, *trig.path] if t.i != upper.tok.i)
         trig.parent = upper
         trig.emitted = False
         trig.why.append(why)
@@ -548,14 +597,16 @@ class _Coder:
         if not any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children):
             return False
         h = tok.head
+        if tok.dep_ == "advcl" and h.i in self.trigs and self.trigs[h.i].type in ("@light", "@aspect", "@attempt"):
+            return True  # "began a hunger strike to protest ...": the aim of what they began
         if h.i in self.trigs and (self.trigs[h.i].is_frame or self.trigs[h.i].type in VERBAL):
             return False  # "agreed to ...", "began to ...": a complement
         if tok.dep_ == "xcomp" and h.pos_ in ("ADJ",):
             return False  # "ready to ..."
         if tok.dep_ == "xcomp" and h.lemma_ in ("have", "need", "be", "go", "use", "seem", "appear", "help"):
             return h.lemma_ == "use"
-        if tok.dep_ == "xcomp" and h.i not in self.trigs:
-            return True
+        if tok.dep_ == "xcomp" and (h.i not in self.trigs or self.trigs[h.i].type not in VERBAL):
+            return True  # "cooperate to encourage ...", "used tear gas to disperse ..."
         return tok.dep_ == "advcl"
 
     def descriptive(self, tok: Token) -> bool:
@@ -565,6 +616,10 @@ class _Coder:
         ("assassination plots", "the main fighting force")."""
         h = tok.head
         noun_head = h.pos_ in ("NOUN", "PROPN") and h.i not in self.trigs
+        t = self.trigs.get(tok.i)
+        if tok.dep_ == "acl" and tok.tag_ == "VBG" and h.lemma_.lower() in MESSAGES and t is not None and \
+                t.type in VERBAL:
+            return False  # "issued a declaration demanding that ...": the message is the act
         if tok.dep_ == "acl" and noun_head and (tok.tag_ in ("VBG", "VBN") or any(
                 c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)):
             return True
@@ -643,14 +698,19 @@ class _Coder:
             reported = True
         if reported:
             trig.set_status("claimed", "reported" + (f" by '{speaker.party.text}'" if speaker else ""))
+        ultimatum = any(self.mark(c) == "unless" for t in toks for c in t.children if c.dep_ == "advcl")
         future = bool(aux & FUTURE) or any(t.lemma_ == "go" and t.tag_ == "VBG" for t in toks[1:]) or (
             "would" in aux and (reported or conditional)) or (bool(aux & POSSIBLE) and conditional)
         coop = trig.type in COOPERATIVE
-        if negated and (trig.type in ("AGREE", "SUPPORT", "CONCEDE") or (coop and future)):
+        if negated and coop and (future or bool(aux & POSSIBLE)):  # "will not accept", "could not agree"
             trig.why.append(f"refused {trig.type}: REJECT")
             trig.type, trig.mode = "REJECT", None
         elif negated:
             trig.set_status("denied", "negated")
+        elif future and ultimatum and trig.type not in VERBAL - {"AGREE"}:
+            trig.why.append(f"{trig.type} unless ...: THREATEN")  # "will withdraw its force unless ..."
+            trig.type, trig.mode = "THREATEN", "relations" if trig.type in COOPERATIVE else THREAT_MODE.get(
+                trig.type, "violence")
         elif future and coop and trig.type != "AGREE":
             trig.why.append(f"future {trig.type}: AGREE")
             trig.type, trig.mode = "AGREE", None
@@ -665,7 +725,7 @@ class _Coder:
         elif oblige and not reported:
             trig.set_status("requested", "should/must")
         else:
-            above = self.governing_modal(trig.tok, toks)
+            above = self.governing_modal(trig.tok, toks, reported)
             if above is not None:
                 trig.set_status("hypothetical", f"under '{above.text} {above.head.text}'")
         if in_condition:
@@ -692,7 +752,7 @@ class _Coder:
         s = self.subj(root)
         return self.parties.code(s) if s is not None else None
 
-    def governing_modal(self, tok: Token, own: list[Token]) -> Token | None:
+    def governing_modal(self, tok: Token, own: list[Token], reported: bool = False) -> Token | None:
         """A could/might/may/would on a verb that governs the trigger's clause: "the West could
         help end the war by halting arms deliveries" does not report a halt. The walk stops at a
         reporting verb and at clauses of their own (after ..., relative clauses)."""
@@ -706,7 +766,7 @@ class _Coder:
                 return None
             if h not in own:
                 for c in h.children:
-                    if c.dep_ == "aux" and (c.lower_ in POSSIBLE or c.lower_ == "would"):
+                    if c.dep_ == "aux" and (c.lower_ in POSSIBLE or (c.lower_ == "would" and not reported)):
                         return c
             t = h
         return None
@@ -872,6 +932,9 @@ class _Coder:
         for slot in slots:
             if slot == "dobj":
                 o = next((c for c in children if c.dep_ in ("dobj",)), None)
+                if o is None:  # "kidnapped up to 16 advisers"
+                    o = next((g for c in children if c.dep_ == "prt" and c.lower_ == "up" for p2 in c.children
+                              if p2.lower_ == "to" for g in p2.children if g.dep_ == "pobj"), None)
                 if o is None and tok.pos_ in ("VERB", "AUX") and self.passive(tok):
                     o = next((c for c in children if c.dep_ == "nsubjpass"), None)
                 if o is None and tok.pos_ in ("NOUN", "PROPN"):
@@ -906,6 +969,27 @@ class _Coder:
                 p = self.recipient_slot(c, etype, skip)
                 if p is not None:
                     return p
+        # the object's own prepositions: "granted asylum to Panamanian officers", "strengthened its
+        # forces in Lebanon", "launched rocket fire against guerrilla camps"
+        o = next((c for c in children if c.dep_ == "dobj"), None)
+        if o is not None and tok.pos_ in ("VERB", "AUX") and o.i not in self.trigs:
+            preps = tuple(x for x in slots if x not in ("dobj", "dative", "of", "by"))
+            for obj in ([o, *o.conjuncts] if preps else []):
+                p = self.recipient_slot(obj, etype, skip | {obj.i}, preps)
+                if p is not None:
+                    return p
+        return None
+
+    def against(self, head: Token, skip: set[int]) -> Coded | None:
+        """The first party "against" whom anything in the clause is aimed: "mobilized reservists for
+        a possible war against Iraq"."""
+        for t in head.subtree:
+            if t.dep_ == "prep" and t.lower_ == "against":
+                for o in t.children:
+                    if o.dep_ == "pobj" and o.i not in skip:
+                        p = self.parties.country_in(o)
+                        if p is not None:
+                            return p
         return None
 
     def antecedent(self, tok: Token) -> Event | None:
@@ -966,9 +1050,13 @@ class _Coder:
                     recipients = [r, *[m for m in self.parties.members(ps, speaker)[1:]]]
                     why.append("recipient: passive subject")
         if not recipients:
-            r = self.recipient_slot(tok, trig.type, skip)
+            slot_type = trig.orig if trig.orig in self.pl.types and trig.type in ("AGREE", "THREATEN", "MOBILIZE",
+                                                                                 "REJECT") else trig.type
+            r = self.recipient_slot(tok, slot_type, skip)
             if r is None and trig.light is not None:
-                r = self.recipient_slot(trig.light.tok, trig.type, skip | {tok.i})
+                r = self.recipient_slot(trig.light.tok, slot_type, skip | {tok.i})
+            if r is None and trig.type in ("MOBILIZE", "THREATEN", "ASSAULT", "PROTEST", "ACCUSE", "SANCTION"):
+                r = self.against(self.clause_head(trig), skip)
             if r is not None:
                 recipients = [r, *self.parties.members(self.doc[r.token])[1:]]
                 why.append("recipient: " + trig.type.lower() + " slot")
@@ -1044,6 +1132,56 @@ class _Coder:
         return actors, recipients, why
 
     # --- building the event ---------------------------------------------------------------------
+    def clause_head(self, trig: Trig) -> Token:
+        head = trig.light.tok if trig.light is not None else trig.tok
+        if head.pos_ in ("NOUN", "PROPN"):
+            g = self.governor(head)
+            if g is not None:
+                head = g
+        return head
+
+    def clause_place(self, trig: Trig, taken: set[int], sentence: bool = False) -> Coded | None:
+        """The country of the place named in the trigger's clause ("in the capital Kabul"), or
+        with ``sentence`` anywhere in its sentence."""
+        head = self.clause_head(trig)
+        holders = [head, trig.tok, *[c for c in head.children if c.dep_ in ("dobj", "nsubjpass")]]
+        if sentence:
+            holders += [t for t in trig.tok.sent if t not in holders]
+        for h in holders:
+            for c in h.children:
+                if c.dep_ == "prep" and c.lower_ in ("in", "at", "near", "outside", "throughout", "into", "across"):
+                    for o in c.children:
+                        if o.dep_ == "pobj" and o.i not in taken:
+                            p = self.parties.country_in(o, 1)
+                            if p is not None and p.party.country and p.token not in taken:
+                                return p
+        return None
+
+    def foreign_in_clause(self, trig: Trig, country: str) -> bool:
+        """Whether the trigger's clause names a party of another country ("hack into the computers
+        of South Korean officers")."""
+        head = self.clause_head(trig)
+        for t in head.subtree:
+            if t.pos_ in ("PROPN", "ADJ", "NOUN") and t.i != trig.tok.i:
+                code = self.parties.lex.country_code(t.text)
+                if code and code != country:
+                    return True
+        return False
+
+    def purpose_recipient(self, trig: Trig, taken: set[int]) -> Coded | None:
+        """Whom a protest is aimed at, from its stated aim: "began a hunger strike to protest
+        against Sweden's decision", "in protest of the government's refusal"."""
+        head = self.clause_head(trig)
+        for h in (trig.tok, head):
+            for c in h.children:
+                aims = [c] if c.dep_ in ("advcl", "xcomp") else [
+                    o for o in c.children if o.dep_ == "pobj" and c.lower_ in ("in", "against")]
+                for a in aims:
+                    r = self.recipient_slot(a, "PROTEST", taken, ("against", "dobj", "at", "for", "of", "from"))
+                    if r is not None and r.party.country:
+                        return r
+        return None
+
     def licensed(self, trig: Trig) -> bool:
         """A noun is an event when a verb makes it one ("launched an offensive"), or it names its
         own parties ("Turkey's invasion", "an attack on oil facilities"); a bare definite noun
@@ -1069,13 +1207,49 @@ class _Coder:
                                (recipients[0].party.country or recipients[0].party.entity)):
             return None
         actor = actors[0].party if actors else None
-        if actor is not None and actor.country and trig.type in DOMESTIC | {"REQUEST", "REJECT"} and (
-                not recipients or (recipients[0].party.country is None and recipients[0].party.role in STATE_ROLES)):
+        if len(actors) > 1 and trig.type in RECIPROCAL and recipients and actor is not None and \
+                recipients[0].party.country == actor.country and actors[1].party.country != actor.country:
+            recipients = [actors[1]]  # "Palestinians and Israelis failed to reach agreement on ..."
+            arg_why.append("reciprocal")
+        if trig.type == "PROTEST" and not recipients:
+            r = self.purpose_recipient(trig, {a.token for a in actors})
+            if r is not None:
+                recipients = [r]
+                arg_why.append("recipient: whom the protest is aimed at")
+        weak = not recipients or recipients[0].party.country is None
+        if weak and trig.type in PLACED:
+            place = self.clause_place(trig, {a.token for a in actors})
+            if place is None and recipients and recipients[0].party.role in ("CVL", None):
+                place = self.clause_place(trig, {a.token for a in actors}, sentence=True)  # victims
+            if place is not None and (actor is None or place.party.country != actor.country or
+                                      trig.type in DOMESTIC | {"ASSAULT"}):
+                if recipients:
+                    recipients[0] = Coded(_with_country(recipients[0].party, place.party.country or ""),
+                                          recipients[0].token, f"in '{place.party.text}'")
+                    arg_why.append(f"recipient's country: where it happened ('{place.party.text}')")
+                elif trig.type != "ASSAULT" or actor is None or place.party.country != actor.country:
+                    recipients = [place]
+                    arg_why.append(f"recipient: where it happened ('{place.party.text}')")
+        if actor is not None and actor.country is None and trig.type == "PROTEST" and recipients and \
+                recipients[0].party.country:
+            actors[0] = Coded(_with_country(actor, recipients[0].party.country), actors[0].token,
+                              "protesters of the country they protest against")
+            actor = actors[0].party
+            arg_why.append("actor's country: the protest's target's (a domestic protest)")
+        if actor is not None and actor.country and (
+                (trig.type in DOMESTIC and (not recipients or (
+                    recipients[0].party.country is None and recipients[0].party.role not in FOREIGN_ROLES)))
+                or (trig.type in ("REQUEST", "REJECT") and (not recipients or (
+                    recipients[0].party.country is None and recipients[0].party.role in STATE_ROLES)))
+                or (trig.type == "ASSAULT" and actor.role in ("COP", "SPY") and recipients and
+                    recipients[0].party.country is None and recipients[0].party.role in ("CVL", "OPP", None))
+                or (trig.type == "ACCUSE" and recipients and recipients[0].party.country is None
+                    and recipients[0].party.role in ("REB", "OPP"))):
             if recipients:
                 recipients[0] = Coded(_with_country(recipients[0].party, actor.country), recipients[0].token,
                                       "the actor's own state")
                 arg_why.append("recipient's country: the actor's (a domestic counterpart)")
-            elif trig.type in DOMESTIC:
+            elif trig.type in DOMESTIC and not self.foreign_in_clause(trig, actor.country):
                 recipients = [Coded(_with_country(Party(text=actor.text, start=actor.start, end=actor.end),
                                                   actor.country), actors[0].token, "the actor's own state")]
                 arg_why.append("recipient: the actor's own state (no counterpart named)")
