@@ -194,6 +194,9 @@ class Event(_Serialisable):
     place: str | None = None  # id of a place in `places`
     quantities: list[str] = field(default_factory=list)
     why: str | None = None
+    time: str | None = None  # id of the time in `times` that dates the event
+    actors: list[Party] = field(default_factory=list)  # every actor, when there are several
+    recipients: list[Party] = field(default_factory=list)  # every recipient, when there are several
 
 
 @dataclass(slots=True)
@@ -204,8 +207,12 @@ class Quantity(_Serialisable):
     end: int
     value: float | int | None
     unit: str | None = None
-    kind: str = "count"  # money, count, percent, ...
+    kind: str = "count"  # money, count, percent, measure, duration, age
     bound: str = "exact"  # exact, min, max, approx
+    counted: str | None = None  # what is counted or measured, when the text says ("refugees")
+    converts: str | None = None  # id of the quantity this one converts ("£300m ($376m)": $376m -> £300m)
+    magnitude: int | None = None  # a vague count's order ("hundreds" -> 100, value None)
+    why: str | None = None  # the rule that found it
 
 
 @dataclass(slots=True)
@@ -215,7 +222,13 @@ class Time(_Serialisable):
     start: int
     end: int
     value: str | None
-    precision: str | None = None
+    precision: str | None = None  # day, month, year
+    mod: str | None = None  # early, mid, late, start, end, approx, before, after: "late November"
+    anchor: str | None = None  # absolute (the text gives the year), published, narrative (an earlier date)
+    earliest: str | None = None  # first and last day meant, when narrower than the value's unit
+    latest: str | None = None  # ("last week" -> the Monday and Sunday of that week)
+    reason: str | None = None  # why value is None ("no publication date", "vague", ...)
+    why: str | None = None  # the rule that found and resolved it
 
 
 @dataclass(slots=True)
@@ -229,6 +242,11 @@ class Place(_Serialisable):
     lat: float | None = None
     lon: float | None = None
     geonameid: int | None = None
+    kind: str | None = None  # city, admin1, admin2, country, region, sea, water, island, mountain, continent, facility
+    admin1: str | None = None  # name of the first-level division the place lies in ("Texas", "Donetsk")
+    admin2: str | None = None  # name of the second-level division (county, district) of a city
+    entity: str | None = None  # the entity this span also names (a country named as a place: "in Ukraine")
+    why: str | None = None  # how the place was found and chosen
 
 
 @dataclass(slots=True)

@@ -1,44 +1,94 @@
 """The jobs behind the CLI, callable from Python: extract articles, ingest them into a store.
 
-The work is the same everywhere: read sources lazily, skip what the store already holds,
-extract in batches, write each batch in one transaction. A bad input is counted and recorded,
-never fatal.
+The work is the same everywhere: read sources lazily (files, URLs, feeds, WARC archives), skip
+what is not wanted (other languages, pages that are not articles) and what the store already
+holds, set aside copies of stored articles (near-duplicates), extract the rest in batches and
+write each batch in one transaction. A bad input is counted and recorded, never fatal.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from chronicle.extract.pipeline import ExtractFailure, Extractor
 from chronicle.ingest import Failure, read_sources
 from chronicle.record import Article, Record, content_hash
 from chronicle.store import Store
+from chronicle.store.base import Duplicate
 
-__all__ = ["Summary", "extract_paths", "ingest_paths"]
+if TYPE_CHECKING:
+    from chronicle.ingest.url import Fetcher
+
+__all__ = ["DEFAULT_LANGUAGES", "Summary", "extract_paths", "ingest_items", "ingest_paths"]
 
 LOGGER = logging.getLogger(__name__)
+
+DEFAULT_LANGUAGES: tuple[str, ...] = ("en",)  # what the extraction pipeline reads
+MAX_KEPT_FAILURES = 1000  # the summary keeps this many; every one is counted (and stored by ingest)
 
 
 @dataclass
 class Summary:
-    """What a run did: articles read, stored, skipped (already stored), failed."""
+    """What a run did: articles read, stored, skipped (already stored), copies set aside,
+    inputs skipped by reason (other languages, non-HTML WARC records) and failures."""
 
     read: int = 0
     stored: int = 0
     skipped: int = 0
     failed: int = 0
+    duplicates: int = 0
+    skipped_by: Counter[str] = field(default_factory=Counter)
     failures: list[Failure] = field(default_factory=list)
 
+    def fail(self, f: Failure) -> None:
+        self.failed += 1
+        if len(self.failures) < MAX_KEPT_FAILURES:
+            self.failures.append(f)
+
+    def skip(self, reason: str) -> None:
+        self.skipped_by[reason] += 1
+
+    def skips(self) -> str:
+        """'3 language (de 2, fr 1), 12 non-HTML WARC records' (empty when nothing was skipped)."""
+        langs = Counter({r.split(" ", 1)[1]: n for r, n in self.skipped_by.items() if r.startswith("language ")})
+        parts = []
+        if langs:
+            detail = ", ".join(f"{k} {n}" for k, n in langs.most_common())
+            parts.append(f"{sum(langs.values())} language ({detail})")
+        for reason, n in self.skipped_by.most_common():
+            if not reason.startswith("language "):
+                parts.append(f"{n} {reason}{'s' if n != 1 and reason.endswith('record') else ''}")
+        return ", ".join(parts)
+
     def line(self) -> str:
-        return (f"{self.read} article(s) read, {self.stored} stored, {self.skipped} skipped "
-                f"(already stored), {self.failed} failed")
+        out = (f"{self.read} article(s) read, {self.stored} stored, {self.skipped} skipped "
+               f"(already stored), {self.failed} failed")
+        if self.duplicates:
+            out += f"; {self.duplicates} duplicate(s) of stored articles"
+        skips = self.skips()
+        if skips:
+            out += f"; skipped: {skips}"
+        return out
 
 
 def _as_failure(f: ExtractFailure) -> Failure:
     return Failure(f.article.origin or f.article.id, f"{f.stage} failed: {type(f.error).__name__}: {f.error}",
                    "extract")
+
+
+def _wanted(article: Article, languages: Collection[str] | None, summary: Summary) -> bool:
+    """False (and counted) for an article in a language not asked for."""
+    from chronicle.ingest import language
+
+    lang = language.detect(article)
+    if languages and lang and lang not in languages:
+        summary.skip(f"language {lang}")
+        return False
+    return True
 
 
 def extract_paths(
@@ -49,37 +99,58 @@ def extract_paths(
     extractor: Extractor | None = None,
     summary: Summary | None = None,
     batch_size: int = 16,
+    allow_private: bool = False,
+    languages: Collection[str] | None = DEFAULT_LANGUAGES,
+    fetcher: Fetcher | None = None,
 ) -> Iterator[Record | Failure]:
     """Records (and failures) for every article in the named inputs, in input order."""
     extractor = extractor or Extractor()
     summary = summary if summary is not None else Summary()
 
     def articles() -> Iterator[Article]:
-        for item in read_sources(specs, published=published, source=source):
+        for item in read_sources(specs, published=published, source=source, allow_private=allow_private,
+                                 fetcher=fetcher, on_skip=lambda origin, reason: summary.skip(reason)):
             if isinstance(item, Failure):
                 failed.append(item)
                 continue
             summary.read += 1
-            yield item
+            if _wanted(item, languages, summary):
+                yield item
 
     failed: list[Failure] = []
     for out in extractor.pipe(articles(), batch_size=batch_size):
         while failed:
             f = failed.pop(0)
-            summary.failed += 1
-            summary.failures.append(f)
+            summary.fail(f)
             yield f
         if isinstance(out, ExtractFailure):
             f = _as_failure(out)
-            summary.failed += 1
-            summary.failures.append(f)
+            summary.fail(f)
             yield f
         else:
             yield out
     for f in failed:
-        summary.failed += 1
-        summary.failures.append(f)
+        summary.fail(f)
         yield f
+
+
+def backfill_fingerprints(store: Store, threshold: float | None = None) -> int:
+    """Band keys for stored articles that have none (stored before near-duplicates existed)."""
+    from chronicle.ingest import dedup
+
+    done: set[str] = set()
+    added = 0
+    while True:
+        rows = [(aid, text) for aid, text in store.unfingerprinted(500) if aid not in done]
+        if not rows:
+            return added
+        fps = {}
+        for aid, text in rows:
+            done.add(aid)
+            keys = dedup.fingerprint(text, threshold or dedup.DEFAULT_THRESHOLD).keys
+            fps[aid] = keys or [f"none:{aid}"]  # a text too short for shingles: marked, never matched
+        store.add_fingerprints(fps)
+        added += len(rows)
 
 
 def ingest_paths(
@@ -88,56 +159,123 @@ def ingest_paths(
     *,
     published: str | None = None,
     source: str | None = None,
+    allow_private: bool = False,
+    fetcher: Fetcher | None = None,
+    **options: Any,
+) -> Summary:
+    """Extract and store every article in the named inputs (files, directories, globs, URLs, feeds,
+    WARC files); returns what happened. ``options`` are those of ``ingest_items``."""
+    summary: Summary = options.pop("summary", None) or Summary()
+    items = read_sources(specs, published=published, source=source, allow_private=allow_private,
+                         fetcher=fetcher, on_skip=lambda origin, reason: summary.skip(reason))
+    return ingest_items(items, store, summary=summary, **options)
+
+
+def ingest_items(
+    items: Iterable[Article | Failure],
+    store: Store,
+    *,
+    summary: Summary | None = None,
     extractor: Extractor | None = None,
     batch_size: int = 32,
     progress: Callable[[Summary], None] | None = None,
+    languages: Collection[str] | None = DEFAULT_LANGUAGES,
+    dedup: bool = True,
+    dup_threshold: float | None = None,
 ) -> Summary:
-    """Extract and store every article in the named inputs; returns what happened."""
-    summary = Summary()
-    extractor_ = extractor
-    batch: list[Article] = []
-    seen: set[str] = set()
+    """Extract and store articles (failures are recorded); returns what happened.
 
-    def flush() -> None:
-        nonlocal extractor_
-        if not batch:
-            return
-        if extractor_ is None:
-            extractor_ = Extractor()
-        records: list[Record] = []
-        for out in extractor_.pipe(batch, batch_size=min(batch_size, 16)):
-            if isinstance(out, ExtractFailure):
-                f = _as_failure(out)
-                summary.failed += 1
-                summary.failures.append(f)
-                store.record_failure(f.origin, f.stage, f.reason)
-            else:
-                records.append(out)
-        result = store.write(records)
-        summary.stored += result.stored
-        summary.skipped += result.skipped
-        batch.clear()
+    ``languages``: articles detected in other languages are skipped ("language xx"); None lets
+    every language through. ``dedup``: a near-copy of a stored article (or of one earlier in the
+    run) is stored as a duplicate of it instead of being extracted.
+    """
+    from chronicle.ingest import dedup as near
+
+    summary = summary if summary is not None else Summary()
+    extractor_ = extractor
+    threshold = dup_threshold if dup_threshold is not None else near.DEFAULT_THRESHOLD
+    index = near.Index(store, threshold) if dedup else None
+    batch: list[Article] = []
+    keys_of: dict[str, list[str]] = {}
+    copies: list[tuple[Duplicate, Article]] = []
+    seen: set[str] = set()
+    if dedup:
+        n = backfill_fingerprints(store, threshold)
+        if n:
+            LOGGER.info("near-duplicate keys added for %d article(s) stored before", n)
+
+    def tick() -> None:
         if progress:
             progress(summary)
 
-    for item in read_sources(specs, published=published, source=source):
+    def flush() -> None:
+        nonlocal extractor_
+        if not batch and not copies:
+            return
+        if extractor_ is None and batch:
+            extractor_ = Extractor()
+        records: list[Record] = []
+        if batch:
+            assert extractor_ is not None
+            for out in extractor_.pipe(batch, batch_size=min(batch_size, 16)):
+                if isinstance(out, ExtractFailure):
+                    f = _as_failure(out)
+                    summary.fail(f)
+                    store.record_failure(f.origin, f.stage, f.reason)
+                else:
+                    records.append(out)
+            result = store.write(records, fingerprints=keys_of)
+            summary.stored += result.stored
+            summary.skipped += result.skipped
+        written = {r.article.id for r in records}
+        ready = [d for d, _ in copies if d.duplicate_of in written or d.duplicate_of not in keys_of]
+        orphans = [a for d, a in copies if d.duplicate_of in keys_of and d.duplicate_of not in written]
+        if ready:
+            summary.duplicates += len(ready)
+            store.write_duplicates(ready)
+        batch.clear()
+        keys_of.clear()
+        copies.clear()
+        seen.clear()
+        if index is not None:
+            index.flushed()
+        for a in orphans:  # the first copy could not be extracted: this copy takes its place
+            admit(a)
+        tick()
+
+    def admit(item: Article) -> None:
+        """Queue an article for extraction, or set it aside as a copy of one already known."""
+        if index is not None:
+            fp = near.fingerprint(item.text, threshold)
+            hit = index.find(fp)
+            if hit is not None:
+                copies.append((Duplicate.of(item, hit[0], hit[1]), item))
+                return
+            index.add(item.id, fp)
+            keys_of[item.id] = fp.keys or [f"none:{item.id}"]
+        batch.append(item)
+
+    for item in items:
         if isinstance(item, Failure):
-            summary.failed += 1
-            summary.failures.append(item)
+            summary.fail(item)
             store.record_failure(item.origin, item.stage, item.reason)
-            if progress:
-                progress(summary)
+            tick()
             continue
         summary.read += 1
-        keys = {item.id, "hash:" + content_hash(item.text)} | ({"url:" + item.url} if item.url else set())
-        if keys & seen or store.has_article(item):
-            summary.skipped += 1
-            if progress:
-                progress(summary)
+        if not _wanted(item, languages, summary):
+            tick()
             continue
-        seen |= keys
-        batch.append(item)
-        if len(batch) >= batch_size:
+        keys = {item.id} | ({"url:" + item.url} if item.url else set())
+        if index is None:
+            keys.add("hash:" + content_hash(item.text))
+        known = store.is_stored(item) if index is not None else store.has_article(item)
+        if keys & seen or known:
+            summary.skipped += 1
+            tick()
+            continue
+        seen.update(keys)
+        admit(item)
+        if len(batch) >= batch_size or len(copies) >= 4 * batch_size:
             flush()
     flush()
     return summary

@@ -15,10 +15,10 @@ from typing import Any
 import click
 
 from chronicle import __version__
-from chronicle.cli.render import render_record
+from chronicle.cli.render import render_copies, render_record
 from chronicle.errors import ChronicleError
 from chronicle.ingest import Failure
-from chronicle.runner import Summary, extract_paths, ingest_paths
+from chronicle.runner import DEFAULT_LANGUAGES, Summary, extract_paths, ingest_paths
 from chronicle.store import default_db, open_store
 
 __all__ = ["cli", "main"]
@@ -51,11 +51,28 @@ def cli(verbose: int) -> None:
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
 
 
+def _languages(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...] | None:
+    codes = tuple(c.strip().lower() for v in value for c in v.split(",") if c.strip())
+    if not codes:
+        return DEFAULT_LANGUAGES
+    if "any" in codes or "all" in codes:
+        return None
+    bad = [c for c in codes if not (c.isalpha() and 2 <= len(c) <= 3)]
+    if bad:
+        raise click.BadParameter(f"'{bad[0]}' is not a language code like en, de, fr (or 'any')")
+    return codes
+
+
 source_options: list[Callable[[Any], Any]] = [
     click.argument("paths", nargs=-1, required=True),
     click.option("--published", callback=_published, metavar="DATE",
                  help="Publication date (YYYY-MM-DD) for every article read."),
     click.option("--source", "source_name", metavar="NAME", help="Outlet name for articles that have none."),
+    click.option("--allow-private", is_flag=True,
+                 help="Fetch URLs on private, loopback and link-local addresses (refused by default)."),
+    click.option("--language", "languages", multiple=True, callback=_languages, metavar="CODE",
+                 help="Languages to keep (ISO 639-1, repeatable or comma-separated; 'any' keeps all). "
+                      "Default: en. Others are skipped with the reason 'language xx'."),
 ]
 
 
@@ -69,16 +86,23 @@ def with_sources(f: Callable[..., Any]) -> Callable[..., Any]:
 @with_sources
 @click.option("--format", "fmt", type=click.Choice(["json", "jsonl"]), default="json", show_default=True,
               help="json: indented records; jsonl: one record a line.")
-def extract(paths: tuple[str, ...], published: str | None, source_name: str | None, fmt: str) -> None:
-    """Extract the records of PATHS (files, directories, globs) and print them; no database."""
+def extract(paths: tuple[str, ...], published: str | None, source_name: str | None, allow_private: bool,
+            languages: tuple[str, ...] | None, fmt: str) -> None:
+    """Extract the records of PATHS (files, directories, globs, URLs, feeds, WARC files) and print
+    them; no database."""
     summary = Summary()
-    for out in extract_paths(paths, published=published, source=source_name, summary=summary):
+    extracted = 0
+    for out in extract_paths(paths, published=published, source=source_name, summary=summary,
+                             allow_private=allow_private, languages=languages):
         if isinstance(out, Failure):
             _err(f"error: {out}")
             continue
+        extracted += 1
         click.echo(out.to_json(indent=2 if fmt == "json" else None))
+    if summary.skipped_by:
+        _err(f"skipped: {summary.skips()}")
     if summary.failed:
-        _err(f"{summary.failed} input(s) failed; {summary.read - summary.failed} extracted")
+        _err(f"{summary.failed} input(s) failed; {extracted} extracted")
         sys.exit(1)
 
 
@@ -92,7 +116,8 @@ class _Progress:
     def __call__(self, s: Summary) -> None:
         if self.live:
             rate = s.read / max(time.monotonic() - self.t0, 1e-6)
-            click.echo(f"\r  {s.read} read, {s.stored} stored, {s.skipped} skipped, {s.failed} failed"
+            click.echo(f"\r  {s.read} read, {s.stored} stored, {s.duplicates} copies, "
+                       f"{s.skipped + sum(s.skipped_by.values())} skipped, {s.failed} failed"
                        f" ({rate:.1f} articles/s)", err=True, nl=False)
 
     def done(self) -> None:
@@ -104,14 +129,21 @@ class _Progress:
 @with_sources
 @click.option("--db", default=None, help=DB_HELP)
 @click.option("--batch-size", default=32, show_default=True, help="Articles per transaction.")
+@click.option("--no-dedup", is_flag=True, help="Store near-copies of stored articles as articles of their own.")
+@click.option("--dup-threshold", type=click.FloatRange(0.1, 1.0), default=None, metavar="J",
+              help="Similarity (Jaccard of word 5-grams) at which an article is a copy [default: 0.8].")
 @click.option("-q", "--quiet", is_flag=True, help="No progress line.")
-def ingest(paths: tuple[str, ...], published: str | None, source_name: str | None, db: str | None,
-           batch_size: int, quiet: bool) -> None:
-    """Extract PATHS and store the records in the database (an article already stored is skipped)."""
+def ingest(paths: tuple[str, ...], published: str | None, source_name: str | None, allow_private: bool,
+           languages: tuple[str, ...] | None, db: str | None, batch_size: int, no_dedup: bool,
+           dup_threshold: float | None, quiet: bool) -> None:
+    """Extract PATHS (files, directories, globs, URLs, feeds, WARC files) and store the records in
+    the database. An article already stored is skipped; a near-copy of one is stored as its
+    duplicate, not extracted again."""
     progress = _Progress(quiet)
     with open_store(db) as store:
         summary = ingest_paths(paths, store, published=published, source=source_name,
-                               batch_size=batch_size, progress=progress)
+                               batch_size=batch_size, progress=progress, allow_private=allow_private,
+                               languages=languages, dedup=not no_dedup, dup_threshold=dup_threshold)
     progress.done()
     for f in summary.failures[:20]:
         _err(f"failed: {f}")
@@ -150,9 +182,15 @@ def show(article_id: str, db: str | None, as_json: bool) -> None:
     """Show the stored record of an article (an unambiguous id prefix will do)."""
     with open_store(db, readonly=True) as store:
         rec = store.get_record(article_id)
+        copies = store.duplicates_of(rec.article.id) if rec is not None else []
     if rec is None:
         raise ChronicleError(f"no article '{article_id}' in {db or default_db()}")
-    click.echo(rec.to_json(indent=2) if as_json else render_record(rec))
+    if as_json:
+        click.echo(rec.to_json(indent=2))
+        return
+    click.echo(render_record(rec))
+    if copies:
+        click.echo(render_copies(copies))
 
 
 @cli.command()
@@ -190,6 +228,8 @@ def demo(db: str) -> None:
                 click.echo("\nthe newest article, as `chronicle show` prints it:\n")
                 click.echo(render_record(rec))
         click.echo(f"\nnext: .venv/bin/chronicle search Mariupol --db {db}")
+        click.echo(f"  or see it in a browser: .venv/bin/chronicle serve --db {db}  (or `make serve`), "
+                   "then open http://127.0.0.1:8000/")
 
 
 # Commands of later stages live in their own modules and register themselves on `cli`

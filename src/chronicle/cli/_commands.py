@@ -1,2 +1,9 @@
 """Imports the modules that add commands to the `chronicle` group (one line each)."""
-from chronicle.cli import statements  # noqa: F401  (chronicle statements)
+from chronicle.cli import (
+    events,  # noqa: F401  (chronicle events)
+    export,  # noqa: F401  (chronicle export)
+    places,  # noqa: F401  (chronicle places)
+    serve,  # noqa: F401  (chronicle serve)
+    statements,  # noqa: F401  (chronicle statements)
+    watch,  # noqa: F401  (chronicle watch FEED... --every 15m)
+)

@@ -6,8 +6,9 @@ import json
 import textwrap
 
 from chronicle.record import Record
+from chronicle.store.base import Duplicate
 
-__all__ = ["render_record"]
+__all__ = ["render_copies", "render_record"]
 
 
 def _codes(country: str | None, role: str | None) -> str:
@@ -48,4 +49,13 @@ def render_record(rec: Record) -> str:
                 d = x.to_dict()
                 val = {k: v for k, v in d.items() if k not in ("id", "text", "start", "end") and v is not None}
                 out.append(f"  {d['id']:4s} {d['text']!r} {json.dumps(val, ensure_ascii=False)}")
+    return "\n".join(out)
+
+
+def render_copies(copies: list[Duplicate]) -> str:
+    """The stored copies of an article (the same story republished elsewhere)."""
+    out = [f"\ncopies ({len(copies)}): the same story elsewhere, not extracted again"]
+    for d in copies:
+        where = d.url or d.origin or "-"
+        out.append(f"  {d.id}  {d.similarity:.2f}  {d.source or '-'}  {d.published or '----------'}  {where}")
     return "\n".join(out)

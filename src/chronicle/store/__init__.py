@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import os
 
-from chronicle.store.base import ArticleRow, SearchHit, StatementRow, Store
+from chronicle.store.base import ArticleRow, EventAt, PlaceSummary, SearchHit, StatementRow, Store
 from chronicle.store.sqlite import SQLiteStore
 
-__all__ = ["DEFAULT_DB", "ArticleRow", "SQLiteStore", "SearchHit", "StatementRow", "Store", "default_db", "open_store"]
+__all__ = [
+    "DEFAULT_DB", "ArticleRow", "EventAt", "PlaceSummary", "SQLiteStore", "SearchHit", "StatementRow", "Store",
+    "default_db", "open_store",
+]
 
 DEFAULT_DB = "chronicle.db"
 

@@ -23,6 +23,7 @@ CREATE UNIQUE INDEX IF NOT EXISTS articles_url ON articles (url) WHERE url IS NO
 CREATE INDEX IF NOT EXISTS articles_hash ON articles (content_hash);
 CREATE INDEX IF NOT EXISTS articles_published ON articles (published);
 CREATE INDEX IF NOT EXISTS articles_source ON articles (source);
+CREATE INDEX IF NOT EXISTS articles_origin ON articles (origin);
 
 CREATE TABLE IF NOT EXISTS entities (
     article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
@@ -84,6 +85,8 @@ CREATE TABLE IF NOT EXISTS events (
 );
 CREATE INDEX IF NOT EXISTS events_type ON events (type);
 CREATE INDEX IF NOT EXISTS events_date ON events (date);
+CREATE INDEX IF NOT EXISTS events_actor ON events (actor_country);
+CREATE INDEX IF NOT EXISTS events_recipient ON events (recipient_country);
 
 CREATE TABLE IF NOT EXISTS quantities (
     article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
@@ -135,3 +138,37 @@ CREATE TABLE IF NOT EXISTS failures (
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5 (
     title, text, content = 'articles', content_rowid = 'rowid', tokenize = 'unicode61 remove_diacritics 2'
 );
+
+-- Near-duplicates (ingest/dedup.py). A copy of a stored article is not extracted again: it is
+-- kept here, pointing at the first copy, with its own URL, origin and outlet.
+CREATE TABLE IF NOT EXISTS duplicates (
+    id TEXT PRIMARY KEY,
+    duplicate_of TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    url TEXT,
+    origin TEXT,
+    title TEXT,
+    published TEXT,
+    source TEXT,
+    content_hash TEXT NOT NULL,
+    similarity REAL NOT NULL,
+    ingested_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS duplicates_of ON duplicates (duplicate_of);
+CREATE INDEX IF NOT EXISTS duplicates_url ON duplicates (url);
+CREATE INDEX IF NOT EXISTS duplicates_hash ON duplicates (content_hash);
+CREATE INDEX IF NOT EXISTS duplicates_origin ON duplicates (origin);
+
+-- MinHash LSH band keys of stored articles ("band:hash"), to find copies of them.
+CREATE TABLE IF NOT EXISTS article_bands (
+    key TEXT NOT NULL,
+    article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE
+);
+CREATE INDEX IF NOT EXISTS article_bands_key ON article_bands (key);
+CREATE INDEX IF NOT EXISTS article_bands_article ON article_bands (article_id);
+
+-- for the web UI's and the API's queries (read side): entities by name with their articles,
+-- events by country and by date and type
+CREATE INDEX IF NOT EXISTS entities_name_article ON entities (name, article_id);
+CREATE INDEX IF NOT EXISTS events_actor_country ON events (actor_country);
+CREATE INDEX IF NOT EXISTS events_recipient_country ON events (recipient_country);
+CREATE INDEX IF NOT EXISTS events_date_type ON events (date, type);

@@ -5,13 +5,13 @@ from __future__ import annotations
 import logging
 import re
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from importlib import resources
 from typing import Any
 
 from chronicle.errors import StoreError
 from chronicle.record import Article, Record
-from chronicle.store.base import SearchHit, Store, WriteResult, fact_rows, now
+from chronicle.store.base import Duplicate, SearchHit, Store, WriteResult, fact_rows, now
 
 __all__ = ["SCHEMA_VERSION", "SQLiteStore"]
 
@@ -94,11 +94,36 @@ class SQLiteStore(Store):
             if row is None:
                 row = self.conn.execute(
                     "SELECT id FROM articles WHERE content_hash = ?", (self.hash_of(article),)).fetchone()
+            if row is None:  # a copy stored before: the same id, or the same URL
+                row = self.conn.execute("SELECT duplicate_of FROM duplicates WHERE id = ?", (article.id,)).fetchone()
+            if row is None and article.url:
+                row = self.conn.execute(
+                    "SELECT duplicate_of FROM duplicates WHERE url = ?", (article.url,)).fetchone()
         except sqlite3.Error as e:
             raise _explain(self.target, e) from None
         return row[0] if row else None
 
-    def write(self, records: Iterable[Record]) -> WriteResult:
+    def write_duplicates(self, duplicates: Iterable[Duplicate]) -> int:
+        cur = self.conn.cursor()
+        added = 0
+        try:
+            cur.execute("BEGIN IMMEDIATE")
+            for d in duplicates:
+                cur.execute(
+                    "INSERT OR IGNORE INTO duplicates VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    (d.id, d.duplicate_of, d.url, d.origin, d.title, d.published, d.source, d.content_hash,
+                     d.similarity, now()))
+                added += cur.rowcount if cur.rowcount > 0 else 0
+            cur.execute("COMMIT")
+        except sqlite3.Error as e:
+            try:
+                cur.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+            raise _explain(self.target, e) from None
+        return added
+
+    def write(self, records: Iterable[Record], fingerprints: Mapping[str, list[str]] | None = None) -> WriteResult:
         result = WriteResult()
         cur = self.conn.cursor()
         try:
@@ -119,6 +144,9 @@ class SQLiteStore(Store):
                 for table, rows in fact_rows(rec).items():
                     if rows:
                         cur.executemany(_INSERT[table], rows)
+                keys = (fingerprints or {}).get(a.id)
+                if keys:
+                    cur.executemany("INSERT INTO article_bands VALUES (?,?)", [(k, a.id) for k in keys])
                 result.stored += 1
             cur.execute("COMMIT")
         except sqlite3.Error as e:
@@ -134,6 +162,20 @@ class SQLiteStore(Store):
             self.conn.execute("INSERT INTO failures (origin, stage, reason, at) VALUES (?,?,?,?)",
                               (origin, stage, reason, now()))
         except sqlite3.Error as e:
+            raise _explain(self.target, e) from None
+
+    def add_fingerprints(self, fingerprints: Mapping[str, list[str]]) -> None:
+        """Band keys for articles already stored (those stored before near-duplicates existed)."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            for aid, keys in fingerprints.items():
+                self.conn.executemany("INSERT INTO article_bands VALUES (?,?)", [(k, aid) for k in keys])
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as e:
+            try:
+                self.conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
             raise _explain(self.target, e) from None
 
     # --- reading ------------------------------------------------------------------------------
@@ -160,3 +202,30 @@ class SQLiteStore(Store):
             safe = " ".join('"' + w + '"' for w in words)
             rows = self._query(sql, (safe, limit, offset))
         return [SearchHit(r["id"], r["title"], r["published"], r["source"], r["snip"]) for r in rows]
+
+    # --- full text for the web UI and the API ---------------------------------------------------
+    def _fts_query(self, query: str) -> str:
+        """The FTS5 query for what a person typed: as written when it is valid FTS5 syntax,
+        else its words, each quoted (``Moscow-backed``, a stray quote)."""
+        try:
+            self.conn.execute("SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? LIMIT 1", (query,)).fetchall()
+            return query
+        except sqlite3.OperationalError:
+            return " ".join('"' + w + '"' for w in _WORD.findall(query)) or '""'
+
+    def _match_ids(self, query: str) -> tuple[str, tuple[Any, ...]]:
+        return ("SELECT fa.id FROM articles_fts JOIN articles fa ON fa.rowid = articles_fts.rowid "
+                "WHERE articles_fts MATCH ?", (self._fts_query(query),))
+
+    def _search_page(self, query: str, where: str, params: tuple[Any, ...], limit: int, offset: int,
+                     marks: tuple[str, str]) -> tuple[list[dict[str, Any]], int]:
+        fts = self._fts_query(query)
+        base = ("FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
+                f"WHERE articles_fts MATCH ? AND {where}")
+        total = int(self._query(f"SELECT count(*) {base}", (fts, *params))[0][0])
+        rows = self._query(
+            "SELECT a.id, a.title, a.published, a.source, a.url, a.origin, "
+            f"snippet(articles_fts, 1, ?, ?, '…', 24) {base} ORDER BY rank LIMIT ? OFFSET ?",
+            (marks[0], marks[1], fts, *params, limit, offset))
+        cols = ("id", "title", "published", "source", "url", "origin", "snippet")
+        return [dict(zip(cols, tuple(r), strict=True)) for r in rows], total

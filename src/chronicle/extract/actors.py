@@ -1,0 +1,333 @@
+"""Actors and recipients: the party a token stands for, coded with a country and a role.
+
+An event's participants are often not entity mentions: "Syrian rebels", "a Turkish warship",
+"Palestinian homes", "the navies of China and India". In order (after NGEC's cascade, see
+../shared/PRIOR-ART-events.md):
+
+1. the token lies in an entity mention: that mention, with its entity's country and role;
+2. an unresolved pronoun (it, they, we, its ...): the speaker of the statement it stands in
+   (first person, or "Syria says it ..."), else the nearest preceding subject that names a party;
+3. otherwise the noun phrase around the token, coded from our lexicon: a country's name,
+   alias, capital, seat of government or demonym in the phrase (or in an "of"/"in" phrase:
+   "the government of Syria", "security forces in Guinea"), and the role of its head noun
+   from roles.tsv ("rebels" REB, "police" COP).
+
+Every party says in ``why`` how it was coded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Token
+
+from chronicle.extract.analysis import Analysis
+from chronicle.lexicon import Lexicon, lexicon, norm
+from chronicle.record import Party
+
+__all__ = ["Coded", "PartyCoder"]
+
+PRONOUNS = {"it", "its", "they", "them", "their", "we", "us", "our", "i", "me", "my", "itself", "themselves"}
+FIRST_PERSON = {"we", "us", "our", "i", "me", "my"}
+NP_LEFT = {"det", "amod", "compound", "poss", "nummod", "nmod", "quantmod", "npadvmod", "case", "punct"}
+# prepositions whose object can give a group its country: "forces in Guinea", "government of Syria"
+PLACE_PREPS = ("in", "of", "from", "throughout", "across")
+BORDERS = {"border", "borders", "frontier", "frontiers", "boundary", "boundaries", "coast", "waters"}
+POSSESSIVE_PRONOUNS = {"its", "their", "his", "her", "our", "my", "your"}
+# heads that stand for the people in their "of" phrase: "thousands of students", "a group of refugees"
+CROWD_HEADS = {"thousand", "thousands", "hundred", "hundreds", "ten", "tens", "dozen", "dozens", "million",
+               "millions", "group", "groups", "members", "member", "number", "crowd", "crowds", "band", "some",
+               "many", "most", "all", "one", "two", "three", "several", "scores", "score", "delegation", "team"}
+
+
+@dataclass(slots=True)
+class Coded:
+    """A party with the token it was found at and how it was coded."""
+
+    party: Party
+    token: int  # head token index
+    why: str
+
+
+class PartyCoder:
+    """Codes the party at a token, for one article (caches per token)."""
+
+    def __init__(self, an: Analysis) -> None:
+        self.an = an
+        self.doc = an.doc
+        self.lex: Lexicon = lexicon()
+        self._cache: dict[tuple[int, int | None], Coded | None] = {}
+        self._mention_of: dict[int, tuple[int, int]] = {}
+        alpha3 = {a2: a3 for a3, a2 in self.lex.alpha2_of.items()}
+        # token -> alpha-3 of the place it names, from the places stage (when it has run)
+        self._place_country: dict[int, str] = {}
+        for p in an.record.places:
+            code = alpha3.get((p.country or "").upper())
+            span = self.doc.char_span(p.start, p.end, alignment_mode="expand") if code else None
+            if span is not None and code is not None:
+                for t in span:
+                    self._place_country[t.i] = code
+        for e in an.record.entities:
+            for m in e.mentions:
+                span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
+                if span is not None:
+                    for t in span:
+                        self._mention_of.setdefault(t.i, (m.start, m.end))
+
+    # --- public ------------------------------------------------------------------------------
+    def code(self, tok: Token, speaker: Coded | None = None, loose: bool = False) -> Coded | None:
+        """The party ``tok`` stands for, or None when it names nothing that can act. With
+        ``loose`` a noun phrase that names no country, entity or role still makes a party
+        (the subject of an act is its doer even when we cannot code it: "foreign powers")."""
+        key = (tok.i, speaker.token if speaker else None)
+        if key not in self._cache:
+            self._cache[key] = None  # breaks cycles (a pronoun's antecedent naming the pronoun)
+            self._cache[key] = self._residence(tok, self._code(tok, speaker))
+        found = self._cache[key]
+        if found is None and loose and tok.pos_ in ("NOUN", "PROPN") and tok.lower_ not in PRONOUNS:
+            start, end = self._np(tok)
+            return Coded(Party(text=self.doc.text[start:end], start=start, end=end), tok.i, "uncoded noun phrase")
+        return found
+
+    def members(self, tok: Token, speaker: Coded | None = None, loose: bool = False) -> list[Coded]:
+        """The party at ``tok`` and those coordinated with it ("Turkey and Libya"; "Turkish and
+        Greek officials")."""
+        out = []
+        first = self.code(tok, speaker, loose)
+        if first is not None:
+            out.append(first)
+        for c in tok.conjuncts:
+            if c.i > tok.i:
+                p = self.code(c, speaker, loose)
+                if p is not None:
+                    out.append(p)
+        if first is not None and len(out) == 1 and any(t.dep_ == "cc" for t in tok.subtree if t.i < tok.i):
+            # a coordination the parser folded into one name: "US President Donald Trump and
+            # Turkish President Recep Tayyip Erdogan"
+            seen = {first.party.entity}
+            for t in tok.subtree:
+                if t.i >= tok.i or t.i not in self._mention_of:
+                    continue
+                p = self.code(t, speaker)
+                if p is not None and p.party.entity not in seen and p.party.end <= first.party.start:
+                    seen.add(p.party.entity)
+                    out.insert(len(out) - 1, p)
+            if len(out) > 1:
+                out = sorted(out, key=lambda c: c.party.start)
+        if first is not None and len(out) == 1:
+            for m in tok.children:  # "Hungarian and Romanian officials"
+                if m.dep_ in ("amod", "compound") and m.conjuncts:
+                    for c in [m, *m.conjuncts]:
+                        code = self.lex.country_code(c.text)
+                        if code and code != first.party.country:
+                            out.append(Coded(Party(text=c.text, start=c.idx, end=c.idx + len(c.text),
+                                                   country=code, role=first.party.role), c.i, "coordinated demonym"))
+        return out
+
+    def country_in(self, tok: Token, depth: int = 2) -> Coded | None:
+        """A party found inside a phrase that is not one itself ("a U.S. request" -> the U.S.,
+        "Palestinian homes" -> Palestinian, "roads in the capital Algiers" -> Algiers)."""
+        if tok.lemma_.lower() in BORDERS:
+            return None  # "on the Thai border": a line two countries share, not a party
+        best = self.code(tok)
+        if best is not None and best.party.country:
+            return best
+        for c in tok.children:
+            if c.dep_ in ("poss", "compound", "amod", "nmod") and c.i < tok.i:
+                p = self.code(c)
+                if p is not None and p.party.country:
+                    return p
+        if depth > 0:
+            for c in tok.children:
+                if c.dep_ == "prep" and c.lower_ in ("of", "in", "from", "to", "with", "against", "on", "by", "at",
+                                                     "between", "into"):
+                    for o in c.children:
+                        if o.dep_ == "pobj":
+                            p = self.country_in(o, depth - 1)
+                            if p is not None:
+                                return p
+                elif c.dep_ in ("appos", "acl", "relcl") and c.pos_ in ("NOUN", "PROPN"):
+                    p = self.country_in(c, depth - 1)
+                    if p is not None:
+                        return p
+                elif c.dep_ in ("acl", "relcl") and c.pos_ in ("VERB", "AUX"):
+                    # "refugees fleeing the war in Liberia"
+                    for g in sorted(c.children, key=lambda x: x.dep_ != "dobj"):
+                        if g.dep_ == "dobj":
+                            p = self.country_in(g, depth - 1)
+                            if p is not None:
+                                return p
+                        if g.dep_ == "prep" and g.lower_ in ("in", "from", "of", "into", "to", "by", "against"):
+                            for o in g.children:
+                                if o.dep_ == "pobj":
+                                    p = self.country_in(o, depth - 1)
+                                    if p is not None:
+                                        return p
+        return None
+
+    # --- the cascade ---------------------------------------------------------------------------
+    def _code(self, tok: Token, speaker: Coded | None) -> Coded | None:
+        if tok.lower_ in PRONOUNS and tok.i not in self._mention_of:
+            return self._pronoun(tok, speaker)
+        if tok.i in self._mention_of:
+            start, end = self._mention_of[tok.i]
+            party = self.an.party((start, end))
+            if party.country is None:
+                country, _ = self._lexicon_codes(tok)
+                party.country = country
+            if party.country is None and tok.pos_ == "PROPN":  # "Mahan" after "Mahan Air"
+                ent = self.an.record.entity(self._named_before(tok))
+                if ent is not None and ent.country:
+                    party.entity, party.country, party.role = ent.id, ent.country, ent.role
+            return Coded(party, tok.i, "entity mention" if party.entity else "mention")
+        if tok.pos_ not in ("NOUN", "PROPN", "ADJ", "NUM") and tok.lower_ not in PRONOUNS:
+            return None
+        if tok.pos_ == "NUM" or tok.lower_ in CROWD_HEADS:
+            # "two of its nationals", "thousands of students", "a group of refugees": the party
+            # is the "of" phrase
+            for c in tok.children:
+                if c.dep_ == "prep" and c.lower_ == "of":
+                    for o in c.children:
+                        if o.dep_ == "pobj":
+                            inner = self.code(o, speaker)
+                            if inner is not None:
+                                return inner
+        start, end = self._np(tok)
+        party = self.an.party((start, end))
+        lead = self.doc.char_span(start, end, alignment_mode="expand")
+        if lead is not None and len(lead) > 1 and lead[0].lower_ in POSSESSIVE_PRONOUNS:
+            # "its European Community partners": the name inside says more than "its"
+            named = self.an.party((lead[1].idx, end))
+            if named.entity is not None or named.country is not None:
+                party = Party(text=party.text, start=start, end=end, entity=named.entity, country=named.country,
+                              role=named.role)
+        if party.entity is None or (party.country is None and tok.pos_ == "PROPN"):
+            eid = self._named_before(tok)
+            ent = self.an.record.entity(eid)
+            if ent is not None and (party.entity is None or ent.country):
+                party.entity, party.country, party.role = eid, ent.country, ent.role
+        country, role = self._lexicon_codes(tok)
+        np = self.doc.char_span(start, end, alignment_mode="expand")
+        if country is None and np is not None:
+            country = next((self._place_country[t.i] for t in self.doc[np.start: tok.i + 1]
+                            if t.i in self._place_country), None)
+        why = "entity" if party.entity else "lexicon"
+        if party.country is None and country:
+            party.country = country
+        if party.role is None and role:
+            party.role = role
+        if party.entity is None and party.country is None and party.role is None:
+            return None  # a thing, not a party
+        return Coded(party, tok.i, why)
+
+    def _named_before(self, tok: Token) -> str | None:
+        """The entity a short name or a definite description refers back to: "Mahan" for
+        "Mahan Air", "the airline" for "Iranian airline Mahan Air" (the latest mention before it
+        that holds the word)."""
+        definite = any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in tok.children)
+        if not (tok.pos_ == "PROPN" or (definite and tok.pos_ == "NOUN")):
+            return None
+        word = tok.lower_
+        best: tuple[int, str] | None = None
+        for e in self.an.record.entities:
+            for m in e.mentions:
+                if m.end <= tok.idx and word in m.text.lower().split() and m.text.lower() != word and (
+                        best is None or m.start > best[0]):
+                    best = (m.start, e.id)
+        return best[1] if best else None
+
+    def _residence(self, tok: Token, coded: Coded | None) -> Coded | None:
+        """A people named for their ethnicity are coded by where they live when the text says:
+        "ethnic Albanians in south Serbia" -> SRB (as PLOVER's reference codings do)."""
+        if coded is None or self.lex.peoples.get(norm(tok.text)) is None:
+            return coded
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ in ("in", "throughout", "of"):
+                for o in c.children:
+                    if o.dep_ == "pobj" and o.pos_ == "PROPN":
+                        sub = self.code(o)
+                        if sub is not None and sub.party.country and sub.party.country != coded.party.country:
+                            p = coded.party
+                            return Coded(Party(text=p.text, start=p.start, end=p.end, entity=p.entity,
+                                               country=sub.party.country, role=p.role), coded.token,
+                                         f"people living in '{sub.party.text}'")
+        return coded
+
+    def _np(self, tok: Token) -> tuple[int, int]:
+        """Characters of the noun phrase headed by ``tok``: its left modifiers and itself."""
+        left = tok
+        for c in tok.lefts:
+            if c.dep_ in NP_LEFT:
+                left = min(left, c.left_edge, key=lambda t: t.i)
+        while left.i < tok.i and (left.is_punct or left.lower_ in ("the", "a", "an")):
+            left = self.doc[left.i + 1]
+        return left.idx, tok.idx + len(tok.text)
+
+    def _lexicon_codes(self, tok: Token) -> tuple[str | None, str | None]:
+        lex = self.lex
+        country: str | None = None
+        np = self.doc.char_span(*self._np(tok), alignment_mode="expand")
+        words = list(self.doc[np.start: tok.i + 1]) if np is not None else [tok]
+        # longest country name first ("South Korea", "Saudi Arabia")
+        for n in (3, 2, 1):
+            for i in range(len(words) - n + 1):
+                chunk = words[i:i + n]
+                text = " ".join(t.text for t in chunk)
+                code = lex.country_code(text) or lex.capitals.get(norm(text)) or lex.seats.get(norm(text)) \
+                    or lex.peoples.get(norm(text))
+                if code:
+                    country = code
+                    break
+                org = lex.orgs.get(norm(text)) if any(t.pos_ == "PROPN" for t in chunk) else None
+                if org is not None and org.country:
+                    country = org.country
+                    break
+            if country:
+                break
+        if country is None:
+            for c in tok.children:
+                if c.dep_ == "prep" and c.lower_ in PLACE_PREPS:
+                    for o in c.children:
+                        if o.dep_ == "pobj":
+                            sub = self.code(o)
+                            if sub is not None and sub.party.country and (
+                                    sub.party.role in (None, "GOV", "IGO") or o.ent_type_ in ("GPE", "LOC")):
+                                country = sub.party.country
+        role_entry = lex.role(tok.text) or lex.role(tok.lemma_)
+        role = role_entry.role if role_entry else None
+        return country, role
+
+    def _pronoun(self, tok: Token, speaker: Coded | None) -> Coded | None:
+        third = tok.lower_ in ("it", "its", "they", "their", "them")
+        if speaker is not None and (tok.lower_ in FIRST_PERSON or (third and not self.an.quoted()[tok.i])):
+            p = speaker.party
+            return Coded(Party(text=tok.text, start=tok.idx, end=tok.idx + len(tok.text), entity=p.entity,
+                               country=p.country, role=p.role), tok.i, f"pronoun -> speaker '{p.text}'")
+        if tok.lower_ in FIRST_PERSON:
+            return None
+        # nearest preceding subject that names a party, in this sentence then the one before
+        sent = tok.sent
+        start = sent.start
+        prev = self.doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
+        plural = tok.lower_ in ("they", "them", "their", "themselves")
+        for i in range(tok.i - 1, prev - 1, -1):
+            t = self.doc[i]
+            if t.lower_ in PRONOUNS or t.pos_ not in ("NOUN", "PROPN"):
+                continue
+            subject = t.dep_ in ("nsubj", "nsubjpass")
+            if not subject and not (plural and t.ent_type_ in ("ORG", "GPE", "NORP")):
+                continue
+            if i < start and subject and t.head.dep_ != "ROOT":
+                continue
+            c = self.code(t)
+            if c is None or (c.party.country is None and c.party.entity is None):
+                continue
+            if not plural and t.tag_ in ("NNS", "NNPS"):
+                continue
+            ent = self.an.record.entity(c.party.entity)
+            if plural and ent is not None and ent.type == "PERSON":
+                continue
+            p = c.party
+            return Coded(Party(text=tok.text, start=tok.idx, end=tok.idx + len(tok.text), entity=p.entity,
+                               country=p.country, role=p.role), tok.i, f"pronoun -> '{p.text}'")
+        return None

