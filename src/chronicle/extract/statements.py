@@ -158,11 +158,11 @@ class _Stage:
 
     # --- cues ------------------------------------------------------------------------------
     def cues(self) -> list[tuple[Token, Cue]]:
-        if self._lemmas is None:
+        if self._lemmas is None or self._lowers is None:
             return []
         strings = self.doc.vocab.strings
-        wanted = {strings[w] for w in (*self.lex.verbs, *self.lex.nouns, "according")}
-        hits = np.flatnonzero(np.isin(self._lemmas, list(wanted)) | np.isin(self._lowers, list(wanted)))
+        wanted = [strings[w] for w in {*self.lex.verbs, *self.lex.nouns, "according"}]
+        hits = np.flatnonzero(np.isin(self._lemmas, wanted) | np.isin(self._lowers, wanted))
         out = []
         for i in hits.tolist():
             tok = self.doc[i]
