@@ -82,13 +82,12 @@ PEOPLE_NOUNS = {
 }
 BODY_NOUNS = {"service", "unit", "intelligence", "navy", "air", "guard", "media", "press", "security", "side"}
 PEOPLE_SUFFIXES = ("er", "or", "ist", "ian", "ant", "ent", "man", "woman", "men", "women")
+# content frames whose speaker must be able to speak ("the poll showed a lead" is no statement)
 OBJECT_FRAMES = {"obj", "prep", "of"}
-# cues that are statements only with a that-clause ("the report found that"; not "found it")
 # cues that are statements only with a document as object and its words quoted after it
 DOCUMENT_VERBS = {"issue", "release", "put"}
+# cues that are statements only with a that-clause ("the report found that"; not "found it")
 THAT_ONLY = {"find", "show", "guarantee", "indicate", "signal", "attack", "question", "challenge"}
-# words of the verb group kept in the cue span (PolNeAR keeps auxiliaries, negation, adverbs)
-GROUP_DEPS = {"aux", "auxpass", "neg", "advmod", "prt"}
 
 
 @dataclass
@@ -107,7 +106,6 @@ class Found:
     addressee: tuple[int, int] | None = None
     target: tuple[int, int] | None = None
     source: tuple[int, int] | None = None
-    source_creator: tuple[int, int] | None = None
     negated: bool = False
     stance: str | None = None
     why: list[str] = field(default_factory=list)
@@ -288,6 +286,15 @@ class _Stage:
         if not found:
             # "he said legalizing it could help": a gerund clause the parser calls xcomp
             found = [c for c in v.children if c.dep_ == "xcomp" and c.tag_ == "VBG" and c.i > v.i]
+        if not found:
+            # "told the BBC in an interview that ...": a that-clause the parser hung on a noun
+            for c in v.children:
+                if c.dep_ in ("dobj", "dative", "prep", "npadvmod") and c.i > v.i:
+                    for t in c.subtree:
+                        if t.dep_ in ("acl", "relcl") and t.i > c.i and any(
+                                m.dep_ == "mark" and m.lower_ == "that" and m.i < t.i for m in t.children):
+                            found.append(t)
+                            break
         if not found:
             return None
         after = [c for c in found if c.i > v.i]
@@ -660,7 +667,6 @@ class _Stage:
             return
 
     def _set_speaker(self, f: Found, subj: Token, verb: Token) -> None:
-        doc = self.doc
         if self._is_document(subj):
             # "a Kremlin statement said", "a letter from the ministry said": the document is the
             # cited source; the speaker is the phrase as written, resolved to the document's creator
@@ -687,7 +693,9 @@ class _Stage:
             s, e = subj.i, subj.i + 1
         f.speaker = (s, e)
         f.speaker_entity = self._entity_of(subj)
-        if f.speaker_entity is None and len(doc[s:e]) == 1:
+        if subj.lower_ in FIRST_PERSON and e - s == 1:
+            f.speaker_why = "first person outside quotation marks: the author"
+        elif f.speaker_entity is None and e - s == 1:
             f.speaker_entity = self._pronoun_entity(subj)
 
     def _np_range(self, t: Token) -> tuple[int, int]:
