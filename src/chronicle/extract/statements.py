@@ -51,7 +51,7 @@ SOURCE_PREPS = {"in", "on", "at", "during", "via", "through", "over"}
 # prepositions whose object names the creator of a document ("a statement by the ministry")
 CREATOR_PREPS = {"by", "from", "of"}
 # a cue's own prepositional content ("warned of", "complained about", "appealed for")
-CONTENT_PREPS = {"of", "about", "against", "for", "on", "over", "to"}
+CONTENT_PREPS = {"of", "about", "against", "for", "on", "over"}
 PRONOUNS_ORG = {"it", "they"}
 FIRST_PERSON = {"i", "we"}
 RELATIVES = {"who", "which", "that"}
@@ -238,9 +238,12 @@ class _Stage:
             if ccomp is None or not (any(c.dep_ == "mark" and c.lower_ == "that" for c in ccomp.children)
                                      or (subj is not None and self._person(subj))):
                 return None
-        if (f.passive or (v.tag_ == "VBN" and v.dep_ == "advcl" and not any(c.dep_ == "aux" for c in v.children))) \
-                and cue.lemma in ("ask", "tell", "question") and self._child(v, ("agent",)) is None:
+        bare_participle = v.tag_ == "VBN" and not any(c.dep_ in ("aux", "nsubj") for c in v.children)
+        if (f.passive or bare_participle) and cue.lemma in ("ask", "tell", "question") \
+                and self._child(v, ("agent",)) is None:
             return None  # "when asked about it, she said": the question is not the statement
+        if cue.lemma == "tell" and v.i > 0 and self.doc[v.i - 1].lower_ == "all":
+            return None  # "all told"
         self._speaker(f, v)
         if f.frame in OBJECT_FRAMES and f.speaker is not None and not self._animate(
                 self.doc[f.speaker[0]:f.speaker[1]].root):
