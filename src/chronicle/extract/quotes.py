@@ -84,8 +84,8 @@ def _closes_single(text: str, j: int, start: int) -> bool:
 
 
 @cache
-def _stops(closers: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile("[" + re.escape("".join(closers)) + "\n]")
+def _stops(marks: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("[" + re.escape("".join(marks)) + "\n]")
 
 
 def _scan(text: str, i: int, opener: str, closers: tuple[str, ...], single: bool) -> Quote | None:
@@ -94,11 +94,14 @@ def _scan(text: str, i: int, opener: str, closers: tuple[str, ...], single: bool
     pieces: list[tuple[int, int]] = []
     start = i + 1
     j = start
-    stops = _stops(closers)
+    stops = _stops((*closers, opener))
     while j <= n:
         m = stops.search(text, j)
         j = m.start() if m is not None else n
         c = text[j] if j < n else "\n"  # the end of the text ends the paragraph
+        if c == opener == "\u201c" and j > start and text[j - 1] in ",.!?" and (j + 1 >= n or text[j + 1].isspace()):
+            pieces.append((start, j))  # a closing mark typed the wrong way round: \u201cYes,\u201c she said
+            return Quote(tuple(pieces), opener)
         if c in closers and j > start and (not single or _closes_single(text, j, start)) and (
             c != '"' or j == start or not text[j - 1].isspace() or j + 1 >= n or text[j + 1] in _AFTER_CLOSE
         ):

@@ -327,6 +327,11 @@ class _Stage:
             return self._ok_content(f)
         xcomp = self._child(v, ("xcomp",))
         dobj = self._child(v, ("dobj", "dative"))
+        if "clause" in frames and v.i + 1 < len(self.doc) and self.doc[v.i + 1].lower_ in ("yes", "no", "so") and \
+                self.doc[v.i + 1].head.i == v.i and cue.lemma in ("say", "answer", "reply", "respond"):
+            f.content = (v.i + 1, v.i + 2)  # "55 percent said yes"
+            f.why.append("answer")
+            return True
         for frame in frames:
             if frame == "clause" and v.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as"
                                                                for c in v.children):
@@ -1104,8 +1109,9 @@ class _Stage:
         """A quotation that is a name or title ("State of the Union"), or too short to be speech."""
         qs, qe = self.quote_tokens(qi)
         words = [t for t in self.doc[qs:qe] if not t.is_punct and not t.is_space]
-        if len(words) < 3:
-            return True
+        if len(words) < 3:  # a word or two is speech only as a sentence of its own ("No.")
+            q = self.quotes[qi]
+            return not words or self.text[q.start:q.end].rstrip()[-1:] not in (".", "!", "?")
         content = [t for t in words if not t.is_stop]
         return bool(content) and all(t.text[:1].isupper() for t in content) and not any(
             t.text in ".!?" for t in self.doc[qs:qe])
