@@ -769,7 +769,7 @@ class _Stage:
         return self._trim(s, max(e, t.i + 1))
 
     def _is_document(self, t: Token) -> bool:
-        if t.pos_ not in ("NOUN", "PROPN"):
+        if t.pos_ != "NOUN" or not t.text.islower():  # "The Jakarta Post" is a newspaper, not a post
             return False
         low = t.lemma_.lower()
         prev = self.doc[t.i - 1].lower_ if t.i > 0 else ""
