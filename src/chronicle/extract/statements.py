@@ -15,7 +15,8 @@ design follows the recipe in ../shared/PRIOR-ART-statements.md (section 8):
    the lexicon allows; a parenthetical cue ("The plan, he said, is dead") takes its clause;
 4. the speaker is the cue's subject, or its head's ("... adding that"), or the agent of a
    passive; a passive without agent has no speaker (and says so); an artifact as subject ("a
-   Kremlin statement said") is the cited source and its creator the speaker;
+   Kremlin statement said") is the cited source and its creator the speaker; any other cue
+   whose speaker cannot be found is dropped (an unattributed statement is noise);
 5. quotations that follow an attributed quotation with no cue of their own continue it (the
    same sentence, or the next paragraphs; up to five);
 6. stance comes from the cue's row, undone by negation ("did not deny"); the target of an
@@ -1207,5 +1208,6 @@ def run(an: Analysis) -> None:
     stage = _Stage(an)
     found = stage.run()
     found = [f for f in found if f.quotes or (f.content is not None and f.content[1] > f.content[0])]
+    found = [f for f in found if f.speaker is not None or f.passive]
     found.sort(key=lambda f: (stage._content_range(f)[0], f.cue.i))
     an.record.statements = [stage.statement(n, f) for n, f in enumerate(found, 1)]
