@@ -205,6 +205,7 @@ class _Finder:
         for ent in self.doc.ents:
             if ent.label_ in LOC_LABELS:
                 self.add_ent(ent.start, ent.end, "ner:" + ent.label_)
+        self.county_lists()
         self.scan()
         self.hints()
         self.out.sort(key=lambda m: m.start)
@@ -293,6 +294,32 @@ class _Finder:
             else:
                 i += 1
 
+    def county_lists(self) -> None:
+        """"Alachua and Gilchrist counties", "Otter Tail, Swift and Wilkin counties": each name
+        is a county (in the gazetteer with its word: "Gilchrist County")."""
+        doc = self.doc
+        for tok in doc:
+            if tok.lower_ not in ("counties", "parishes") or tok.i == 0:
+                continue
+            word = "County" if tok.lower_ == "counties" else "Parish"
+            j = tok.i - 1
+            while j >= 0 and (_name_word(doc[j]) or doc[j].text in (",", "and", "or", "&")):
+                j -= 1
+            group: list[int] = []
+            for k in range(j + 1, tok.i + 1):
+                if k < tok.i and _name_word(doc[k]):
+                    group.append(k)
+                    continue
+                if group:
+                    s, e = group[0], group[-1] + 1
+                    name = doc[s:e].text
+                    cands = [c for c in self.gaz.lookup(f"{name} {word}") if c.kind == "admin2"]
+                    existing = next((m for m in self.out if m.start == s and m.end == e), None)
+                    m = existing or (self.add(s, e, "gazetteer") if cands else None)
+                    if m is not None and cands:
+                        m.cands, m.division, m.division_word = cands, ("admin2",), word
+                    group = []
+
     def hints(self) -> None:
         """Places named inside organisation names ("Rapides Parish Fire District", "Shreveport
         Police Department"): never places of the record, but they tell where the story is."""
@@ -362,7 +389,7 @@ def _mentions(an: Analysis, gaz: Gazetteer) -> list[_Mention]:
 def _widen(doc: Doc, m: _Mention) -> None:
     """Direction before ("eastern Ukraine"), division word after ("Donetsk region")."""
     e = m.end
-    if e < len(doc):
+    if e < len(doc) and not m.division_word:
         w = doc[e].lower_
         if w in DIVISIONS:
             m.division, m.division_word = DIVISIONS[w], doc[e].text
