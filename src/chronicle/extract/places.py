@@ -775,6 +775,18 @@ def _resolve(an: Analysis, ms: list[_Mention], parents: dict[int, tuple[str | No
              gaz: Gazetteer) -> None:
     for m in ms:
         m.cands = _candidates(m, gaz, an.doc)
+    # a short form names the division named in full elsewhere ("DeKalb County" ... "DeKalb")
+    full: dict[str, list[Candidate]] = {}
+    for m in ms:
+        words = m.text.split()
+        if m.division_word or (len(words) > 1 and words[-1].lower() in NAMED_DIVISIONS):
+            divs = [c for c in m.cands if c.kind in ("admin1", "admin2")]
+            stem = name_key(" ".join(words[:-1]) if not m.division_word else m.text)
+            if divs and stem:
+                full.setdefault(stem, divs)
+    for m in ms:
+        if not m.division_word and name_key(m.text) in full and m.source != "hint":
+            m.cands = full[name_key(m.text)]
     ctx = _context(an, ms, chosen_only=False)
     for rnd in range(2):
         for i, m in enumerate(ms):
@@ -821,7 +833,8 @@ def run(an: Analysis) -> None:
     for k, m in enumerate(ordered):
         if m.chosen is None and m.source == "ner:FAC" and k + 1 < len(ordered):
             nxt = ordered[k + 1]  # "José Martí International Airport in Havana"
-            if nxt.chosen is not None and nxt.start - m.end == 1 and an.doc[m.end].lower_ in ("in", ",", "near"):
+            if (nxt.chosen is not None and nxt.start - m.end == 1 and an.doc[m.end].lower_ in ("in", ",", "near")
+                    and an.doc[m.end - 1].lower_ in FACILITY_NOUNS):
                 m.chosen, m.facility = nxt.chosen, True
                 m.why = ["located by the place after it"]
     for m in ordered:
