@@ -103,6 +103,7 @@ LOCAL_NOUNS = {
 W_COUNTRY = float(os.environ.get("CHRONICLE_W_COUNTRY", 3.0))
 W_ADMIN1 = float(os.environ.get("CHRONICLE_W_ADMIN1", 3.0))
 W_CAPITAL = float(os.environ.get("CHRONICLE_W_CAPITAL", 1.0))
+W_ACTOR = float(os.environ.get("CHRONICLE_W_ACTOR", 0.5))
 # last words of facilities placed by the place they are named after ("Baghdad International Airport")
 FACILITY_NOUNS = {
     "airport", "airfield", "airbase", "base", "port", "harbor", "harbour", "station", "terminal", "dam",
@@ -718,9 +719,10 @@ def _prefer_city(cands: list[Candidate], best: Candidate) -> Candidate:
 def _context(an: Analysis, ms: list[_Mention], chosen_only: bool) -> _Context:
     ctx = _Context()
     lex = lexicon()
-    for e in an.record.entities:  # countries the article names, actors included
-        if e.type == "GPE" and e.country and e.country in lex.alpha2_of:
-            ctx.countries[lex.alpha2_of[e.country]] += min(len(e.mentions), 3)
+    for e in an.record.entities:  # countries the article names, and its actors' countries
+        if e.country and e.country in lex.alpha2_of:
+            weight = min(len(e.mentions), 3) if e.type == "GPE" else W_ACTOR
+            ctx.countries[lex.alpha2_of[e.country]] += weight
     for m in ms:
         key = name_key(m.text)
         if chosen_only:
