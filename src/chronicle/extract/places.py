@@ -115,6 +115,15 @@ STREET_WORDS = {
     "hall", "chapel", "church", "cathedral", "center", "centre", "school", "college", "museum", "theatre",
     "theater", "library", "tower", "building", "house", "palace", "gardens", "park", "mall", "market",
 }
+# what a place has rather than does: its possessive is no actor ("Boone County's unemployment rate")
+ATTRIBUTE_NOUNS = {
+    "rate", "rates", "population", "economy", "history", "diversity", "ties", "streets", "roads", "schools",
+    "residents", "people", "unemployment", "weather", "climate", "coast", "border", "borders",
+    "capital", "center", "centre", "downtown", "outskirts", "suburbs", "landscape", "countryside", "skyline",
+    "turnpike", "highway", "highways", "airport", "port", "harbor", "harbour", "beaches", "lakes", "rivers",
+    "neighborhoods", "neighbourhoods", "hospitals", "budget", "growth", "share", "part", "north",
+    "south", "east", "west", "heart", "oldest", "largest", "biggest", "first", "cottage", "country",
+}
 # nouns that name a kind of place before or around a name ("the capital Colombo", "the town of X")
 PLACE_NOUNS = {
     "capital", "city", "town", "village", "hometown", "county", "province", "state", "island", "port",
@@ -447,7 +456,13 @@ def _described_as_place(tok: Token) -> bool:
         nxt += 1
     if nxt + 1 < len(doc) and doc[nxt].text == "-" and doc[nxt + 1].lower_ in ("based", "area", "born"):
         return True
-    return bool(tok.dep_ == "nsubj" and head.lemma_ == "be" and any(c.dep_ in ("attr", "acomp") for c in head.children))
+    if tok.dep_ == "nsubj" and head.lemma_ == "be" and any(c.dep_ in ("attr", "acomp") for c in head.children):
+        return True
+    if tok.dep_ == "poss" and head.lower_ in ATTRIBUTE_NOUNS:
+        return True  # "Boone County's unemployment rate", "Alabama's history"
+    if tok.dep_ == "appos" and head.ent_type_ == "PERSON":
+        return True  # "Lee Jolly, 60, Lebanon, was arrested"
+    return any(c.lower_ in ("downtown", "central", "suburban", "rural", "greater", "uptown") for c in tok.children)
 
 
 def _country_names() -> dict[str, str]:
