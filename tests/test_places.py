@@ -128,6 +128,46 @@ def test_places_every_place_says_why(extract) -> None:  # type: ignore[no-untype
     assert rec.places and all(p.why for p in rec.places)
 
 
+def test_places_county_list_names_counties(extract) -> None:  # type: ignore[no-untyped-def]
+    rec = extract("Flood warnings were issued for Alachua and Gilchrist counties on Sunday.")
+    ps = places_of(rec)
+    for name in ("Alachua", "Gilchrist"):
+        assert ps[name].kind == "admin2" and ps[name].admin1 == "Florida", name
+
+
+def test_places_short_form_of_a_county(extract) -> None:  # type: ignore[no-untyped-def]
+    rec = extract("A woman was hurt in Laurel County on Monday. DeKalb officials were not involved; "
+                  "Laurel deputies closed the road.")
+    assert places_of(rec)["Laurel County"].kind == "admin2"
+    laurel = [p for p in rec.places if p.text == "Laurel"]
+    assert all(p.kind == "admin2" and p.admin1 == "Kentucky" for p in laurel)
+
+
+def test_places_dateline(extract) -> None:  # type: ignore[no-untyped-def]
+    rec = extract("BEIRUT — Several explosions shook the port on Tuesday, witnesses said.")
+    p = places_of(rec)["BEIRUT"]
+    assert p.country == "LB" and "dateline" in (p.why or "")
+
+
+def test_places_facility_placed_by_its_city(extract) -> None:  # type: ignore[no-untyped-def]
+    rec = extract("The plane was shot down shortly after take-off from Baghdad International Airport.")
+    p = places_of(rec)["Baghdad International Airport"]
+    assert p.kind == "facility" and p.country == "IQ" and near(p, 33.3, 44.4)
+
+
+def test_places_organisation_names_are_no_places(extract) -> None:  # type: ignore[no-untyped-def]
+    rec = extract("The University of Texas announced a new campus, and the Kentucky Department of "
+                  "Education approved it.")
+    assert not [p for p in rec.places if p.text in ("Texas", "Kentucky")]
+
+
+def test_places_state_abbreviation_is_a_state(extract) -> None:  # type: ignore[no-untyped-def]
+    rec = extract("The plant in Gainesville, Fla., will close next year.")
+    ps = places_of(rec)
+    assert ps["Gainesville"].admin1 == "Florida"
+    assert ps["Fla."].kind == "admin1" and ps["Fla."].name == "Florida"
+
+
 # --- for events -----------------------------------------------------------------------------
 def test_places_place_near_prefers_the_preposition(extractor) -> None:  # type: ignore[no-untyped-def]
     from chronicle.extract.analysis import Analysis
