@@ -219,6 +219,19 @@ def test_places_store_filters_events_by_place(store) -> None:  # type: ignore[no
     assert store.events_at(country="FR") == []
 
 
+def test_places_events_query_and_command_filter_by_place(store, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    _stored(store)
+    assert [r.event.id for r in store.events(country="UA")] == ["v1"]
+    assert [r.place.name for r in store.events(near=(49.84, 24.03, 30)) if r.place] == ["Lviv"]
+    assert store.events(near=(50.45, 30.52, 50)) == [] and store.events(country="FR") == []
+    store.close()
+    db = str(tmp_path / "test.db")
+    res = CliRunner().invoke(cli, ["events", "--db", db, "--country", "UKR"])
+    assert res.exit_code == 0 and "in Lviv" in res.output
+    res = CliRunner().invoke(cli, ["events", "--db", db, "--near", "48.85,2.35,100"])
+    assert res.exit_code == 0 and "Lviv" not in res.output
+
+
 def test_places_command_lists_and_filters(store, tmp_path) -> None:  # type: ignore[no-untyped-def]
     _stored(store)
     store.close()
