@@ -140,7 +140,7 @@ class PartyCoder:
         if depth > 0:
             for c in tok.children:
                 if c.dep_ == "prep" and c.lower_ in ("of", "in", "from", "to", "with", "against", "on", "by", "at",
-                                                     "between", "into"):
+                                                     "between", "into", "as"):
                     for o in c.children:
                         if o.dep_ == "pobj":
                             p = self.country_in(o, depth - 1)
@@ -310,6 +310,16 @@ class PartyCoder:
         start = sent.start
         prev = self.doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
         plural = tok.lower_ in ("they", "them", "their", "themselves")
+        if tok.lower_ in ("them", "themselves"):  # an object pronoun: the nearest plural party before it
+            for i in range(tok.i - 1, start - 1, -1):
+                t = self.doc[i]
+                if t.tag_ in ("NNS", "NNPS") and t.lower_ not in PRONOUNS:
+                    c = self.code(t)
+                    if c is not None and c.party.country:
+                        p = c.party
+                        return Coded(Party(text=tok.text, start=tok.idx, end=tok.idx + len(tok.text),
+                                           entity=p.entity, country=p.country, role=p.role), tok.i,
+                                     f"pronoun -> '{p.text}'")
         for i in range(tok.i - 1, prev - 1, -1):
             t = self.doc[i]
             if t.lower_ in PRONOUNS or t.pos_ not in ("NOUN", "PROPN"):
