@@ -116,7 +116,7 @@ STATE_ROLES = {None, "GOV", "MIL", "COP", "JUD", "LEG", "SPY"}
 FOREIGN_ROLES = {"IGO", "NGO", "REF"}
 APOLOGIES = {"regret", "apologize", "apologise", "apology", "admit", "acknowledge", "concede"}
 # types kept with no actor, when the recipient is coded (PLOVER leaves the actor of an attack optional)
-ACTORLESS = {"ASSAULT", "COERCE", "SANCTION"}
+ACTORLESS = {"ASSAULT", "COERCE", "SANCTION", "ACCUSE"}
 # types whose recipient, when the text names none (or none with a country), is where it happened
 PLACED = {"ASSAULT", "COERCE", "PROTEST", "MOBILIZE", "CONCEDE"}
 GENERIC_SLOTS = ("to", "dobj", "with", "for", "against", "in", "into", "from")
@@ -238,6 +238,9 @@ class _Coder:
             return self.complement(tok) is not None
         if k == "nocomp":
             return self.complement(tok) is None
+        if k == "that":
+            return any(c.dep_ == "ccomp" and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+                       for c in tok.children)
         if k == "noobj":
             return self.obj(tok) is None
         if k == "passive":
@@ -294,6 +297,8 @@ class _Coder:
                 continue
             if self.pl.in_class(cls, lemmas[0], role, etype) or any(self.pl.in_class(cls, x) for x in lemmas[1:]):
                 return True
+            if cls == "aid_goods" and tok.ent_type_ == "MONEY":
+                return True  # "a million rupees"
         # "two artillery shells": the head noun may be a number
         return False
 
@@ -324,6 +329,8 @@ class _Coder:
         t = self.trigs.get(tok.i)
         if t is not None and (t.rule.pos == "ADJ" or t.type in ("@light", "@aspect")):
             return False  # "was disappointed by", "were engaged in": a state of the subject
+        if tok.tag_ == "VBN" and self.pl.rules(tok.lower_, "ADJ") and not any(c.dep_ == "agent" for c in tok.children):
+            return False  # "is committed to", "is prepared to": adjectives that look like participles
         return any(c.dep_ in ("auxpass", "nsubjpass") for c in tok.children) or (
             tok.tag_ == "VBN" and tok.dep_ in ("acl",))
 
@@ -426,8 +433,9 @@ class _Coder:
                 return self.subj(g)  # "Turkey launched an offensive"; not "the move follows the killing"
             if g is not None and t is not None and any(c.key == "gov" and not c.negated for c in t.rule.conds):
                 return self.subj(g)  # the row names the verb: "troops remained on alert"
-            if g is not None and tok.dep_ == "pobj" and tok.head.lower_ in ("on", "for") and not any(
-                    c.dep_ == "dobj" for c in g.children):
+            if g is not None and tok.dep_ == "pobj" and (tok.head.lower_ in ("on", "for") or (
+                    tok.head.lower_ in ("in", "during") and t is not None and t.type == "PROTEST")) and not any(
+                    c.dep_ in ("dobj", "auxpass", "nsubjpass") for c in g.children):
                 return self.subj(g)  # "thousands converged for a rally", "arrived on a visit"
         return None
 
@@ -500,7 +508,8 @@ class _Coder:
                 break
             if dep in ("relcl", "acl") and h.i not in self.trigs:
                 crossed = True  # "the measure that bans ...": goes on, as content only
-                if dep == "acl" and t.tag_ in ("VBN", "VBG"):
+                if dep == "acl" and t.tag_ in ("VBN", "VBG") and not (
+                        t is tok and h.lemma_.lower() in MESSAGES and trig.type in VERBAL):
                     described = True  # "nationals suspected of blowing up a plane"
             if dep == "conj" and h.i in self.trigs:
                 break
@@ -618,8 +627,10 @@ class _Coder:
             return False  # "ready to ..."
         if tok.dep_ == "xcomp" and h.lemma_ in ("have", "need", "be", "go", "use", "seem", "appear", "help"):
             return h.lemma_ == "use"
-        if tok.dep_ == "xcomp" and (h.i not in self.trigs or self.trigs[h.i].type not in VERBAL):
-            return True  # "cooperate to encourage ...", "used tear gas to disperse ..."
+        if tok.dep_ == "xcomp" and h.i in self.trigs and self.trigs[h.i].type not in VERBAL:
+            return True  # "cooperate to encourage ...", "sent observers to investigate ..."
+        if tok.dep_ == "xcomp":
+            return h.lemma_ in ("employ", "mobilize", "mobilise")  # "decided to allow": a complement
         return tok.dep_ == "advcl"
 
     def descriptive(self, tok: Token) -> bool:
@@ -689,7 +700,9 @@ class _Coder:
         aux = {c.lower_ for t in toks for c in t.children if c.dep_ in ("aux", "auxpass")}
         aux |= {c.lemma_.lower() for t in toks for c in t.children if c.dep_ in ("aux",)}
         negated = any(c.dep_ == "neg" for t in toks for c in t.children) or any(
-            c.dep_ == "det" and c.lower_ == "no" for c in trig.tok.children)
+            c.dep_ == "det" and c.lower_ == "no" for c in trig.tok.children) or any(
+            c.dep_ == "preconj" and c.lower_ == "neither" for s in [self.subj(trig.tok)] if s is not None
+            for c in s.children)
         oblige = bool(aux & OBLIGE) or any(t.lemma_ in ("have", "need") and any(
             c.dep_ == "xcomp" for c in t.children) for t in toks[1:])
         conditional = any(self.mark(c) in CONDITION_MARKS for t in toks for c in t.children if c.dep_ == "advcl")
