@@ -92,6 +92,8 @@ DEFINITE = {"the", "this", "that", "these", "those"}
 # messages whose participle is the act of their sender: "a statement condemning", "a letter demanding"
 MESSAGES = {"declaration", "statement", "letter", "resolution", "communique", "note", "message", "communiqué",
             "appeal", "petition", "motion", "decree", "order", "tweet", "post", "speech", "report"}
+# word pairs that are not acts: "as opposed to", "as compared with"
+IDIOMS = {("as", "opposed"), ("as", "compared"), ("as", "threatened"), ("be", "attacked")}
 # nouns that refer back to an act without naming its kind
 EVENT_NOUNS = {"operation", "move", "action", "incident", "strike", "raid", "assault", "mistake", "error",
                "tragedy", "crash", "downing", "act", "actions", "decision"}
@@ -190,6 +192,8 @@ class _Coder:
 
     def match(self, tok: Token) -> Trig | None:
         pos = tok.pos_
+        if tok.i > 0 and (self.doc[tok.i - 1].lower_, tok.lower_) in IDIOMS:
+            return None
         keys = []
         for lemma in _lemmas(tok):
             if pos in ("VERB", "AUX"):
@@ -430,6 +434,9 @@ class _Coder:
             g = self.governor(tok)
             gt = self.trigs.get(g.i) if g is not None else None
             if g is not None and gt is not None and gt.type in ("@light", "@aspect", "@attempt", "@plan"):
+                if tok.dep_ == "nsubjpass" and tok.head is g:  # "an inquiry was ordered (by X)"
+                    return next((o for c in g.children if c.dep_ == "agent" for o in c.children if o.dep_ == "pobj"),
+                                None)
                 return self.subj(g)  # "Turkey launched an offensive"; not "the move follows the killing"
             if g is not None and t is not None and any(c.key == "gov" and not c.negated for c in t.rule.conds):
                 return self.subj(g)  # the row names the verb: "troops remained on alert"
@@ -1269,6 +1276,10 @@ class _Coder:
             recipients = recipients[1:]
         if not actors and not (recipients and trig.type in ACTORLESS and recipients[0].party.country):
             return None
+        thing = self.subj(trig.tok) if trig.tok.pos_ in ("VERB", "AUX") and not trig.forced else None
+        if not actors and thing is not None and thing.i not in self.trigs and thing.lemma_.lower() not in \
+                EVENT_NOUNS and thing.lower_ not in ("it", "they", "which", "that", "who"):
+            return None  # the doer is a thing: "a fire destroyed 200 homes"
         actor = actors[0].party if actors else None
         if len(actors) > 1 and trig.type in RECIPROCAL and recipients and actor is not None and \
                 recipients[0].party.country == actor.country and actors[1].party.country != actor.country:
