@@ -105,7 +105,8 @@ def fetcher():  # type: ignore[no-untyped-def]
     and no real sleeping between retries (the delays are kept in ``fetcher.slept``)."""
     from chronicle.ingest.url import Fetcher
 
-    f = Fetcher(allowed_networks=["127.0.0.1/32"], timeout=1.0, connect_timeout=1.0, retries=1, backoff=0.01)
+    f = Fetcher(allowed_networks=["127.0.0.1/32"], timeout=1.0, connect_timeout=1.0, retries=1, backoff=0.01,
+                per_host_delay=0)
     f.slept = []  # type: ignore[attr-defined]
     f.sleep = f.slept.append  # type: ignore[attr-defined]
     yield f

@@ -140,3 +140,18 @@ def test_cli_ingest_url_refused_without_allow_private(web, tmp_path) -> None:  #
     assert "loopback address" in res.output and "1 failed" in res.output
     failures = CliRunner().invoke(cli, ["failures", "--db", db])
     assert "--allow-private" in failures.output
+
+
+def test_ingest_html_bomb_of_elements_is_refused_quickly() -> None:
+    import time
+
+    import pytest
+
+    from chronicle.errors import InputError
+    from chronicle.ingest import html
+
+    bomb = b"<html><body>" + b"<p>word word word.</p>" * 120_000 + b"</body></html>"
+    t0 = time.monotonic()
+    with pytest.raises(InputError, match="too complex"):
+        html.read(bomb, "bomb.html")
+    assert time.monotonic() - t0 < 30

@@ -118,3 +118,14 @@ def test_url_not_an_article(web, fetcher) -> None:  # type: ignore[no-untyped-de
     url = web.route("/logo.png", b"\x89PNG\r\n\x1a\n" + bytes(200), headers={"Content-Type": "image/png"})
     (f,) = read(url, fetcher)
     assert isinstance(f, Failure) and "content type image/png" in f.reason
+
+
+def test_url_one_host_is_not_hammered(web) -> None:  # type: ignore[no-untyped-def]
+    for path in ("/1", "/2", "/3"):
+        web.route(path, page("Talks", WIRE))
+    with Fetcher(allowed_networks=["127.0.0.1/32"], per_host_delay=0.5) as f:
+        waits: list[float] = []
+        f.sleep = waits.append  # type: ignore[method-assign]
+        for path in ("/1", "/2", "/3"):
+            f.fetch(web.url(path))
+    assert len(waits) == 2 and all(0 < w <= 0.5 for w in waits)

@@ -207,8 +207,12 @@ class Quantity(_Serialisable):
     end: int
     value: float | int | None
     unit: str | None = None
-    kind: str = "count"  # money, count, percent, ...
+    kind: str = "count"  # money, count, percent, measure, duration, age
     bound: str = "exact"  # exact, min, max, approx
+    counted: str | None = None  # what is counted or measured, when the text says ("refugees")
+    converts: str | None = None  # id of the quantity this one converts ("£300m ($376m)": $376m -> £300m)
+    magnitude: int | None = None  # a vague count's order ("hundreds" -> 100, value None)
+    why: str | None = None  # the rule that found it
 
 
 @dataclass(slots=True)
@@ -218,7 +222,13 @@ class Time(_Serialisable):
     start: int
     end: int
     value: str | None
-    precision: str | None = None
+    precision: str | None = None  # day, month, year
+    mod: str | None = None  # early, mid, late, start, end, approx, before, after: "late November"
+    anchor: str | None = None  # absolute (the text gives the year), published, narrative (an earlier date)
+    earliest: str | None = None  # first and last day meant, when narrower than the value's unit
+    latest: str | None = None  # ("last week" -> the Monday and Sunday of that week)
+    reason: str | None = None  # why value is None ("no publication date", "vague", ...)
+    why: str | None = None  # the rule that found and resolved it
 
 
 @dataclass(slots=True)

@@ -91,16 +91,18 @@ def extract(paths: tuple[str, ...], published: str | None, source_name: str | No
     """Extract the records of PATHS (files, directories, globs, URLs, feeds, WARC files) and print
     them; no database."""
     summary = Summary()
+    extracted = 0
     for out in extract_paths(paths, published=published, source=source_name, summary=summary,
                              allow_private=allow_private, languages=languages):
         if isinstance(out, Failure):
             _err(f"error: {out}")
             continue
+        extracted += 1
         click.echo(out.to_json(indent=2 if fmt == "json" else None))
     if summary.skipped_by:
         _err(f"skipped: {summary.skips()}")
     if summary.failed:
-        _err(f"{summary.failed} input(s) failed; {summary.read - summary.failed} extracted")
+        _err(f"{summary.failed} input(s) failed; {extracted} extracted")
         sys.exit(1)
 
 
@@ -226,6 +228,8 @@ def demo(db: str) -> None:
                 click.echo("\nthe newest article, as `chronicle show` prints it:\n")
                 click.echo(render_record(rec))
         click.echo(f"\nnext: .venv/bin/chronicle search Mariupol --db {db}")
+        click.echo(f"  or see it in a browser: .venv/bin/chronicle serve --db {db}  (or `make serve`), "
+                   "then open http://127.0.0.1:8000/")
 
 
 # Commands of later stages live in their own modules and register themselves on `cli`

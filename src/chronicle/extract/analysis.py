@@ -11,9 +11,14 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from chronicle.record import Article, Party, Record
+from chronicle.record import Article, Party, Record, Time
 
 __all__ = ["Analysis"]
+
+# verbs of saying: a clause reported under one is not dated by the time of the saying
+_REPORTING = {"say", "tell", "announce", "report", "add", "state", "confirm", "claim", "note", "write",
+              "declare", "insist", "warn", "explain", "argue", "acknowledge", "admit", "disclose", "reveal",
+              "accuse", "deny", "allege", "believe", "think", "suggest"}
 
 
 @dataclass
@@ -25,6 +30,9 @@ class Analysis:
     entity_of_token: dict[int, str] = field(default_factory=dict)
     # mention char span (start, end) -> entity id
     entity_of_span: dict[tuple[int, int], str] = field(default_factory=dict)
+    # time id -> token index of the time expression's head, and of the verb (or noun) it modifies
+    time_heads: dict[str, int] = field(default_factory=dict)
+    time_governors: dict[str, int] = field(default_factory=dict)
     _quoted: list[bool] | None = None
 
     # --- entities -----------------------------------------------------------------------
@@ -65,6 +73,53 @@ class Analysis:
             country=ent.country if ent else None,
             role=ent.role if ent else None,
         )
+
+    # --- times -------------------------------------------------------------------------------
+    def time_of(self, token: int | Token, inherit: bool = True) -> Time | None:
+        """The time of a token's clause (for dating an event by its trigger).
+
+        The clause is the token's verb (the token itself, or the first verb above it). A time
+        whose expression modifies that verb is the clause's own ("attacked on Tuesday"). With
+        ``inherit``, a time modifying a verb higher up the same sentence is used when the clause
+        has none ("On Tuesday, troops entered the town and shelled it" -> "shelled" gets Tuesday),
+        except across a reporting verb ("said on Friday that troops had shelled" -> None).
+        """
+        i = token.i if isinstance(token, Token) else token
+        if not self.time_governors:
+            return None
+        tok = self.doc[i]
+        verb = tok
+        for _ in range(8):
+            if verb.pos_ in ("VERB", "AUX") or verb.head is verb:
+                break
+            verb = verb.head
+        by_gov: dict[int, list[str]] = {}
+        for tid, g in self.time_governors.items():
+            by_gov.setdefault(g, []).append(tid)
+        times = {t.id: t for t in self.record.times}
+
+        def best(ids: list[str]) -> Time | None:
+            found = [times[x] for x in ids if x in times]
+            rank = {"day": 0, "month": 1, "year": 2}
+            found.sort(key=lambda t: (t.value is None, rank.get(t.precision or "", 3), t.start))
+            return found[0] if found else None
+
+        if verb.i in by_gov:
+            return best(by_gov[verb.i])
+        if i in by_gov:
+            return best(by_gov[i])
+        if not inherit:
+            return None
+        node = verb
+        for _ in range(12):
+            if node.head is node:
+                break
+            if node.dep_ in ("ccomp", "parataxis") and node.head.lemma_ in _REPORTING:
+                return None
+            node = node.head
+            if node.i in by_gov:
+                return best(by_gov[node.i])
+        return None
 
     # --- quotations -------------------------------------------------------------------------
     def quoted(self) -> list[bool]:

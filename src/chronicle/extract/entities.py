@@ -28,6 +28,7 @@ from spacy.tokens import Doc, Span, Token
 
 from chronicle.extract.analysis import Analysis
 from chronicle.extract.mentions import (
+    GENERIC_GROUPS,
     Cand,
     Profile,
     country_of_words,
@@ -61,6 +62,15 @@ ORG_HEADS: dict[str, str | None] = {
 }
 MALE = {"he", "him", "his", "himself"}
 IT = {"it", "its", "itself"}
+# first or last words that make a PERSON label wrong (weather systems, places, operations)
+NOT_PERSON_WORDS = {"storm", "hurricane", "typhoon", "cyclone", "tropical", "operation", "county", "province",
+                    "lake", "mount", "river", "island", "islands", "district", "region", "oblast", "street",
+                    "avenue", "square", "bridge", "airport", "station", "university", "school", "hospital",
+                    "war", "revolution", "crisis", "agreement", "treaty", "act", "accord", "deal", "summit",
+                    "party", "movement", "eruption", "earthquake", "virus", "pandemic"}
+# names spaCy tags as organisations that are no actor: time zones, diseases
+NOT_ENTITY_NAMES = {"UTC", "GMT", "BST", "CET", "CEST", "EST", "EDT", "PST", "PDT", "COVID-19", "Covid-19",
+                    "COVID", "Covid", "SARS-CoV-2", "HIV", "AIDS", "Ebola"}
 THEY = {"they", "their", "them", "themselves"}
 NON_REFERRING_VERBS = {"be", "seem", "appear", "remain", "become", "happen", "matter", "take", "rain", "snow",
                        "cost", "mean", "emerge", "follow"}
@@ -126,6 +136,10 @@ class _Builder:
         ents.sort(key=lambda x: (x[0] != "PERSON", x[1]))
         for ent in ents:
             label, s, e = ent
+            if label == "SKIP":
+                for i in range(s, e):
+                    self.taken[i] = True
+                continue
             while s < e and doc[s].lower_ in DETERMINERS:
                 s += 1
             while e > s and (doc[e - 1].text in ("'s", "\u2019s", "'") or (doc[e - 1].is_punct
@@ -147,7 +161,7 @@ class _Builder:
                 code = lex.seats[key]
                 c.label, c.key = "ORG", "seat:" + key
                 c.profile = Profile(code, "GOV", None, None, [f"seat of government of {code}"])
-            elif key in lex.orgs:
+            elif key in lex.orgs and not _generic_word(span, lex):
                 e = _longest_org(doc, s, e, lex)
                 span = doc[s:e]
                 c.end = c.name_end = e
@@ -237,7 +251,8 @@ class _Builder:
                     hit = Cand(tok.i, e, tok.i, e, "ORG", "name", self.sent_of[tok.i],
                                Profile(code, "GOV", None, None, [f"seat of government of {code}"]),
                                key="seat:" + key)
-                elif key in lex.orgs and (n > 1 or words.text.isupper() or len(key) > 4):
+                elif key in lex.orgs and (n > 1 or words.text.isupper() or len(key) > 4) \
+                        and not _generic_word(words, lex):
                     org = lex.orgs[key]
                     hit = Cand(tok.i, e, tok.i, e, "ORG", "name", self.sent_of[tok.i],
                                Profile(org.country, org.role, None, None, [f"known organisation '{org.name}'"]),
@@ -287,7 +302,7 @@ class _Builder:
         span = self.doc[c.name_start : c.name_end]
         prof = Profile()
         for tok in span:
-            code = country_of_words(tok, self.lex)
+            code = self.lex.country_code(tok.text) or self.lex.capitals.get(norm(tok.text))
             if code and tok.lower_ not in ("united", "republic"):
                 prof.country = code
                 prof.why.append(f"name holds '{tok.text}'")
@@ -389,6 +404,7 @@ class _Builder:
                 if c.key.startswith("org:") and c.key not in self.by_key:
                     acr = acronyms.get(text) or acronyms.get(norm(text).upper())
                     if acr is not None:
+                        c.profile = Profile()  # defined here: whatever else these letters stand for
                         acr.add(c)
                         c.kind = "acronym"
                         continue
@@ -501,6 +517,8 @@ class _Builder:
                     continue
                 if prof.role is None and not prof.country:
                     continue
+                if not prof.country and self.doc[c.name_end - 1].lemma_.lower() in GENERIC_GROUPS:
+                    continue  # "people", "fine people": nobody in particular
                 if not prof.country and prof.role == "GOV":
                     leader = self._person_within(c.start, c.name_start)
                     if leader is not None:  # "the Trump administration", "Maduro's government"
@@ -859,6 +877,14 @@ def _same_clause(a: Token, b: Token) -> bool:
     return clause(a) is clause(b)
 
 
+def _generic_word(span: Span, lex: Lexicon) -> bool:
+    """"Congress", "parliament", "the army": a word every country has, not one body's name."""
+    if len(span) != 1:
+        return False
+    low = span[0].lower_
+    return low in ORG_HEADS or low in lex.roles or not span[0].text[:1].isupper()
+
+
 def _longest_org(doc: Doc, s: int, e: int, lex: Lexicon) -> int:
     """The end of the longest known organisation name starting at s ("Houthi" -> "Houthi movement")."""
     best = e
@@ -910,8 +936,24 @@ def _fixed_ents(doc: Doc, lex: Lexicon) -> list[tuple[str, int, int]]:
                     out.append(("GPE" if lex.country_code(head.text) else "ORG", s, s + n))
                     s, label = s + n, "PERSON"
                     break
+        if label == "PERSON" and (doc[s].lower_ in NOT_PERSON_WORDS or doc[e - 1].lower_ in NOT_PERSON_WORDS
+                                  or not doc[s].text[:1].isupper()
+                                  or any(t.is_quote or t.is_bracket for t in doc[s:e])):
+            out.append(("SKIP", s, e))  # "Storm Lorenzo", "County Mayo", "la decisión": nobody's name
+            continue
+        if label != "PERSON" and e - s == 1 and doc[s].text in NOT_ENTITY_NAMES:
+            out.append(("SKIP", s, e))
+            continue
         out.append((label, s, e))
-    return out
+    # a surname spaCy labels as a place or organisation elsewhere ("Fields said") is the person's
+    person_words = {doc[i].text for label, s, e in out if label == "PERSON" and e - s >= 2 for i in (s, e - 1)}
+    fixed = []
+    for label, s, e in out:
+        if label != "PERSON" and e - s == 1 and doc[s].text in person_words and norm(doc[s].text) not in lex.orgs \
+                and lex.country_code(doc[s].text) is None and norm(doc[s].text) not in lex.capitals:
+            label = "PERSON"
+        fixed.append((label, s, e))
+    return fixed
 
 
 def run(an: Analysis) -> None:

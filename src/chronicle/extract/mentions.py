@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span, Token
 
 from chronicle.lexicon import Lexicon, Role, fold, norm
 
-__all__ = ["Cand", "Profile", "fold", "role_ending_at"]
+__all__ = ["GENERIC_GROUPS", "Cand", "Profile", "fold", "role_ending_at"]
 
 MAX_ROLE_WORDS = 5
 # words that may sit inside a title without being a role or a country
@@ -26,6 +26,8 @@ TITLE_FILLERS = {
 # title fillers that may not start a title (we never widen over a bare "of the")
 NO_TITLE_START = {"of", "for", "and", "the", "-"}
 OPPOSITION_WORDS = {"opposition", "dissident", "exiled"}
+# nouns too generic to be an office or a group of their own ("man James Fields", "people")
+GENERIC_GROUPS = {"people", "person", "man", "woman", "men", "women", "individual", "public", "crowd", "group"}
 
 
 @dataclass
@@ -136,6 +138,10 @@ def _country_ending_at(doc: Doc, i: int, lex: Lexicon) -> tuple[int, str] | None
             continue
         code = country_of_words(words, lex)
         if code:
+            prev = doc[s - 1] if s > 0 else None
+            if prev is not None and prev.pos_ == "PROPN" and prev.text[:1].isupper() \
+                    and lex.roles.get(prev.lower_) is None and country_of_words(prev, lex) is None:
+                return None  # "New Mexico governor": part of a longer place name
             return s, code
     return None
 
@@ -156,7 +162,7 @@ def widen_left(doc: Doc, start: int, lex: Lexicon, limit: int, person: bool = Tr
         if tok.is_space or tok.text in (",", ";", ":", "(", ")", '"', "\u201c", "\u201d"):
             break
         r = role_ending_at(doc, i, lex)
-        if r is not None and person and r[1].group:
+        if r is not None and person and (r[1].group or r[1].term in GENERIC_GROUPS):
             break
         if r is not None:
             s, role = r

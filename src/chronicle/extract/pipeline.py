@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from spacy.language import Language
 
-from chronicle.extract import entities, events, places, statements
+from chronicle.extract import entities, events, places, quantities, statements, times
 from chronicle.extract.analysis import Analysis
 from chronicle.extract.nlp import load_nlp
 from chronicle.record import Article, Record
@@ -25,7 +25,9 @@ Stage = Callable[[Analysis], None]
 # name -> stage, in the order they run (later stages may read what earlier ones found)
 STAGES: dict[str, Stage] = {
     "entities": entities.run,
+    "times": times.run,
     "places": places.run,
+    "quantities": quantities.run,
     "statements": statements.run,
     "events": events.run,
 }

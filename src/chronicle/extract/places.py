@@ -30,6 +30,7 @@ from __future__ import annotations
 import itertools
 import logging
 import math
+import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -96,6 +97,27 @@ LOCAL_NOUNS = {
     "attack", "bombing", "shooting", "fire", "crash", "blast", "explosion", "flood", "floods",
     "storm", "earthquake", "massacre", "siege", "battle", "offensive", "protest", "protests", "rally",
     "clinic", "jail", "prison", "mayor", "council", "voters", "businesses", "restaurant", "hotel",
+    "business", "company", "firm", "underpass", "lawmakers", "officials", "authorities",
+}
+# weights of the evidence for a candidate (prominence is on a log10 population scale)
+W_COUNTRY = float(os.environ.get("CHRONICLE_W_COUNTRY", 3.0))
+W_ADMIN1 = float(os.environ.get("CHRONICLE_W_ADMIN1", 3.0))
+W_CAPITAL = float(os.environ.get("CHRONICLE_W_CAPITAL", 1.0))
+# last words of facilities placed by the place they are named after ("Baghdad International Airport")
+FACILITY_NOUNS = {
+    "airport", "airfield", "airbase", "base", "port", "harbor", "harbour", "station", "terminal", "dam",
+    "bridge", "stadium", "arena", "prison", "jail", "hospital", "plant", "refinery", "mine", "camp",
+}
+# last words of streets and buildings
+STREET_WORDS = {
+    "avenue", "road", "street", "boulevard", "drive", "lane", "way", "square", "place", "court", "terrace",
+    "hall", "chapel", "church", "cathedral", "center", "centre", "school", "college", "museum", "theatre",
+    "theater", "library", "tower", "building", "house", "palace", "gardens", "park", "mall", "market",
+}
+# nouns that name a kind of place before or around a name ("the capital Colombo", "the town of X")
+PLACE_NOUNS = {
+    "capital", "city", "town", "village", "hometown", "county", "province", "state", "island", "port",
+    "suburb", "district", "region", "township", "borough", "municipality", "hamlet", "community",
 }
 NOT_PLACE_WORDS = {"god", "president", "mr", "mrs", "ms", "dr", "sen", "rep", "gov", "st", "jesus", "christ"}
 
@@ -107,7 +129,7 @@ class _Mention:
     cstart: int  # char range of the place's span in the record (may include direction/division)
     cend: int
     text: str  # the name looked up
-    source: str  # ner:GPE, ner:LOC, ner:FAC, gazetteer, parent
+    source: str  # ner:GPE, ner:LOC, ner:FAC, gazetteer, dateline, abbreviation, hint
     division: tuple[str, ...] = ()  # kinds a division word asks for
     division_word: str = ""
     direction: tuple[float, float] | None = None
@@ -139,7 +161,7 @@ def _trim(doc: Doc, s: int, e: int) -> tuple[int, int]:
 
 
 def _name_word(tok: Token) -> bool:
-    return tok.is_alpha and tok.text[:1].isupper()
+    return (tok.is_alpha and tok.text[:1].isupper()) or tok.text in ("St.", "Mt.", "Ft.", "Pt.")
 
 
 class _Finder:
@@ -162,8 +184,8 @@ class _Finder:
             if s - back >= 0 and not any(self.taken[i] for i in range(s - back, s)):
                 words = doc[s - back : s]
                 if _name_word(words[0]) and all(_name_word(t) or t.lower_ == "of" for t in words):
-                    if (self.gaz.has(doc[s - back : e].text) and not self.gaz.has(doc[s:e].text)) or (
-                            name_key(doc[s - back : e].text) in self.gaz.regions):
+                    longer = doc[s - back : e].text
+                    if any(c.main for c in self.gaz.lookup(longer)) or name_key(longer) in self.gaz.regions:
                         s -= back
                         break
         if e < len(doc) and _name_word(doc[e]) and not self.taken[e] and doc[e].lower_ not in DIVISIONS:
@@ -184,6 +206,7 @@ class _Finder:
             if ent.label_ in LOC_LABELS:
                 self.add_ent(ent.start, ent.end, "ner:" + ent.label_)
         self.scan()
+        self.hints()
         self.out.sort(key=lambda m: m.start)
         for m in self.out:
             _widen(self.doc, m)
@@ -209,7 +232,9 @@ class _Finder:
             e = i
             while e < sent.end and e - i < 4 and doc[e].is_alpha and doc[e].text.isupper() and len(doc[e].text) > 1:
                 e += 1
-            if e == i or e >= len(doc) or doc[e].text not in (",", "-", "\u2014", "\u2013", "(", ":", "--"):
+            if e == i or e >= len(doc):
+                continue
+            if not (doc[e].text in (",", "(", ":") or set(doc[e].text) <= set("-\u2014\u2013")):
                 continue
             if self.gaz.has(doc[i:e].text):
                 self.add(i, e, "dateline")
@@ -227,7 +252,7 @@ class _Finder:
         i = 0
         while i < n:
             tok = doc[i]
-            if self.taken[i] or not _name_word(tok) or tok.lower_ in NOT_PLACE_WORDS:
+            if self.taken[i] or not _name_word(tok) or tok.lower_ in NOT_PLACE_WORDS or tok.is_stop:
                 i += 1
                 continue
             found = None
@@ -268,6 +293,27 @@ class _Finder:
             else:
                 i += 1
 
+    def hints(self) -> None:
+        """Places named inside organisation names ("Rapides Parish Fire District", "Shreveport
+        Police Department"): never places of the record, but they tell where the story is."""
+        for ent in self.doc.ents:
+            if ent.label_ not in ("ORG", "FAC") or any(self.taken[i] for i in range(ent.start, ent.end)):
+                continue
+            s = ent.start + (1 if ent[0].lower_ == "the" else 0)
+            for n in (3, 2, 1):
+                if s + n >= ent.end:
+                    continue
+                words = self.doc[s : s + n]
+                if not all(_name_word(t) for t in words):
+                    continue
+                cands = [c for c in self.gaz.lookup(words.text) if c.main and (
+                    c.kind in ("admin1", "admin2") or (c.kind == "city" and c.population >= 10000))]
+                if cands:
+                    h = _Mention(s, s + n, words.start_char, words.end_char, words.text, "hint")
+                    h.cands = cands
+                    self.out.append(h)
+                    break
+
     def literal_use(self, s: int, e: int) -> bool:
         """Is the name at tokens [s, e) used as a place: after a preposition of place, in a
         "Town, State" pair, or in a list with another place name?"""
@@ -287,6 +333,8 @@ class _Finder:
         if root.dep_ == "dobj" and root.head.lemma_ in PLACE_VERBS:
             return True
         if root.dep_ in ("compound", "nmod", "amod") and root.head.lower_ in LOCAL_NOUNS:
+            return True
+        if _described_as_place(root):
             return True
         return bool(root.dep_ == "pobj" and root.head.lower_ in LOC_PREPS)
 
@@ -352,7 +400,26 @@ def _literal(tok: Token, has_parent: bool, is_parent: bool) -> bool:
         return True  # "on Crete"
     if tok.dep_ == "dobj" and tok.head.lemma_ in PLACE_VERBS:
         return True  # "shelled Kharkiv", "storms hit north Texas"
-    return tok.dep_ in ("compound", "amod", "nmod") and tok.head.pos_ in ("NOUN", "PROPN")
+    return _described_as_place(tok) or (tok.dep_ in ("compound", "amod", "nmod") and tok.head.pos_ in ("NOUN", "PROPN"))
+
+
+def _described_as_place(tok: Token) -> bool:
+    """Uses that say place whatever the name's label: "Mindy Miller of Ravenel", "the town of
+    Akuressa", "the capital Colombo", "a Northbrook-based company", "Alexandria is a finalist"."""
+    doc = tok.doc
+    head = tok.head
+    if tok.dep_ == "pobj" and head.lower_ == "of":
+        owner = head.head
+        if owner.lower_ in PLACE_NOUNS or owner.ent_type_ == "PERSON" or owner.lower_ in LOCAL_NOUNS:
+            return True
+    if tok.i >= 1 and doc[tok.i - 1].lower_ in PLACE_NOUNS and doc[tok.i - 1].pos_ == "NOUN":
+        return True
+    nxt = tok.i + 1
+    while nxt < len(doc) and doc[nxt].ent_iob_ == "I":
+        nxt += 1
+    if nxt + 1 < len(doc) and doc[nxt].text == "-" and doc[nxt + 1].lower_ in ("based", "area", "born"):
+        return True
+    return bool(tok.dep_ == "nsubj" and head.lemma_ == "be" and any(c.dep_ in ("attr", "acomp") for c in head.children))
 
 
 def _country_names() -> dict[str, str]:
@@ -379,7 +446,7 @@ def country_names() -> dict[str, str]:
     return _COUNTRY_NAMES
 
 
-def _screen(an: Analysis, ms: list[_Mention]) -> list[_Mention]:
+def _screen(an: Analysis, ms: list[_Mention], parents: dict[int, tuple[str | None, str | None]]) -> list[_Mention]:
     """Drops actors (metonymy) and parts of names of organisations or people; marks countries.
 
     - a capital the entities stage coded as its country acting ("Moscow said") is never a place;
@@ -393,10 +460,13 @@ def _screen(an: Analysis, ms: list[_Mention]) -> list[_Mention]:
     cnames = country_names()
     parents_of = {m.parent for m in ms if m.parent is not None}
     for k, m in enumerate(ms):
+        if m.source == "hint":
+            keep.append(m)
+            continue
         span = doc[m.start : m.end]
         m.country_name = name_key(m.text) in cnames
         literal = m.source in ("dateline", "abbreviation") or _literal(
-            span.root, m.parent is not None, k in parents_of)
+            span.root, m.parent is not None or k in parents, k in parents_of)
         eid = next((an.entity_of_token[t.i] for t in span if t.i in an.entity_of_token), None)
         ent = an.record.entity(eid)
         if ent is not None:
@@ -475,11 +545,22 @@ def _parents(an: Analysis, ms: list[_Mention], gaz: Gazetteer) -> dict[int, tupl
 
 
 # --- 4/5. candidates and ranking -----------------------------------------------------------------
-def _candidates(m: _Mention, gaz: Gazetteer) -> list[Candidate]:
+def _candidates(m: _Mention, gaz: Gazetteer, doc: Doc | None = None) -> list[Candidate]:
     if m.cands:
         return m.cands
+    code = country_names().get(name_key(m.text))
+    if code and not m.division:
+        country = gaz.country(code)
+        if country is not None:  # a country's name or alias means the country ("Cuba", "the US"),
+            # not a town named after it; a state of the same name competes ("Georgia")
+            states = [c for c in gaz.lookup(m.text) if c.kind == "admin1" and c.main]
+            return [country, *states]
     dotted = m.text.endswith(".") and len(m.text) <= 6
     cands = [] if dotted and name_key(m.text) in gaz.us_abbrev else gaz.lookup(m.text)
+    words = m.text.split()
+    if not cands and len(words) > 1 and words[-1].lower() in DIVISIONS and words[-1].lower() not in NAMED_DIVISIONS:
+        kinds = DIVISIONS[words[-1].lower()]  # "Oaxaca State", "Kermanshah Province"
+        cands = [c for c in gaz.lookup(" ".join(words[:-1])) if c.kind in kinds]
     if m.division_word:
         # "Harris County": the division's own name holds the word
         full = [c for c in gaz.lookup(m.text + " " + m.division_word) if c.kind in ("admin1", "admin2")]
@@ -491,6 +572,8 @@ def _candidates(m: _Mention, gaz: Gazetteer) -> list[Candidate]:
     if main_cities:
         biggest = max(main_cities)
         cands = [c for c in cands if c.main or c.kind != "city" or c.population >= 5 * biggest]
+    # another name of a small town is too often a common name ("New Jersey" for a Michigan town)
+    cands = [c for c in cands if c.main or c.kind != "city" or c.population >= 50000]
     if not cands and ("." in m.text or (m.text.isupper() and len(m.text) == 2)):
         code = gaz.us_abbrev.get(name_key(m.text))
         st = gaz.admin1("US", code) if code else None
@@ -500,13 +583,27 @@ def _candidates(m: _Mention, gaz: Gazetteer) -> list[Candidate]:
         wanted = [c for c in cands if c.kind in m.division]
         if wanted:
             cands = wanted
-    if not cands and m.source == "ner:FAC":
-        # "Baghdad International Airport": a facility named after its place
-        words = m.text.split()
-        for n in range(len(words) - 1, 0, -1):
-            head = [c for c in gaz.lookup(" ".join(words[:n])) if c.kind == "city" and c.main]
+    if not cands and m.source == "ner:FAC" and doc is not None:
+        # "Baghdad International Airport": a facility named after its place; "Dublin Art Stroll":
+        # a name holding a place's name, which alone is the place
+        for n in range(m.end - m.start - 1, 0, -1):
+            prefix = doc[m.start : m.start + n]
+            head = [c for c in gaz.lookup(prefix.text) if c.main and c.kind in ("city", "admin1", "admin2")]
+            if n == 1 and (prefix[0].lower_ in DIRECTIONS or prefix[0].is_stop):
+                continue
+            if doc[m.end - 1].lower_ in STREET_WORDS:
+                # a street or building is no place of ours, and a town's name before it is a street name
+                # ("Hampton Avenue"); a county's is the county ("Douglas County Road 5")
+                head = [c for c in head if c.kind in ("admin1", "admin2") and " " in c.name]
+            if doc[m.end - 1].lower_ not in FACILITY_NOUNS:
+                head = [c for c in head if c.kind == "admin1" or (c.kind == "city" and c.population >= 5000)
+                        or (c.kind == "admin2" and " " in c.name)]
             if head:
-                m.facility = True
+                if doc[m.end - 1].lower_ in FACILITY_NOUNS:
+                    m.facility = True
+                else:
+                    m.end, m.text = m.start + n, prefix.text
+                    m.cend = prefix.end_char
                 return head
     return cands
 
@@ -525,7 +622,7 @@ def _prior(c: Candidate) -> float:
     elif c.kind == "admin2":
         p -= 0.5
     if c.capital:
-        p += 1.0
+        p += W_CAPITAL
     return p - (0.0 if c.main else 0.8)
 
 
@@ -557,18 +654,18 @@ def _near(c: Candidate, key: str, ctx: _Context) -> float:
                     best = max(best, 0.6)
                 continue
             km = distance_km(c.lat, c.lon, d.lat, d.lon)
-            w = 1.5 if km < 50 else 0.8 if km < 150 else 0.3 if km < 400 else 0.0
+            w = 2.5 if km < 25 else 1.8 if km < 50 else 0.9 if km < 150 else 0.3 if km < 400 else 0.0
             best = max(best, w)
         total += best
-    return min(total, 4.0)
+    return min(total, 5.0)
 
 
 def _score(c: Candidate, key: str, ctx: _Context, parent: tuple[str | None, str | None] | None) -> float:
     s = _prior(c)
     if c.country:
-        s += 3.0 * ctx.share(ctx.countries, c.country)
+        s += W_COUNTRY * ctx.share(ctx.countries, c.country)
         if c.admin1:
-            s += 3.0 * ctx.share(ctx.admin1, (c.country, c.admin1))
+            s += W_ADMIN1 * ctx.share(ctx.admin1, (c.country, c.admin1))
     if c.kind in ("city", "admin2"):
         s += _near(c, key, ctx)
     if parent is not None:
@@ -579,11 +676,13 @@ def _score(c: Candidate, key: str, ctx: _Context, parent: tuple[str | None, str 
 
 
 def _prefer_city(cands: list[Candidate], best: Candidate) -> Candidate:
-    """A bare name shared by a division and a city inside it means the city ("Donetsk", "Kiev")."""
-    if best.kind not in ("admin1", "admin2") or best.country == "US":
+    """A bare name shared by a division and a city inside it means the city ("Donetsk", "Kiev",
+    "New York"); a US state only yields to a city holding a large part of its people."""
+    if best.kind not in ("admin1", "admin2"):
         return best
+    share = 0.2 if best.country == "US" else 0.05
     for c in cands:
-        if c.kind == "city" and c.country == best.country and c.population >= 0.05 * max(best.population, 1):
+        if c.kind == "city" and c.country == best.country and c.population >= share * max(best.population, 1):
             if distance_km(c.lat, c.lon, best.lat, best.lon) <= max(best.tolerance_km * 1.5, 60):
                 return c
     return best
@@ -648,7 +747,7 @@ def _directional(c: Candidate, vec: tuple[float, float], gaz: Gazetteer) -> tupl
 def _resolve(an: Analysis, ms: list[_Mention], parents: dict[int, tuple[str | None, str | None]],
              gaz: Gazetteer) -> None:
     for m in ms:
-        m.cands = _candidates(m, gaz)
+        m.cands = _candidates(m, gaz, an.doc)
     ctx = _context(an, ms, chosen_only=False)
     for rnd in range(2):
         for i, m in enumerate(ms):
@@ -656,7 +755,10 @@ def _resolve(an: Analysis, ms: list[_Mention], parents: dict[int, tuple[str | No
                 continue
             parent = parents.get(i)
             key = name_key(m.text)
-            scored = sorted(((_score(c, key, ctx, parent), c) for c in m.cands), key=lambda x: -x[0])
+            # a dateline names a city: a well-known one, or the paper's own town
+            bonus = m.source == "dateline"
+            scored = sorted(((_score(c, key, ctx, parent) + (1.0 if bonus and c.kind == "city" else 0.0)
+                              + (1.5 if bonus and c.capital else 0.0), c) for c in m.cands), key=lambda x: -x[0])
             best_score, best = scored[0]
             if not m.division:
                 best = _prefer_city(m.cands, best)
@@ -679,7 +781,7 @@ def run(an: Analysis) -> None:
     gaz = gazetteer()
     ms = _mentions(an, gaz)
     parents_pre = _parents(an, ms, gaz)  # parent links decide whether a country name is a place
-    ms_kept = _screen(an, ms)
+    ms_kept = _screen(an, ms, parents_pre)
     index = {id(m): k for k, m in enumerate(ms_kept)}
     parents: dict[int, tuple[str | None, str | None]] = {}
     for i, p in parents_pre.items():
@@ -697,6 +799,8 @@ def run(an: Analysis) -> None:
                 m.why = ["located by the place after it"]
     for m in ordered:
         c = m.chosen
+        if m.source == "hint":
+            continue
         if c is None:
             LOGGER.debug("places: no gazetteer entry for %r", m.text)
             continue

@@ -14,6 +14,7 @@ __all__ = ["MAX_HTML_BYTES", "extract_html", "read"]
 
 # a news page is rarely over 2 MB; past this it is not one (and parsing it would take minutes)
 MAX_HTML_BYTES = 10 * 1024 * 1024
+MAX_ELEMENTS = 100_000  # real pages have a few thousand; an HTML bomb has millions (and costs minutes)
 _CHARSET = re.compile(rb"<meta[^>]+charset=[\"']?([A-Za-z0-9_\-]+)", re.I)
 _SPACES = re.compile(r"[ \t\u00a0]+")
 
@@ -44,6 +45,12 @@ def extract_html(html_text: str, origin: str, url: str | None = None) -> Article
         tree = load_html(html_text)
         if tree is None:
             raise InputError(origin, "not an HTML page (cannot parse it)")
+        elements = sum(1 for _ in tree.iter())
+        if elements > MAX_ELEMENTS:
+            raise InputError(origin, f"HTML page too complex ({elements:,} elements; the limit is {MAX_ELEMENTS:,})")
+        if len(tree.text_content()) > 2 * MAX_ARTICLE_CHARS:
+            raise InputError(origin, f"HTML page holds too much text for one article (over {2 * MAX_ARTICLE_CHARS:,} "
+                                     "characters)")
         titles = _titles(tree)
         declared_lang = tree.get("lang") or tree.get("xml:lang")
         doc = trafilatura.bare_extraction(

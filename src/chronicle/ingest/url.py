@@ -159,6 +159,7 @@ class Fetcher:
         retries: int = 2,
         backoff: float = 1.0,
         user_agent: str = USER_AGENT,
+        per_host_delay: float = 0.5,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.allow_private = allow_private
@@ -167,6 +168,8 @@ class Fetcher:
         self.max_redirects = max_redirects
         self.retries = retries
         self.backoff = backoff
+        self.per_host_delay = per_host_delay
+        self._last: dict[str, float] = {}  # host -> when we last asked it (politeness between requests)
         networks = tuple(ipaddress.ip_network(n, strict=False) for n in allowed_networks)
         if transport is None:
             transport = httpx.HTTPTransport(trust_env=False)
@@ -236,7 +239,21 @@ class Fetcher:
             return Fetched(url, current, status, resp_headers.get("content-type", ""), data, resp_headers)
         raise FetchError(url, f"too many redirects (more than {self.max_redirects})")
 
+    def _polite(self, host: str) -> None:
+        """Wait so that one host is not asked more often than every ``per_host_delay`` seconds."""
+        if self.per_host_delay <= 0:
+            return
+        last = self._last.get(host)
+        now = time.monotonic()
+        if last is not None and now - last < self.per_host_delay:
+            self.sleep(self.per_host_delay - (now - last))
+        self._last[host] = time.monotonic()
+        if len(self._last) > 10_000:  # a long watch over many hosts: forget the oldest half
+            for h in sorted(self._last, key=self._last.__getitem__)[:5_000]:
+                del self._last[h]
+
     def _get(self, url: str, current: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+        self._polite(httpx.URL(current).host)
         deadline = time.monotonic() + self.timeout * 3  # a server dribbling bytes cannot hold us forever
         try:
             with self.client.stream("GET", current, headers=headers) as resp:
@@ -258,8 +275,8 @@ class Fetcher:
                 return resp.status_code, resp_headers, b"".join(chunks)
         except BlockedAddress as e:
             hop = "" if current == url else f" (redirected to {current})"
-            raise FetchError(url, f"refused: {e.host} {e.problem}{hop}; pass --allow-private to fetch it"
-                             ) from None
+            problem = e.problem.replace(f" ({e.host})", "")  # "127.0.0.1 is a loopback address", once
+            raise FetchError(url, f"refused: {e.host} {problem}{hop}; pass --allow-private to fetch it") from None
         except httpx.TimeoutException:
             raise _Retryable(f"timed out (after {self.timeout:.0f}s)") from None
         except httpx.DecodingError as e:

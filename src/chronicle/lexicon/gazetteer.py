@@ -50,7 +50,7 @@ __all__ = [
 
 LOGGER = logging.getLogger(__name__)
 
-BUILD_VERSION = 5  # bump when the index's content or layout changes
+BUILD_VERSION = 6  # bump when the index's content or layout changes
 KINDS = ("continent", "country", "admin1", "admin2", "city", "region", "sea", "water", "island", "mountain")
 
 
@@ -252,11 +252,16 @@ def build_index(path: Path) -> None:
     for lat, lon, _name, a1n, a2n, cc in rg_rows:
         if a2n:
             adm2_points[(cc, a1n, a2n)].append((lat, lon))
+    adm2_pop: dict[tuple[str, str, str], int] = defaultdict(int)  # the people of its places
+    for c, admin2 in city_rows:
+        if admin2:
+            adm2_pop[(c["countrycode"], c.get("admin1code") or "", admin2)] += int(c.get("population") or 0)
     for (cc, a1n, a2n), pts in adm2_points.items():
         lat = sum(p[0] for p in pts) / len(pts)
         lon = sum(p[1] for p in pts) / len(pts)
         a1 = code_of_adm1.get((cc, a1n))
-        add((None, a2n, "admin2", cc, a1, a1n or None, a2n, lat, lon, 1000 * len(pts),
+        pop = adm2_pop.get((cc, a1 or "", a2n)) or 1000 * len(pts)
+        add((None, a2n, "admin2", cc, a1, a1n or None, a2n, lat, lon, pop,
              _radius(pts, lat, lon), 0, 0), [a2n])
 
     path.parent.mkdir(parents=True, exist_ok=True)
