@@ -167,6 +167,8 @@ def main() -> None:
     ap.add_argument("--articles", type=int, default=10_000)
     ap.add_argument("--db", default=None, help="database to build or reuse (default: out/bench-web-N.db)")
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--warm", action="store_true",
+                    help="fill the cache first, as `chronicle serve` does in the background at start")
     args = ap.parse_args()
     db = args.db or os.path.join("out", f"bench-web-{args.articles}.db")
     os.makedirs(os.path.dirname(db) or ".", exist_ok=True)
@@ -178,7 +180,15 @@ def main() -> None:
 
     from chronicle.web import create_app
 
-    client = TestClient(create_app(db, warm=False))
+    app = create_app(db, warm=False)
+    client = TestClient(app)
+    if args.warm:
+        from chronicle.web.app import CachedStore
+        from chronicle.web.pages import warm
+
+        t0 = time.perf_counter()
+        warm(CachedStore(app.state.pool.get(), app.state.cache), app.state.cache)  # type: ignore[arg-type]
+        print(f"warm-up: {time.perf_counter() - t0:.1f}s", file=sys.stderr)
     api = client.get("/api/entities?limit=200").json()["items"]
     top, mid = api[0]["name"], api[len(api) // 2]["name"]
     mid_id = f"bench-{args.articles // 2:05d}"

@@ -167,17 +167,12 @@ def _validation_message(exc: RequestValidationError) -> str:
 
 def warm_up(pool: StorePool, cache: QueryCache) -> None:
     """Fill the cache with what the first pages need (counts, filter values, the overview's and
-    the explorer's aggregates), in the background, so that the first visitor does not wait."""
+    the explorer's aggregates, the most reported entities' pages), in the background, so that
+    the first visitors do not wait."""
+    from chronicle.web.pages import warm
+
     try:
-        st = CachedStore(pool.get(), cache)
-        st.facets()
-        st.stats()
-        st.list_entities(limit=15)
-        st.list_entities(None, None, 50, 0)
-        st.event_timeline()
-        st.event_network(by="entity")
-        st.event_places()
-        st.list_events(None, None, 50, 0)
+        warm(CachedStore(pool.get(), cache), cache)  # type: ignore[arg-type]
     except ChronicleError as e:  # the requests will say it again, with the error shape
         LOGGER.warning("warm-up stopped: %s", e)
 
