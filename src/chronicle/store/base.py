@@ -428,7 +428,8 @@ class Store(ABC):
 
     @classmethod
     def _event_where(cls, type: str | None, actor: str | None, recipient: str | None, since: str | None,
-                     until: str | None, status: str | None, article: str | None) -> tuple[list[str], list[Any]]:
+                     until: str | None, status: str | None, article: str | None, country: str | None = None,
+                     near: tuple[float, float, float] | None = None) -> tuple[list[str], list[Any]]:
         where: list[str] = []
         params: list[Any] = []
         for column, value in (("e.type", type), ("e.actor_country", actor), ("e.recipient_country", recipient),
@@ -443,6 +444,13 @@ class Store(ABC):
         if until:
             where.append(f"{cls._EVENT_DAY} <= ?")
             params.append(until)
+        if country:
+            where.append("p.country = ?")
+            params.append(country.upper())
+        if near is not None:
+            cond, box = _box(near)
+            where.append(cond.replace("lat", "p.lat").replace("lon", "p.lon"))
+            params.extend(box)
         return where, params
 
     @staticmethod
@@ -453,15 +461,22 @@ class Store(ABC):
 
     def events(self, type: str | None = None, actor: str | None = None, recipient: str | None = None,
                since: str | None = None, until: str | None = None, status: str | None = None,
-               article: str | None = None, limit: int = 100, offset: int = 0) -> list[EventRow]:
+               article: str | None = None, limit: int = 100, offset: int = 0, country: str | None = None,
+               near: tuple[float, float, float] | None = None) -> list[EventRow]:
         """Stored events, newest first, filtered by PLOVER type, actor and recipient country
         codes, status, article, and day (``since``/``until``, ISO dates, inclusive: an event dated
         to a month or year matches when that period overlaps; an undated event counts by its
-        article's publication date)."""
-        where, params = self._event_where(type, actor, recipient, since, until, status, article)
+        article's publication date), and by where it happened: ``country`` (ISO alpha-2 of its
+        place) and ``near`` = (lat, lon, km) around a point."""
+        where, params = self._event_where(type, actor, recipient, since, until, status, article, country, near)
         sql = self._EVENT_SELECT + (" WHERE " + " AND ".join(where) if where else "") + \
-            f" ORDER BY {self._EVENT_DAY} DESC, e.article_id, e.start, e.id LIMIT ? OFFSET ?"
-        return [self._event_row(r) for r in self._query(sql, (*params, limit, offset))]
+            f" ORDER BY {self._EVENT_DAY} DESC, e.article_id, e.start, e.id"
+        if near is None:
+            return [self._event_row(r) for r in self._query(sql + " LIMIT ? OFFSET ?", (*params, limit, offset))]
+        rows = [self._event_row(r) for r in self._query(sql, tuple(params))]
+        inside = [r for r in rows if r.place is not None and r.place.lat is not None and r.place.lon is not None
+                  and _km(near[0], near[1], r.place.lat, r.place.lon) <= near[2]]
+        return inside[offset : offset + limit]
 
     def iter_events(self, type: str | None = None, actor: str | None = None, recipient: str | None = None,
                     since: str | None = None, until: str | None = None, status: str | None = None,
