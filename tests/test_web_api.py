@@ -333,3 +333,14 @@ def test_store_counts_can_stop_at_a_cap(web_db: str) -> None:
 def test_search_page_tabs_show_counts(client: TestClient) -> None:
     html = client.get("/search?q=Borduria").text
     assert re.search(r'data-kind="statements">Statements <span class="n">2</span>', html)
+
+
+def test_a_local_server_answers_only_for_local_names(web_db: str) -> None:
+    app = create_app(web_db, allowed_hosts=["127.0.0.1", "localhost", "testserver"])
+    with TestClient(app) as c:
+        assert ok(c, "/api/stats")["ok"] is True
+        assert c.get("/api/stats", headers={"host": "localhost:8000"}).status_code == 200
+        body = is_error(c.get("/api/stats", headers={"host": "evil.example"}), 400)
+        assert "evil.example" in body["error"]
+        r = c.get("/", headers={"host": "evil.example:8000"})
+        assert r.status_code == 400 and r.headers["content-type"].startswith("text/html")
