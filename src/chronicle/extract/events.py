@@ -119,6 +119,8 @@ UNREAL = {"imminent": "planned", "planned": "planned", "proposed": "planned", "f
 DOMESTIC = {"PROTEST", "COERCE", "CONCEDE"}
 STATE_ROLES = {None, "GOV", "MIL", "COP", "JUD", "LEG", "SPY"}
 FOREIGN_ROLES = {"IGO", "NGO", "REF"}
+# who makes demands of their own government when the text names no addressee
+CIVIL_ROLES = {"OPP", "REB", "CVL", "LAB", "EDU", "PTY", "REL"}
 APOLOGIES = {"regret", "apologize", "apologise", "apology", "admit", "acknowledge", "concede"}
 # types kept with no actor, when the recipient is coded (PLOVER leaves the actor of an attack optional)
 ACTORLESS = {"ASSAULT", "COERCE", "SANCTION", "ACCUSE"}
@@ -1006,7 +1008,8 @@ class _Coder:
                               for g in c.children if g.dep_ == "pobj"), None)
                 if o is not None and o.i not in skip:
                     p = self.parties.country_in(o) or (
-                        self.parties.code(o) if o.i not in self.trigs and o.lemma_.lower() not in EVENT_NOUNS else None)
+                        self.parties.code(o, loose=etype in ("ASSAULT", "COERCE", "AID"))
+                        if o.i not in self.trigs and o.lemma_.lower() not in EVENT_NOUNS else None)
                     if p is not None and p.token not in skip:
                         return p
                     for c in o.children:  # "missiles targeting US troops"
@@ -1288,7 +1291,7 @@ class _Coder:
                 recipients[0].party.country == actor.country and actors[1].party.country != actor.country:
             recipients = [actors[1]]  # "Palestinians and Israelis failed to reach agreement on ..."
             arg_why.append("reciprocal")
-        if trig.type == "PROTEST" and not recipients:
+        if trig.type == "PROTEST" and (not recipients or recipients[0].party.country is None):
             r = self.purpose_recipient(trig, {a.token for a in actors})
             if r is not None:
                 recipients = [r]
@@ -1323,8 +1326,9 @@ class _Coder:
         if actor is not None and actor.country and (
                 (trig.type in DOMESTIC and trig.tok.lemma_.lower() not in APOLOGIES and (not recipients or (
                     recipients[0].party.country is None and recipients[0].party.role not in FOREIGN_ROLES)))
-                or (trig.type in ("REQUEST", "REJECT") and (not recipients or (
-                    recipients[0].party.country is None and recipients[0].party.role in STATE_ROLES)))
+                or (trig.type in ("REQUEST", "REJECT") and recipients and
+                    recipients[0].party.country is None and recipients[0].party.role in STATE_ROLES)
+                or (trig.type == "REQUEST" and not recipients and actor.role in CIVIL_ROLES)
                 or (trig.type == "ASSAULT" and actor.role in ("COP", "SPY") and recipients and
                     recipients[0].party.country is None and recipients[0].party.role in ("CVL", "OPP", None))
                 or (trig.type == "ACCUSE" and recipients and recipients[0].party.country is None
@@ -1333,7 +1337,7 @@ class _Coder:
                 recipients[0] = Coded(_with_country(recipients[0].party, actor.country), recipients[0].token,
                                       "the actor's own state")
                 arg_why.append("recipient's country: the actor's (a domestic counterpart)")
-            elif trig.type in DOMESTIC and not self.foreign_in_clause(trig, actor.country):
+            elif trig.type in DOMESTIC | {"REQUEST"} and not self.foreign_in_clause(trig, actor.country):
                 recipients = [Coded(_with_country(Party(text=actor.text, start=actor.start, end=actor.end),
                                                   actor.country), actors[0].token, "the actor's own state")]
                 arg_why.append("recipient: the actor's own state (no counterpart named)")
