@@ -49,6 +49,8 @@ SUBJECTS = ("nsubj", "nsubjpass", "csubj")
 CLAUSE_DEPS = ("ccomp",)
 # prepositions after which a noun names the document or channel a statement came from
 SOURCE_PREPS = {"in", "on", "at", "during", "via", "through", "over"}
+# prepositions that may stand in an attribution after its cue ("said in a statement to reporters")
+ATTRIBUTION_PREPS = SOURCE_PREPS | {"to", "with", "of", "after", "before", "from"}
 # prepositions whose object names the creator of a document ("a statement by the ministry")
 CREATOR_PREPS = {"by", "from", "of"}
 # a cue's own prepositional content ("warned of", "complained about", "appealed for")
@@ -526,6 +528,15 @@ class _Stage:
         excl = (content.left_edge.i, content.right_edge.i) if content is not None else (-1, -2)
         sub = {t.i for t in v.subtree if not self.inside(t.i) and not (excl[0] <= t.i <= excl[1])
                and not self.is_mark(t)}
+        # after the cue, what it says about something ("dismissed the idea as 'absurd'") is not
+        # attribution: only its speaker, addressee, source, time and manner are
+        entry = self.lex.verb(v.lemma_.lower(), set())
+        addressed = (entry is not None and entry.object == "addressee") or v.lemma_.lower() in DOCUMENT_VERBS
+        for c in v.children:
+            if c.i > v.i and (c.dep_ in ("attr", "oprd", "acomp", "xcomp", "ccomp")
+                              or (c.dep_ == "dobj" and not addressed)
+                              or (c.dep_ == "prep" and c.lower_ not in ATTRIBUTION_PREPS)):
+                sub -= {t.i for t in c.subtree}
         s = v.i
         while s - 1 >= 0 and (s - 1) in sub and not self.doc[s - 1].is_space:
             s -= 1
