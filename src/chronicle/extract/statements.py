@@ -241,7 +241,8 @@ class _Stage:
             if ccomp is None or not (any(c.dep_ == "mark" and c.lower_ == "that" for c in ccomp.children)
                                      or (subj is not None and self._person(subj))):
                 return None
-        bare_participle = v.tag_ == "VBN" and not any(c.dep_ in ("aux", "nsubj") for c in v.children)
+        own = {c.dep_ for c in v.children}
+        bare_participle = not own & {"aux", "nsubj"} and (v.tag_ == "VBN" or "mark" in own)  # "when asked"
         if (f.passive or bare_participle) and cue.lemma in ("ask", "tell", "question") \
                 and self._child(v, ("agent",)) is None:
             return None  # "when asked about it, she said": the question is not the statement
