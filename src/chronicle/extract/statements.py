@@ -278,6 +278,8 @@ class _Stage:
         while e > s and (doc[e - 1].is_space or (doc[e - 1].is_punct and doc[e - 1].text not in ".!?)]")
                          or self.is_mark(doc[e - 1])):
             e -= 1
+        while e > s + 1 and doc[e - 1].dep_ == "case":  # "Moscow's" names Moscow
+            e -= 1
         # a closing bracket stays when its opening one is in the span ("Bernie Sanders (I-VT)")
         while e > s and doc[e - 1].text in ")]" and not any(doc[i].text in "([" for i in range(s, e - 1)):
             e -= 1
@@ -297,8 +299,11 @@ class _Stage:
             found = [c for c in v.children if c.dep_ == "xcomp" and c.tag_ == "VBG" and c.i > v.i]
         if not found:
             # "told the BBC in an interview that ...": a that-clause the parser hung on a noun
+            entry = self.lex.verb(v.lemma_.lower(), set())
+            hosts = ("dative", "prep", "npadvmod", "dobj") if entry is not None and entry.object == "addressee" \
+                else ("dative", "prep", "npadvmod")  # "rejected the claim that ...": the whole object
             for c in v.children:
-                if c.dep_ in ("dobj", "dative", "prep", "npadvmod") and c.i > v.i:
+                if c.dep_ in hosts and c.i > v.i:
                     for t in c.subtree:
                         if t.dep_ in ("acl", "relcl") and t.i > c.i and any(
                                 m.dep_ == "mark" and m.lower_ == "that" and m.i < t.i for m in t.children):
@@ -839,6 +844,14 @@ class _Stage:
     # objects, sources, negation ----------------------------------------------------------------
     def _objects(self, f: Found, v: Token, cue: Cue) -> None:
         dobj = self._child(v, ("dobj", "dative"))
+        if dobj is not None and f.stance in ("deny", "reject") and not self._animate(dobj):
+            # "Kyiv denied Moscow's claims", "rejected the accusations by Ukraine": whose words
+            owner = next((c for c in dobj.children if c.dep_ == "poss"), None)
+            if owner is None:
+                by = next((c for c in dobj.children if c.dep_ == "prep" and c.lower_ in ("by", "from", "of")), None)
+                owner = self._child(by, ("pobj",)) if by is not None else None
+            if owner is not None and self._animate(owner) and owner.lower_ not in ("its", "his", "her", "their"):
+                f.target = self._party_range(owner)
         if dobj is not None and f.content is not None and f.content[0] <= dobj.i < f.content[1] and \
                 cue.object != "addressee" and cue.object != "target":
             dobj = None
