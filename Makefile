@@ -2,9 +2,10 @@
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-EXTRAS ?= dev
+EXTRAS ?= dev,web
+WEB_ASSETS := $(VENV)/share/chronicle/web-assets
 
-.PHONY: setup demo test eval bench lint clean
+.PHONY: setup demo serve test eval bench bench-web lint clean
 
 $(BIN)/chronicle: pyproject.toml requirements/constraints.txt requirements/model.txt
 	$(PY) -m venv $(VENV)
@@ -14,10 +15,23 @@ $(BIN)/chronicle: pyproject.toml requirements/constraints.txt requirements/model
 	$(BIN)/python -m chronicle.lexicon.gazetteer
 	@touch $(BIN)/chronicle
 
-setup: $(BIN)/chronicle  ## create .venv and install chronicle with everything it needs
+# Third-party web assets (world-atlas for the events map) come from npm, pinned by
+# requirements/web-assets/package-lock.json, into the venv; never copied into the repository.
+# Without npm the map draws without country outlines.
+$(WEB_ASSETS)/node_modules/.package-lock.json: requirements/web-assets/package.json requirements/web-assets/package-lock.json | $(BIN)/chronicle
+	@if command -v npm >/dev/null 2>&1; then \
+		mkdir -p $(WEB_ASSETS) && cp requirements/web-assets/package.json requirements/web-assets/package-lock.json $(WEB_ASSETS)/ && \
+		npm ci --prefix $(WEB_ASSETS) --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: the web UI's map will have no country outlines (install Node.js and npm, then make setup)"; fi
+
+setup: $(BIN)/chronicle $(WEB_ASSETS)/node_modules/.package-lock.json  ## create .venv and install chronicle with everything it needs
 
 demo: setup  ## set up, then build demo.db from the demo corpus and show what was found
 	$(BIN)/chronicle demo --db demo.db
+
+serve: setup  ## serve the web UI and the JSON API on demo.db (built first if missing) at http://127.0.0.1:8000/
+	@test -f demo.db || $(BIN)/chronicle demo --db demo.db
+	$(BIN)/chronicle serve --db demo.db
 
 test: setup  ## run the test suite
 	$(BIN)/python -m pytest -q
@@ -27,6 +41,9 @@ eval: setup  ## the quality gate: extract every gold set, score it, fail below t
 
 bench: setup  ## throughput benchmarks (articles/second)
 	$(BIN)/python benchmarks/run.py
+
+bench-web: setup  ## page-render times of the web UI and the API on a 10,000-article database
+	$(BIN)/python benchmarks/web_pages.py --articles 10000
 
 lint: setup
 	$(BIN)/ruff check src tests eval benchmarks

@@ -207,7 +207,7 @@ class Quantity(_Serialisable):
     end: int
     value: float | int | None
     unit: str | None = None
-    kind: str = "count"  # money, count, percent, measure, duration
+    kind: str = "count"  # money, count, percent, measure, duration, age
     bound: str = "exact"  # exact, min, max, approx
     counted: str | None = None  # what is counted or measured, when the text says ("refugees")
     converts: str | None = None  # id of the quantity this one converts ("£300m ($376m)": $376m -> £300m)

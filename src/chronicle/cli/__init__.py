@@ -228,6 +228,8 @@ def demo(db: str) -> None:
                 click.echo("\nthe newest article, as `chronicle show` prints it:\n")
                 click.echo(render_record(rec))
         click.echo(f"\nnext: .venv/bin/chronicle search Mariupol --db {db}")
+        click.echo(f"  or see it in a browser: .venv/bin/chronicle serve --db {db}  (or `make serve`), "
+                   "then open http://127.0.0.1:8000/")
 
 
 # Commands of later stages live in their own modules and register themselves on `cli`

@@ -3,6 +3,7 @@ from chronicle.cli import (
     events,  # noqa: F401  (chronicle events)
     export,  # noqa: F401  (chronicle export)
     places,  # noqa: F401  (chronicle places)
+    serve,  # noqa: F401  (chronicle serve)
     statements,  # noqa: F401  (chronicle statements)
     watch,  # noqa: F401  (chronicle watch FEED... --every 15m)
 )

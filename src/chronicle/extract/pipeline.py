@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from spacy.language import Language
 
-from chronicle.extract import entities, events, places, statements, times
+from chronicle.extract import entities, events, places, quantities, statements, times
 from chronicle.extract.analysis import Analysis
 from chronicle.extract.nlp import load_nlp
 from chronicle.record import Article, Record
@@ -27,6 +27,7 @@ STAGES: dict[str, Stage] = {
     "entities": entities.run,
     "times": times.run,
     "places": places.run,
+    "quantities": quantities.run,
     "statements": statements.run,
     "events": events.run,
 }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -14,8 +15,8 @@ from chronicle.errors import StoreError
 from chronicle.record import Article, Event, Place, Record, Statement, content_hash
 
 __all__ = [
-    "ArticleRow", "Duplicate", "EventAt", "EventRow", "PlaceSummary", "SearchHit", "StatementRow", "Store",
-    "WriteResult",
+    "ArticleRow", "Duplicate", "EventAt", "EventRow", "Filters", "Page", "PlaceSummary", "SearchHit", "StatementRow",
+    "Store", "WriteResult",
     "fact_rows", "now",
 ]
 
@@ -483,3 +484,426 @@ class Store(ABC):
     @staticmethod
     def hash_of(article: Article) -> str:
         return content_hash(article.text)
+
+    # --- the queries behind the web UI and the JSON API (portable SQL) -------------------------
+    # Full-text matching is the one backend-specific part: ``_match_ids`` (a subquery of the ids
+    # of the articles that match a query) and ``_search_page`` (ranked hits with snippets).
+    # Fact queries avoid joining `articles` until the page is cut: filters on articles become
+    # ``article_id IN (SELECT ...)`` subqueries, so that indexes drive them.
+
+    def _rows(self, sql: str, params: tuple[Any, ...], cols: tuple[str, ...]) -> list[dict[str, Any]]:
+        return [dict(zip(cols, tuple(r), strict=True)) for r in self._query(sql, params)]
+
+    def _scalar(self, sql: str, params: tuple[Any, ...] = ()) -> Any:
+        rows = self._query(sql, params)
+        return rows[0][0] if rows else None
+
+    def _count(self, select: str, params: tuple[Any, ...], cap: int | None) -> int:
+        """How many rows ``select`` gives, counting no further than ``cap`` when one is given."""
+        if cap is None:
+            return int(self._scalar(f"SELECT count(*) FROM ({select}) c", params))
+        return int(self._scalar(f"SELECT count(*) FROM ({select} LIMIT ?) c", (*params, cap)))
+
+    def _match_ids(self, query: str) -> tuple[str, tuple[Any, ...]]:
+        """A subquery selecting the ids of the articles whose title or text matches ``query``."""
+        raise NotImplementedError(f"{type(self).__name__} has no full-text search")
+
+    def _search_page(self, query: str, where: str, params: tuple[Any, ...], limit: int, offset: int,
+                     marks: tuple[str, str]) -> tuple[list[dict[str, Any]], int]:
+        """Ranked article hits (id, title, published, source, url, origin, snippet) for ``query``
+        among the articles ``a`` that satisfy ``where``, and how many there are in all."""
+        raise NotImplementedError(f"{type(self).__name__} has no full-text search")
+
+    def data_version(self) -> int:
+        """A number that changes when articles are added (what caches of query results key on)."""
+        return int(self._scalar("SELECT count(*) FROM articles"))
+
+    def facets(self) -> dict[str, Any]:
+        """What the filters can take: sources, countries, event types, statuses, stances, dates."""
+        def col(sql: str) -> list[Any]:
+            return [r[0] for r in self._query(sql) if r[0] is not None]
+        return {
+            "sources": col("SELECT DISTINCT source FROM articles ORDER BY source"),
+            "countries": col("SELECT country FROM (SELECT DISTINCT country FROM entities UNION "
+                             "SELECT DISTINCT actor_country FROM events UNION "
+                             "SELECT DISTINCT recipient_country FROM events) c ORDER BY country"),
+            "event_types": col("SELECT DISTINCT type FROM events ORDER BY type"),
+            "statuses": col("SELECT DISTINCT status FROM events ORDER BY status"),
+            "stances": col("SELECT DISTINCT stance FROM statements ORDER BY stance"),
+            "roles": col("SELECT DISTINCT role FROM entities ORDER BY role"),
+            "first": self._scalar("SELECT min(published) FROM articles"),
+            "last": self._scalar("SELECT max(published) FROM articles"),
+        }
+
+    def stats(self) -> dict[str, int]:
+        """How many rows each table of facts holds (a table that a database made by an older
+        chronicle lacks, opened read-only, is left out)."""
+        out = {}
+        for t in TABLES:
+            try:
+                out[t] = self.count(t)
+            except StoreError:
+                continue
+        return out
+
+    def list_articles(self, f: Filters | None = None, limit: int = 50, offset: int = 0) -> Page:
+        """Articles that pass the filters, newest first, with how many facts of each kind they hold."""
+        where, params = _article_where(f or Filters())
+        total = int(self._scalar(f"SELECT count(*) FROM articles a WHERE {where}", params))
+        items = self._rows(
+            "SELECT a.id, a.title, a.published, a.source, a.url, a.origin, "
+            + ", ".join(f"(SELECT count(*) FROM {t} x WHERE x.article_id = a.id) AS n_{t}" for t in _FACTS)
+            + f" FROM articles a WHERE {where} ORDER BY a.published DESC, a.id LIMIT ? OFFSET ?",
+            (*params, limit, offset), _ARTICLE_COLS + tuple(f"n_{t}" for t in _FACTS))
+        return Page(items, total, limit, offset)
+
+    def search_articles(self, query: str, f: Filters | None = None, limit: int = 20, offset: int = 0,
+                        marks: tuple[str, str] = ("[", "]")) -> Page:
+        """Full-text search over titles and texts among the articles that pass the filters, best
+        first; each hit has a snippet with the matched words between ``marks``."""
+        where, params = _article_where(f or Filters())
+        items, total = self._search_page(query, where, params, limit, offset, marks)
+        return Page(items, total, limit, offset)
+
+    def list_statements(self, f: Filters | None = None, query: str | None = None, limit: int = 50,
+                        offset: int = 0, cap: int | None = None) -> Page:
+        """Statements (newest article first) that pass the filters (``entity`` and ``country`` are
+        the speaker's); ``query``: statements of the articles that match it whose speaker, cue or
+        content holds every word of it."""
+        f = f or Filters()
+        conds: list[str] = []
+        ps: list[Any] = []
+        sub = _article_subset(Filters(date_from=f.date_from, date_to=f.date_to, source=f.source,
+                                      article=f.article))
+        if sub:
+            conds.append(f"s.article_id IN ({sub[0]})")
+            ps += sub[1]
+        for col, val in (("s.stance", f.stance), ("s.kind", f.kind)):
+            if val:
+                conds.append(f"{col} = ?")
+                ps.append(val)
+        if f.country:
+            conds.append("EXISTS (SELECT 1 FROM entities x WHERE x.article_id = s.article_id "
+                         "AND x.id = s.speaker_entity AND x.country = ?)")
+            ps.append(f.country)
+        if f.entity:
+            conds.append("s.article_id IN (SELECT article_id FROM entities WHERE name = ?) AND EXISTS "
+                         "(SELECT 1 FROM entities x WHERE x.article_id = s.article_id AND x.id = s.speaker_entity "
+                         "AND x.name = ?)")
+            ps += [f.entity, f.entity]
+        if query:
+            msub, mp = self._match_ids(query)
+            conds.append(f"s.article_id IN ({msub})")
+            ps.extend(mp)
+            for w in _words(query):
+                conds.append("lower(coalesce(s.speaker, '') || ' ' || coalesce(s.cue, '') || ' ' || s.content) "
+                             "LIKE ?")
+                ps.append(f"%{w}%")
+        return self._statement_page(" AND ".join(conds) or "1 = 1", tuple(ps), limit, offset, cap)
+
+    def _statement_page(self, where: str, params: tuple[Any, ...], limit: int, offset: int,
+                        cap: int | None = None) -> Page:
+        total = self._count(f"SELECT 1 FROM statements s WHERE {where}", params, cap)
+        rows = self._rows(
+            "SELECT s.article_id, a.title, a.published, a.source, s.id, s.speaker, s.cue, s.content, s.kind, "
+            "s.stance, s.start, s.\"end\", s.data, "
+            "(SELECT x.name FROM entities x WHERE x.article_id = s.article_id AND x.id = s.speaker_entity) "
+            f"FROM statements s JOIN articles a ON a.id = s.article_id WHERE {where} "
+            "ORDER BY a.published DESC, a.id, s.start LIMIT ? OFFSET ?",
+            (*params, limit, offset),
+            ("article_id", "title", "published", "source", "id", "speaker", "cue", "content", "kind", "stance",
+             "start", "end", "data", "speaker_name"))
+        items = []
+        for r in rows:
+            data = json.loads(r.pop("data"))
+            target = data.get("target") or None
+            r["target"] = target["text"] if target else None
+            r["target_entity"] = target.get("entity") if target else None
+            addressee = data.get("addressee") or None
+            r["addressee"] = addressee["text"] if addressee else None
+            items.append(r)
+        return Page(items, total, limit, offset, capped=cap is not None and total >= cap)
+
+    def list_events(self, f: Filters | None = None, query: str | None = None, limit: int = 50,
+                    offset: int = 0, entity_as: str = "any", cap: int | None = None) -> Page:
+        """Events that pass the filters, latest date first, each with its sentence and place;
+        ``entity_as`` says whether ``f.entity`` must be the actor, the recipient or ``any``."""
+        where, params = self._events_filter(f or Filters(), query, entity_as)
+        total = self._count(f"SELECT 1 FROM events e WHERE {where}", params, cap)
+        rows = self._rows(
+            "SELECT e.article_id, a.title, a.published, a.source, e.id, e.type, e.mode, e.status, "
+            "e.actor, e.actor_country, e.recipient, e.recipient_country, "
+            "(SELECT x.name FROM entities x WHERE x.article_id = e.article_id AND x.id = e.actor_entity), "
+            "(SELECT x.name FROM entities x WHERE x.article_id = e.article_id AND x.id = e.recipient_entity), "
+            "e.date, p.name, p.country, e.start, e.\"end\", substr(a.text, e.start + 1, e.\"end\" - e.start), e.data "
+            f"FROM (SELECT * FROM events e WHERE {where} ORDER BY e.date DESC, e.article_id, e.start "
+            "LIMIT ? OFFSET ?) e JOIN articles a ON a.id = e.article_id "
+            "LEFT JOIN places p ON p.article_id = e.article_id AND p.id = e.place_id "
+            "ORDER BY e.date DESC, e.article_id, e.start",
+            (*params, limit, offset),
+            ("article_id", "title", "published", "source", "id", "type", "mode", "status", "actor",
+             "actor_country", "recipient", "recipient_country", "actor_name", "recipient_name", "date",
+             "place", "place_country", "start", "end", "sentence", "data"))
+        for r in rows:
+            data = json.loads(r.pop("data"))
+            r["trigger"] = (data.get("trigger") or {}).get("text")
+            r["statement"] = data.get("statement")
+        return Page(rows, total, limit, offset, capped=cap is not None and total >= cap)
+
+    def _events_filter(self, f: Filters, query: str | None = None,
+                     entity_as: str = "any") -> tuple[str, tuple[Any, ...]]:
+        """Conditions on ``events e`` (the articles only through subqueries)."""
+        ids = {"actor": "e.actor_entity", "recipient": "e.recipient_entity",
+               "any": "e.actor_entity, e.recipient_entity"}.get(entity_as)
+        if ids is None:
+            raise StoreError(f"no relation '{entity_as}' between an entity and events; valid: actor, recipient, any")
+        conds: list[str] = []
+        ps: list[Any] = []
+        sub = _article_subset(Filters(source=f.source))
+        if sub:
+            conds.append(f"e.article_id IN ({sub[0]})")
+            ps += sub[1]
+        # a date range matches an event dated to a day in it, or to a month or year that overlaps it;
+        # an undated event counts by its article's publication date
+        for cond, val in ((f"substr({_EVENT_DATE} || '-99-99', 1, 10) >= ?", f.date_from),
+                          (f"substr({_EVENT_DATE} || '-01-01', 1, 10) <= ?", f.date_to), ("e.type = ?", f.event_type),
+                          ("e.status = ?", f.status), ("e.article_id = ?", f.article)):
+            if val:
+                conds.append(cond)
+                ps.append(val)
+        if f.country:
+            conds.append("(e.actor_country = ? OR e.recipient_country = ?)")
+            ps += [f.country, f.country]
+        if f.entity:
+            conds.append("e.article_id IN (SELECT article_id FROM entities WHERE name = ?) AND EXISTS (SELECT 1 "
+                         f"FROM entities x WHERE x.article_id = e.article_id AND x.id IN ({ids}) AND x.name = ?)")
+            ps += [f.entity, f.entity]
+        if query:
+            msub, mp = self._match_ids(query)
+            conds.append(f"e.article_id IN ({msub})")
+            ps.extend(mp)
+            for w in _words(query):
+                conds.append("lower(coalesce(e.actor, '') || ' ' || coalesce(e.recipient, '') || ' ' || e.type "
+                             "|| ' ' || (SELECT substr(a.text, e.start + 1, e.\"end\" - e.start) FROM articles a "
+                             "WHERE a.id = e.article_id)) LIKE ?")
+                ps.append(f"%{w}%")
+        return " AND ".join(conds) or "1 = 1", tuple(ps)
+
+    def event_timeline(self, f: Filters | None = None) -> list[dict[str, Any]]:
+        """Events per date and type (an event's date as precise as it is given, else its article's
+        publication date)."""
+        where, params = self._events_filter(f or Filters())
+        return self._rows(
+            "SELECT coalesce(e.date, a.published) AS day, e.type, count(*) AS n FROM events e "
+            f"JOIN articles a ON a.id = e.article_id WHERE {where} GROUP BY day, e.type ORDER BY day, e.type",
+            params, ("day", "type", "n"))
+
+    def event_network(self, f: Filters | None = None, by: str = "entity", limit: int = 60) -> dict[str, Any]:
+        """Who acts on whom: edges (actor -> recipient, weighted by events) between entities (or
+        between countries, ``by="country"``), heaviest first, and the nodes they join."""
+        where, params = self._events_filter(f or Filters())
+        if by == "country":
+            src, dst, join = "e.actor_country", "e.recipient_country", ""
+        else:
+            src, dst = "coalesce(xa.name, e.actor)", "coalesce(xr.name, e.recipient)"
+            join = ("LEFT JOIN entities xa ON xa.article_id = e.article_id AND xa.id = e.actor_entity "
+                    "LEFT JOIN entities xr ON xr.article_id = e.article_id AND xr.id = e.recipient_entity ")
+        edges = self._rows(
+            f"SELECT {src} AS src, {dst} AS dst, count(*) AS n FROM events e {join}"
+            f"WHERE {where} AND {src} IS NOT NULL AND {dst} IS NOT NULL "
+            "GROUP BY src, dst ORDER BY n DESC, src, dst LIMIT ?", (*params, limit), ("source", "target", "n"))
+        weight: dict[str, int] = {}
+        for e in edges:
+            for k in (e["source"], e["target"]):
+                weight[k] = weight.get(k, 0) + e["n"]
+        nodes = [{"id": k, "n": n} for k, n in sorted(weight.items(), key=lambda kv: (-kv[1], kv[0]))]
+        return {"by": by, "nodes": nodes, "edges": edges}
+
+    def event_places(self, f: Filters | None = None, limit: int = 500) -> list[dict[str, Any]]:
+        """The places of the events that pass the filters, with how many events each holds."""
+        where, params = self._events_filter(f or Filters())
+        return self._rows(
+            "SELECT p.name, p.country, p.lat, p.lon, count(*) AS n FROM events e "
+            "JOIN places p ON p.article_id = e.article_id "
+            f"AND p.id = e.place_id WHERE {where} AND p.lat IS NOT NULL AND p.lon IS NOT NULL "
+            "GROUP BY p.name, p.country, p.lat, p.lon ORDER BY n DESC, p.name LIMIT ?",
+            (*params, limit), ("name", "country", "lat", "lon", "n"))
+
+    def list_entities(self, f: Filters | None = None, query: str | None = None, limit: int = 50,
+                      offset: int = 0, cap: int | None = None) -> Page:
+        """Entities grouped by name (until ``link`` resolves them across articles), the most
+        widely reported first, each with its commonest type, country and role."""
+        f = f or Filters()
+        conds: list[str] = []
+        ps: list[Any] = []
+        sub = _article_subset(Filters(date_from=f.date_from, date_to=f.date_to, source=f.source))
+        if sub:
+            conds.append(f"x.article_id IN ({sub[0]})")
+            ps += sub[1]
+        for col, val in (("x.country", f.country), ("x.role", f.role), ("x.type", f.type)):
+            if val:
+                conds.append(f"{col} = ?")
+                ps.append(val)
+        for w in _words(query or ""):
+            conds.append("lower(x.name) LIKE ?")
+            ps.append(f"%{w}%")
+        where = " AND ".join(conds) or "1 = 1"
+        total = self._count(f"SELECT DISTINCT x.name FROM entities x WHERE {where}", tuple(ps), cap)
+        items = self._rows(
+            f"SELECT x.name, count(DISTINCT x.article_id) AS n FROM entities x WHERE {where} "
+            "GROUP BY x.name ORDER BY n DESC, x.name LIMIT ? OFFSET ?",
+            (*ps, limit, offset), ("name", "articles"))
+        if items:
+            marks = ",".join("?" * len(items))
+            codes: dict[str, list[tuple[int, Any, Any, Any]]] = {}
+            for r in self._query(
+                    f"SELECT name, type, country, role, count(*) FROM entities WHERE name IN ({marks}) "
+                    "GROUP BY name, type, country, role", tuple(i["name"] for i in items)):
+                codes.setdefault(r[0], []).append((int(r[4]), r[1], r[2], r[3]))
+            for i in items:
+                best = max(codes.get(i["name"], [(0, None, None, None)]), key=lambda c: (c[0], str(c[1:])))
+                i["type"], i["country"], i["role"] = best[1], best[2], best[3]
+        return Page(items, total, limit, offset, capped=cap is not None and total >= cap)
+
+    def entity_profile(self, name: str, sample: int = 500) -> dict[str, Any] | None:
+        """What is known about the entities of one name: types, codes, how it is referred to,
+        when it was reported, and which other entities share its articles (its latest ``sample``)."""
+        codes = self._rows(
+            "SELECT type, country, role, count(*) AS n FROM entities WHERE name = ? "
+            "GROUP BY type, country, role ORDER BY n DESC", (name,), ("type", "country", "role", "n"))
+        if not codes:
+            return None
+        span = self._query("SELECT count(*), min(a.published), max(a.published) FROM articles a "
+                           "WHERE a.id IN (SELECT article_id FROM entities WHERE name = ?)", (name,))
+        mref = "FROM mentions m JOIN entities x ON x.article_id = m.article_id AND x.id = m.entity_id WHERE x.name = ?"
+        latest = ("SELECT a.id FROM articles a WHERE a.id IN (SELECT article_id FROM entities WHERE name = ?) "
+                  "ORDER BY a.published DESC LIMIT ?")
+        return {
+            "name": name,
+            "type": codes[0]["type"], "country": codes[0]["country"], "role": codes[0]["role"],
+            "codes": codes,
+            "articles": int(span[0][0]), "first": span[0][1], "last": span[0][2],
+            "mentions": int(self._scalar(f"SELECT count(*) {mref}", (name,))),
+            "names": self._rows(f"SELECT m.text, m.kind, count(*) AS n {mref} GROUP BY m.text, m.kind "
+                                "ORDER BY n DESC, m.text LIMIT 30", (name,), ("text", "kind", "n")),
+            "statements_by": int(self._scalar(
+                "SELECT count(*) FROM statements s JOIN entities x ON x.article_id = s.article_id "
+                "AND x.id = s.speaker_entity WHERE x.name = ?", (name,))),
+            "events_as_actor": int(self._scalar(
+                "SELECT count(*) FROM events e JOIN entities x ON x.article_id = e.article_id "
+                "AND x.id = e.actor_entity WHERE x.name = ?", (name,))),
+            "events_as_recipient": int(self._scalar(
+                "SELECT count(*) FROM events e JOIN entities x ON x.article_id = e.article_id "
+                "AND x.id = e.recipient_entity WHERE x.name = ?", (name,))),
+            "related": self._rows(
+                f"SELECT y.name, count(DISTINCT y.article_id) AS n FROM entities y WHERE y.article_id IN ({latest}) "
+                "AND y.name <> ? GROUP BY y.name ORDER BY n DESC, y.name LIMIT 15",
+                (name, sample, name), ("name", "articles")),
+        }
+
+    def entity_mentions(self, name: str, limit: int = 50, offset: int = 0, context: int = 80) -> Page:
+        """Every mention of the entities of one name, newest article first, with its context."""
+        ref = "FROM mentions m JOIN entities x ON x.article_id = m.article_id AND x.id = m.entity_id WHERE x.name = ?"
+        total = int(self._scalar(f"SELECT count(*) {ref}", (name,)))
+        rows = self._rows(
+            "SELECT m.article_id, a.title, a.published, a.source, m.text, m.start, m.\"end\", m.kind, "
+            "CASE WHEN m.start > ? THEN m.start - ? ELSE 0 END AS cstart, "
+            "substr(a.text, CASE WHEN m.start > ? THEN m.start - ? ELSE 0 END + 1, m.\"end\" - m.start + 2 * ?) "
+            "FROM (SELECT m.* FROM mentions m JOIN entities x ON x.article_id = m.article_id AND x.id = m.entity_id "
+            "JOIN articles a ON a.id = m.article_id WHERE x.name = ? "
+            "ORDER BY a.published DESC, a.id, m.start LIMIT ? OFFSET ?) m JOIN articles a ON a.id = m.article_id "
+            "ORDER BY a.published DESC, a.id, m.start",
+            (context, context, context, context, context, name, limit, offset),
+            ("article_id", "title", "published", "source", "text", "start", "end", "kind", "cstart", "window"))
+        for r in rows:
+            w, s = r.pop("window"), r.pop("cstart")
+            a, b = r["start"] - s, r["end"] - s
+            r["before"], r["after"] = w[:a], w[b:]
+        return Page(rows, total, limit, offset)
+
+    def entity_statements(self, name: str, rel: str = "by", limit: int = 50, offset: int = 0) -> Page:
+        """Statements by the entities of one name (``rel="by"``: they speak) or about them
+        (``rel="about"``: another speaker's statement mentions them)."""
+        if rel == "by":
+            return self.list_statements(Filters(entity=name), limit=limit, offset=offset)
+        if rel == "about":
+            return self._statement_page(
+                "s.article_id IN (SELECT article_id FROM entities WHERE name = ?) AND EXISTS (SELECT 1 FROM "
+                "entities x JOIN mentions m ON m.article_id = x.article_id AND m.entity_id = x.id "
+                "WHERE x.article_id = s.article_id AND x.name = ? "
+                "AND (s.speaker_entity IS NULL OR s.speaker_entity <> x.id) "
+                "AND m.start >= s.start AND m.\"end\" <= s.\"end\")", (name, name), limit, offset)
+        raise StoreError(f"no relation '{rel}' between an entity and statements; valid: by, about")
+
+    def entity_events(self, name: str, rel: str = "any", limit: int = 200, offset: int = 0) -> Page:
+        """Events with the entities of one name as actor (``rel="actor"``), as recipient
+        (``"recipient"``) or either (``"any"``), latest first."""
+        return self.list_events(Filters(entity=name), limit=limit, offset=offset, entity_as=rel)
+
+
+_FACTS = ("entities", "statements", "events", "quantities", "times", "places")
+_EVENT_DATE = "coalesce(e.date, (SELECT pa.published FROM articles pa WHERE pa.id = e.article_id))"
+_ARTICLE_COLS = ("id", "title", "published", "source", "url", "origin")
+
+
+@dataclass(slots=True)
+class Page:
+    """One page of a longer list: the items, how many there are in all, and where the page starts."""
+
+    items: list[dict[str, Any]]
+    total: int
+    limit: int
+    offset: int
+    capped: bool = False  # counting stopped at a cap: there are at least `total`
+
+
+@dataclass(slots=True)
+class Filters:
+    """The filters the search, the lists and the explorer share; None means any. Dates are ISO
+    (``YYYY-MM-DD``) and inclusive; ``country`` is an actor's or entity's code (RUS, UN)."""
+
+    date_from: str | None = None
+    date_to: str | None = None
+    source: str | None = None
+    country: str | None = None
+    entity: str | None = None  # an entity's name
+    event_type: str | None = None
+    stance: str | None = None
+    status: str | None = None  # of events
+    kind: str | None = None  # of statements: direct, indirect, mixed
+    role: str | None = None  # of entities
+    type: str | None = None  # of entities: PERSON, ORG, GPE, ...
+    article: str | None = None  # one article's facts
+
+
+def _words(query: str) -> list[str]:
+    return [w.lower() for w in re.findall(r"\w+", query)]
+
+
+def _article_where(f: Filters) -> tuple[str, tuple[Any, ...]]:
+    """Portable SQL conditions on ``articles a`` for the filters that apply to articles."""
+    conds, ps = ["1 = 1"], []
+    if f.date_from:
+        conds.append("a.published >= ?")
+        ps.append(f.date_from)
+    if f.date_to:
+        conds.append("a.published <= ?")
+        ps.append(f.date_to)
+    if f.source:
+        conds.append("a.source = ?")
+        ps.append(f.source)
+    if f.article:
+        conds.append("a.id = ?")
+        ps.append(f.article)
+    for table, col, val in (("entities", "country", f.country), ("entities", "name", f.entity),
+                            ("events", "type", f.event_type), ("statements", "stance", f.stance)):
+        if val:
+            conds.append(f"a.id IN (SELECT article_id FROM {table} WHERE {col} = ?)")
+            ps.append(val)
+    return " AND ".join(conds), tuple(ps)
+
+
+def _article_subset(f: Filters) -> tuple[str, tuple[Any, ...]] | None:
+    """A subquery of the ids of the articles that pass the filters, or None when none apply."""
+    where, params = _article_where(f)
+    return (f"SELECT a.id FROM articles a WHERE {where}", params) if params else None

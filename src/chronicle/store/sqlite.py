@@ -202,3 +202,30 @@ class SQLiteStore(Store):
             safe = " ".join('"' + w + '"' for w in words)
             rows = self._query(sql, (safe, limit, offset))
         return [SearchHit(r["id"], r["title"], r["published"], r["source"], r["snip"]) for r in rows]
+
+    # --- full text for the web UI and the API ---------------------------------------------------
+    def _fts_query(self, query: str) -> str:
+        """The FTS5 query for what a person typed: as written when it is valid FTS5 syntax,
+        else its words, each quoted (``Moscow-backed``, a stray quote)."""
+        try:
+            self.conn.execute("SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? LIMIT 1", (query,)).fetchall()
+            return query
+        except sqlite3.OperationalError:
+            return " ".join('"' + w + '"' for w in _WORD.findall(query)) or '""'
+
+    def _match_ids(self, query: str) -> tuple[str, tuple[Any, ...]]:
+        return ("SELECT fa.id FROM articles_fts JOIN articles fa ON fa.rowid = articles_fts.rowid "
+                "WHERE articles_fts MATCH ?", (self._fts_query(query),))
+
+    def _search_page(self, query: str, where: str, params: tuple[Any, ...], limit: int, offset: int,
+                     marks: tuple[str, str]) -> tuple[list[dict[str, Any]], int]:
+        fts = self._fts_query(query)
+        base = ("FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
+                f"WHERE articles_fts MATCH ? AND {where}")
+        total = int(self._query(f"SELECT count(*) {base}", (fts, *params))[0][0])
+        rows = self._query(
+            "SELECT a.id, a.title, a.published, a.source, a.url, a.origin, "
+            f"snippet(articles_fts, 1, ?, ?, '…', 24) {base} ORDER BY rank LIMIT ? OFFSET ?",
+            (marks[0], marks[1], fts, *params, limit, offset))
+        cols = ("id", "title", "published", "source", "url", "origin", "snippet")
+        return [dict(zip(cols, tuple(r), strict=True)) for r in rows], total

@@ -1,0 +1,217 @@
+"""Page-render times of the web UI and the API on a large synthetic database.
+
+    python benchmarks/web_pages.py [--articles 10000] [--db PATH] [--runs 5]
+
+Builds (once, then reuses) a database of made-up records with every list filled, in the
+proportions of real news (about 500 words, 15 entities, 6 statements, 5 events an article),
+then requests each page in-process (ASGI, templates and all; no network) and prints the median
+and the worst time of several runs. The target is under 300 ms a page at 10,000 articles.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+from urllib.parse import quote
+
+from chronicle.record import (
+    Article,
+    DateValue,
+    Entity,
+    Event,
+    Mention,
+    Party,
+    Place,
+    Quantity,
+    Record,
+    SentenceSpan,
+    Span,
+    Statement,
+    Time,
+)
+from chronicle.store import open_store
+
+COUNTRIES = ["RUR", "BOR", "SYL", "GRA", "ELB", "KAS", "OST", "VAL", "MER", "TOR", "ZAN", "KRA"]
+ROLES = ["GOV", "MIL", "REB", "OPP", "BUS", "CVL", "MED", "IGO", "NGO", "JUD"]
+TYPES = ["AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE", "REJECT",
+         "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT"]
+STANCES = ["assert", "accuse", "deny", "request", "threaten", "promise", "warn", None]
+SOURCES = ["Test Wire", "Daily Courier", "Evening Post", "World Desk", "Harbour Times", "Plains Herald",
+           "Capital Report", "River News"]
+_FILLER = ("the officials said talks would resume after the ceasefire collapsed while aid convoys waited near "
+           "the border and residents described shelling overnight as ministers met to discuss sanctions grain "
+           "exports energy prices refugees reconstruction and the wider region")
+WORDS = _FILLER.split()
+CUES = ["said", "told", "accused", "denied", "warned", "promised", "added", "claimed"]
+
+
+def _names(rng: random.Random) -> list[tuple[str, str, str, str]]:
+    first = ["Anna", "Boris", "Clara", "Dmitri", "Elena", "Farid", "Greta", "Hugo", "Ines", "Jonas", "Kira", "Lev",
+             "Mira", "Nils", "Olga", "Pavel", "Rosa", "Sven", "Tara", "Umar", "Vera", "Wim", "Yana", "Zoran",
+             "Ada", "Bram", "Cleo", "Dario", "Edda", "Femi", "Goran", "Hana", "Ivo", "Jana", "Karl", "Lina"]
+    last = ["Berg", "Costa", "Dahl", "Ekker", "Fontaine", "Gruber", "Holm", "Ivanko", "Jansen", "Kovac", "Lund",
+            "Marek", "Novak", "Orlov", "Petrov", "Quist", "Ribeiro", "Sato", "Tamm", "Urban", "Varga", "Weber",
+            "Yilmaz", "Zelenko", "Abbas", "Brandt", "Chen", "Duval", "Engel", "Falk", "Gallo", "Horvat"]
+    out = [(f"{f} {la}", "PERSON", rng.choice(COUNTRIES), rng.choice(ROLES)) for f in first for la in last]
+    out += [(f"{c} Ministry of {w}", "ORG", c, "GOV") for c in COUNTRIES for w in ("Defence", "Foreign Affairs")]
+    out += [(f"Republic of {c.title()}", "GPE", c, "GOV") for c in COUNTRIES]
+    out += [(f"{c.title()} Armed Forces", "ORG", c, "MIL") for c in COUNTRIES]
+    rng.shuffle(out)
+    return out
+
+
+def make_record(i: int, rng: random.Random, names: list[tuple[str, str, str, str]]) -> Record:
+    parts: list[str] = []
+    pos = 0
+
+    def add(s: str) -> tuple[int, int]:
+        nonlocal pos
+        parts.append(s)
+        start = pos
+        pos += len(s)
+        return start, pos
+
+    def filler(n: int) -> None:
+        add(" ".join(rng.choice(WORDS) for _ in range(n)) + ". ")
+
+    # a Zipf-like pick: a few names are in many articles (the commonest in about a third), most in few
+    chosen: list[int] = []
+    while len(chosen) < 15:
+        k = rng.choices(range(len(names)), cum_weights=_CUM)[0]
+        if k not in chosen:
+            chosen.append(k)
+    ents = [Entity(f"e{j + 1}", *names[k]) for j, k in enumerate(chosen)]
+    day = 1 + i * 730 // 10_000
+    published = f"{2022 + day // 365}-{1 + (day % 365) // 31:02d}-{1 + (day % 365) % 28:02d}"
+    statements, events, times, places, quantities = [], [], [], [], []
+    for j in range(20):
+        e = ents[j % 15]
+        s, t = add(e.name)
+        e.mentions.append(Mention(e.name, s, t))
+        add(" ")
+        if j < 6:
+            cue_text = rng.choice(CUES)
+            cs, ct = add(cue_text)
+            add(" that ")
+            content = " ".join(rng.choice(WORDS) for _ in range(14))
+            ns, nt = add(content)
+            add(". ")
+            statements.append(Statement(f"s{j + 1}", Party(e.name, s, t, e.id, e.country, e.role),
+                                        Span(cue_text, cs, ct), Span(content, ns, nt),
+                                        rng.choice(["direct", "indirect"]), rng.choice(STANCES)))
+        elif j < 11:
+            trig = rng.choice(["attacked", "met", "pledged", "sanctioned", "rejected", "urged"])
+            gs, gt = add(trig)
+            add(" ")
+            r = ents[(j + 3) % 15]
+            rs, rt = add(r.name)
+            r.mentions.append(Mention(r.name, rs, rt))
+            add(" in ")
+            city = f"City{rng.randint(1, 300)}"
+            ps, pt = add(city)
+            add(" on ")
+            ts, tt = add("Tuesday")
+            add(", with ")
+            qs, qt = add(f"{rng.randint(2, 900)} troops")
+            add(". ")
+            k = len(events) + 1
+            lat, lon = 40 + (hash(city) % 2000) / 100, 20 + (hash(city[::-1]) % 2500) / 100
+            places.append(Place(f"p{k}", city, ps, pt, city, "RR", lat, lon))
+            times.append(Time(f"t{k}", "Tuesday", ts, tt, published, "day"))
+            quantities.append(Quantity(f"q{k}", parts[-2], qs, qt, rng.randint(2, 900), "troops"))
+            events.append(Event(f"v{k}", rng.choice(TYPES), Span(trig, gs, gt), SentenceSpan(s, pos),
+                                status=rng.choice(["asserted", "asserted", "claimed", "planned"]),
+                                actor=Party(e.name, s, t, e.id, e.country, e.role),
+                                recipient=Party(r.name, rs, rt, r.id, r.country, r.role),
+                                date=DateValue(published, "day"), place=f"p{k}", quantities=[f"q{k}"]))
+        else:
+            filler(rng.randint(12, 30))
+    filler(60)
+    text = "".join(parts)
+    art = Article(f"bench-{i:05d}", title=f"Article {i}: {' '.join(rng.choice(WORDS) for _ in range(6))}",
+                  published=published, source=rng.choice(SOURCES), text=text)
+    return Record(art, ents, statements, events, quantities, times, places)
+
+
+_CUM: list[float] = []
+
+
+def build(db: str, n: int) -> None:
+    rng = random.Random(42)
+    names = _names(rng)
+    total = 0.0
+    for k in range(len(names)):
+        total += 1 / (k + 6)
+        _CUM.append(total)
+    t0 = time.perf_counter()
+    with open_store(db) as s:
+        batch = []
+        for i in range(n):
+            batch.append(make_record(i, rng, names))
+            if len(batch) == 500:
+                s.write(batch)
+                batch = []
+        if batch:
+            s.write(batch)
+        s.conn.execute("ANALYZE")  # type: ignore[attr-defined]
+    print(f"built {db}: {n} articles in {time.perf_counter() - t0:.1f}s ({os.path.getsize(db) / 1e6:.0f} MB)",
+          file=sys.stderr)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--articles", type=int, default=10_000)
+    ap.add_argument("--db", default=None, help="database to build or reuse (default: out/bench-web-N.db)")
+    ap.add_argument("--runs", type=int, default=5)
+    args = ap.parse_args()
+    db = args.db or os.path.join("out", f"bench-web-{args.articles}.db")
+    os.makedirs(os.path.dirname(db) or ".", exist_ok=True)
+    if not os.path.exists(db):
+        build(db, args.articles)
+    open_store(db).close()  # bring the schema (read-side indexes) up to date
+
+    from fastapi.testclient import TestClient
+
+    from chronicle.web import create_app
+
+    client = TestClient(create_app(db, warm=False))
+    api = client.get("/api/entities?limit=200").json()["items"]
+    top, mid = api[0]["name"], api[len(api) // 2]["name"]
+    mid_id = f"bench-{args.articles // 2:05d}"
+    urls = [
+        "/", "/articles", "/articles?source=Daily+Courier&event_type=ASSAULT", "/articles?offset=5000",
+        f"/articles/{mid_id}",
+        "/search?q=ceasefire", "/search?q=sanctions+grain&kind=statements", "/search?q=shelling&kind=events",
+        "/search?q=berg&kind=entities", "/search?q=ceasefire&country=RUR&from=2022-06-01&to=2022-12-31",
+        "/entities", "/entities?role=MIL", f"/entities/{quote(top)}", f"/entities/{quote(mid)}",
+        "/events", "/events?event_type=ASSAULT", "/events?by=country", "/events?entity=" + quote(top),
+        "/api/articles", f"/api/articles/{mid_id}", "/api/search?q=ceasefire", "/api/statements?stance=deny",
+        "/api/events?country=BOR", "/api/events/timeline", "/api/events/network", "/api/events/places",
+        "/api/entities", f"/api/entities/{quote(top)}", f"/api/entities/{quote(top)}/mentions",
+        f"/api/entities/{quote(top)}/statements?rel=about", "/api/stats",
+    ]
+    print(f"| page ({args.articles} articles; top entity '{top}', in {api[0]['articles']}) "
+          "| first (cold) ms | median ms | worst ms |")
+    print("|---|---:|---:|---:|")
+    worst_all = 0.0
+    for url in urls:
+        t0 = time.perf_counter()
+        r = client.get(url)
+        cold = (time.perf_counter() - t0) * 1000
+        assert r.status_code == 200, (url, r.status_code, r.text[:200])
+        times = []
+        for _ in range(args.runs):
+            t0 = time.perf_counter()
+            client.get(url)
+            times.append((time.perf_counter() - t0) * 1000)
+        worst_all = max(worst_all, max(times))
+        print(f"| `{url}` | {cold:.0f} | {statistics.median(times):.0f} | {max(times):.0f} |")
+    print(f"\nslowest request after the first: {worst_all:.0f} ms (target: < 300 ms)")
+
+
+if __name__ == "__main__":
+    main()

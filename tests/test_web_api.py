@@ -1,0 +1,335 @@
+"""The JSON API: every endpoint, pagination, the one error shape, read-only unless a token is
+given, and a strict Content-Security-Policy on every response."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from urllib.parse import quote
+
+import pytest
+from fastapi.testclient import TestClient
+
+from chronicle.record import Record
+from chronicle.store import open_store
+from chronicle.web import create_app
+from web_records import SCRIPT, records
+
+TOKEN = "s3cret-token"
+
+
+@pytest.fixture(scope="module")
+def web_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    db = str(tmp_path_factory.mktemp("web") / "web.db")
+    with open_store(db) as s:
+        s.write(records())
+    return db
+
+
+@pytest.fixture(scope="module")
+def client(web_db: str) -> Iterator[TestClient]:
+    with TestClient(create_app(web_db)) as c:
+        yield c
+
+
+def ok(c: TestClient, url: str) -> dict:
+    r = c.get(url)
+    assert r.status_code == 200, (url, r.text)
+    assert r.headers["content-type"].startswith("application/json")
+    return r.json()
+
+
+def is_error(r, status: int) -> dict:  # type: ignore[no-untyped-def]
+    assert r.status_code == status, r.text
+    body = r.json()
+    assert set(body) == {"ok", "error", "status"}, body
+    assert body["ok"] is False and body["status"] == status
+    assert isinstance(body["error"], str) and body["error"]
+    return body
+
+
+# --- every endpoint ---------------------------------------------------------------------------
+
+def test_api_index_lists_every_endpoint(client: TestClient) -> None:
+    body = ok(client, "/api")
+    paths = {e["path"] for e in body["endpoints"]}
+    assert {"/api/articles", "/api/articles/{article_id}", "/api/search", "/api/entities/{name}",
+            "/api/events/network", "/api/records"} <= paths
+    spec = ok(client, "/api/openapi.json")
+    assert set(spec["paths"]) == paths
+
+
+def test_api_stats_and_facets(client: TestClient) -> None:
+    body = ok(client, "/api/stats")
+    assert body["counts"]["articles"] == 3 and body["counts"]["events"] == 6
+    f = body["facets"]
+    assert "Test Wire" in f["sources"] and "ASSAULT" in f["event_types"] and "accuse" in f["stances"]
+    assert {"RUR", "BOR", "GRA"} <= set(f["countries"])
+    assert (f["first"], f["last"]) == ("2022-04-01", "2022-05-09")
+
+
+def test_api_article_record_is_the_stored_record(client: TestClient) -> None:
+    body = ok(client, "/api/articles/art-1")
+    assert Record.from_dict(body) == records()[0]
+
+
+@pytest.mark.parametrize(("query", "ids"), [
+    ("", ["art-2", "art-1", "art-3"]),
+    ("?source=Test+Wire", ["art-1"]),
+    ("?from=2022-05-05", ["art-2"]),
+    ("?to=2022-05-04", ["art-1", "art-3"]),
+    ("?country=bor", ["art-2", "art-1"]),
+    ("?entity=Tomas+Reed", ["art-1"]),
+    ("?event_type=mobilize", ["art-2"]),
+    ("?stance=deny", ["art-1"]),
+    ("?stance=deny&event_type=MOBILIZE", []),
+])
+def test_api_articles_filters(client: TestClient, query: str, ids: list[str]) -> None:
+    body = ok(client, "/api/articles" + query)
+    assert [a["id"] for a in body["items"]] == ids
+    assert body["total"] == len(ids)
+
+
+def test_api_articles_count_facts(client: TestClient) -> None:
+    (a,) = ok(client, "/api/articles?entity=Tomas+Reed")["items"]
+    assert (a["n_entities"], a["n_statements"], a["n_events"], a["n_times"], a["n_places"], a["n_quantities"]) == \
+        (6, 3, 3, 2, 2, 1)
+
+
+@pytest.mark.parametrize(("kind", "q", "expect"), [
+    ("articles", "shelling", ["art-1"]),
+    ("articles", "Borduria", ["art-2", "art-1"]),
+    ("statements", "Borduria", [("art-1", "s1"), ("art-1", "s3")]),
+    ("statements", "patience", [("art-1", "s2")]),
+    ("events", "troops", [("art-2", "v1")]),
+    ("entities", "berg", ["Anna Berg"]),
+])
+def test_api_search_kinds(client: TestClient, kind: str, q: str, expect: list) -> None:
+    body = ok(client, f"/api/search?q={q}&kind={kind}")
+    if kind == "articles":
+        got = sorted(h["id"] for h in body["items"])
+        assert got == sorted(expect)
+        assert all("[" in h["snippet"] for h in body["items"])
+    elif kind == "entities":
+        assert [e["name"] for e in body["items"]] == expect
+    else:
+        assert [(x["article_id"], x["id"]) for x in body["items"]] == expect
+
+
+def test_api_search_filters_and_odd_queries(client: TestClient) -> None:
+    assert ok(client, "/api/search?q=Borduria&source=Other+Post")["total"] == 1
+    assert ok(client, "/api/search?q=Borduria&kind=statements&stance=deny")["total"] == 1
+    assert ok(client, "/api/search?q=Borduria&kind=statements&stance=warn")["total"] == 0
+    assert ok(client, '/api/search?q="unbalanced')["total"] == 0
+    assert ok(client, "/api/search?q=Moscow-backed")["total"] == 0
+
+
+def test_api_statements(client: TestClient) -> None:
+    body = ok(client, "/api/statements")
+    assert body["total"] == 5
+    s = next(s for s in body["items"] if s["article_id"] == "art-1" and s["id"] == "s1")
+    assert (s["speaker_name"], s["cue"], s["stance"], s["target"], s["target_entity"]) == \
+        ("Anna Berg", "accused", "accuse", "Borduria", "e2")
+    assert ok(client, "/api/statements?stance=warn")["items"][0]["addressee"] == "reporters"
+    assert ok(client, "/api/statements?entity=Anna+Berg")["total"] == 3
+    assert ok(client, "/api/statements?country=BOR")["total"] == 1
+    assert ok(client, "/api/statements?statement_kind=direct")["total"] == 1
+
+
+def test_api_events(client: TestClient) -> None:
+    body = ok(client, "/api/events")
+    assert body["total"] == 6
+    v = next(v for v in body["items"] if v["type"] == "ASSAULT")
+    assert (v["actor_name"], v["recipient"], v["status"], v["place"], v["trigger"], v["statement"]) == \
+        ("Borduria", "Lumen", "claimed", "Lumen", "shelling", "s1")
+    assert v["sentence"].startswith("Ruritania's President") and v["sentence"].endswith("Tuesday.")
+    assert ok(client, "/api/events?event_type=AID")["items"][0]["recipient_name"] == "Ruritania"
+    assert ok(client, "/api/events?country=GRA")["total"] == 2
+    assert ok(client, "/api/events?status=claimed")["total"] == 1
+    assert ok(client, "/api/events?entity=Anna+Berg")["total"] == 2
+    assert ok(client, "/api/events?from=2022-05-04&to=2022-05-04")["total"] == 3  # and the one dated 2022-05
+
+
+def test_api_events_timeline_network_places(client: TestClient) -> None:
+    tl = ok(client, "/api/events/timeline")["items"]
+    assert {"day": "2022-05-04", "type": "AID", "n": 1} in tl
+    assert sum(x["n"] for x in tl) == 6
+    net = ok(client, "/api/events/network")
+    assert {"source": "Grand Alliance", "target": "Ruritania", "n": 1} in net["edges"]
+    assert {n["id"] for n in net["nodes"]} >= {"Grand Alliance", "Ruritania", "Tomas Reed", "Anna Berg"}
+    by_country = ok(client, "/api/events/network?by=country")
+    assert {"source": "GRA", "target": "RUR", "n": 2} in by_country["edges"]
+    places = ok(client, "/api/events/places")["items"]
+    assert {p["name"] for p in places} == {"Lumen", "Vela", "Kessel"}
+    assert ok(client, "/api/events/places?event_type=MOBILIZE")["items"] == [
+        {"name": "Kessel", "country": "BO", "lat": 48.0, "lon": 37.8, "n": 1}]
+
+
+def test_api_entities(client: TestClient) -> None:
+    body = ok(client, "/api/entities")
+    assert body["items"][0] == {"name": "Anna Berg", "articles": 2, "type": "PERSON", "country": "RUR",
+                                "role": "GOV"}
+    assert [e["name"] for e in ok(client, "/api/entities?role=IGO")["items"]] == ["Grand Alliance", "Tomas Reed"]
+    assert ok(client, "/api/entities?q=ruri")["items"][0]["name"] == "Ruritania"
+
+
+def test_api_entity_profile_and_lists(client: TestClient) -> None:
+    p = ok(client, "/api/entities/Anna%20Berg")
+    assert (p["articles"], p["mentions"], p["statements_by"], p["events_as_actor"], p["events_as_recipient"]) == \
+        (2, 4, 3, 1, 1)
+    assert {"text": "Berg", "kind": "name", "n": 2} in p["names"]
+    m = ok(client, "/api/entities/Anna%20Berg/mentions")["items"]
+    assert len(m) == 4 and all(x["before"] + x["text"] + x["after"] for x in m)
+    first = next(x for x in m if x["kind"] == "title")
+    assert first["before"] == "" and first["after"].startswith(" accused Borduria")
+    assert ok(client, "/api/entities/Anna%20Berg/statements")["total"] == 3
+    about = ok(client, "/api/entities/Borduria/statements?rel=about")["items"]
+    assert [(s["article_id"], s["id"]) for s in about] == [("art-1", "s1")]
+    assert [e["type"] for e in ok(client, "/api/entities/Anna%20Berg/events?rel=actor")["items"]] == ["THREATEN"]
+    assert [e["type"] for e in ok(client, "/api/entities/Anna%20Berg/events?rel=recipient")["items"]] == ["CONSULT"]
+    assert ok(client, "/api/entities/Anna%20Berg/events")["total"] == 2
+
+
+def test_api_entity_names_with_slashes_and_markup(client: TestClient) -> None:
+    p = ok(client, "/api/entities/" + quote(f"Evil {SCRIPT}", safe=""))
+    assert p["name"] == f"Evil {SCRIPT}"
+    assert ok(client, "/api/entities/" + quote(f"Evil {SCRIPT}", safe="") + "/mentions")["total"] == 1
+
+
+def test_api_failures(client: TestClient) -> None:
+    assert ok(client, "/api/failures") == {"ok": True, "items": []}
+
+
+# --- pagination -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("url", ["/api/articles", "/api/statements", "/api/events", "/api/entities",
+                                 "/api/search?q=Borduria+OR+Berg", "/api/entities/Anna%20Berg/mentions"])
+def test_api_pagination_walks_every_item_once(client: TestClient, url: str) -> None:
+    everything = ok(client, url + ("&" if "?" in url else "?") + "limit=500")
+    total = everything["total"]
+    assert total >= 2 and everything["next"] is None
+    seen = []
+    page = ok(client, url + ("&" if "?" in url else "?") + "limit=1")
+    while True:
+        assert page["limit"] == 1 and page["total"] == total and len(page["items"]) == 1
+        seen.append(json.dumps(page["items"][0], sort_keys=True))
+        if page["next"] is None:
+            break
+        page = ok(client, page["next"].replace("http://testserver", ""))
+    assert len(seen) == total == len(set(seen))
+    assert seen == [json.dumps(x, sort_keys=True) for x in everything["items"]]
+    beyond = ok(client, url + ("&" if "?" in url else "?") + f"offset={total + 5}")
+    assert beyond["items"] == [] and beyond["next"] is None
+
+
+# --- one error shape --------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("method", "url", "status"), [
+    ("GET", "/api/nothing", 404),
+    ("GET", "/api/articles/no-such-article", 404),
+    ("GET", "/api/entities/Nobody%20Here", 404),
+    ("GET", "/api/entities/Nobody%20Here/mentions", 404),
+    ("GET", "/api/entities/Nobody%20Here/statements", 404),
+    ("GET", "/api/entities/Nobody%20Here/events", 404),
+    ("GET", "/api/articles?limit=0", 400),
+    ("GET", "/api/articles?limit=501", 400),
+    ("GET", "/api/articles?offset=-1", 400),
+    ("GET", "/api/articles?limit=ten", 400),
+    ("GET", "/api/articles?from=yesterday", 400),
+    ("GET", "/api/events?to=2022-13", 400),
+    ("GET", "/api/events?from=2022-02-30", 400),
+    ("GET", "/api/search", 400),
+    ("GET", "/api/search?q=x&kind=people", 400),
+    ("GET", "/api/events/network?by=planet", 400),
+    ("GET", "/api/entities/Anna%20Berg/statements?rel=near", 400),
+    ("GET", "/api/entities/Anna%20Berg/events?rel=near", 400),
+    ("DELETE", "/api/articles/art-1", 405),
+    ("POST", "/api/articles", 405),
+    ("POST", "/api/records", 403),
+])
+def test_api_errors_have_one_shape(client: TestClient, method: str, url: str, status: int) -> None:
+    is_error(client.request(method, url, json={}), status)
+
+
+def test_api_id_prefixes(client: TestClient) -> None:
+    assert ok(client, "/api/articles/art-2")["article"]["id"] == "art-2"
+    is_error(client.get("/api/articles/art"), 400)  # an ambiguous prefix: the store's own message
+
+
+
+# --- writes need the token --------------------------------------------------------------------
+
+def _new_record(aid: str) -> dict:
+    rec = records()[1].to_dict()
+    rec["article"] = {**rec["article"], "id": aid, "text": rec["article"]["text"] + f" ({aid})"}
+    return rec
+
+
+def test_api_is_read_only_without_a_token(client: TestClient) -> None:
+    body = is_error(client.post("/api/records", json=_new_record("w1"),
+                                headers={"Authorization": f"Bearer {TOKEN}"}), 403)
+    assert "--token" in body["error"]
+
+
+def test_api_writes_need_the_right_token(web_db: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    with TestClient(create_app(web_db, token=TOKEN)) as c:
+        is_error(c.post("/api/records", json=_new_record("w1")), 401)
+        is_error(c.post("/api/records", json=_new_record("w1"), headers={"Authorization": "Bearer wrong"}), 401)
+        is_error(c.post("/api/records", json={"article": {"id": "x"}},
+                        headers={"Authorization": f"Bearer {TOKEN}"}), 400)
+        bad = _new_record("w2")
+        bad["times"] = [{"id": "t1", "text": "x", "start": 0, "end": 10_000, "value": None}]
+        is_error(c.post("/api/records", json=bad, headers={"Authorization": f"Bearer {TOKEN}"}), 400)
+        before = ok(c, "/api/articles")["total"]
+        r = c.post("/api/records", json=[_new_record("w1"), _new_record("w1")],
+                   headers={"Authorization": f"Bearer {TOKEN}"})
+        assert r.status_code == 200 and r.json() == {"ok": True, "stored": 1, "skipped": 1}
+        assert ok(c, "/api/articles/w1")["article"]["id"] == "w1"
+        assert ok(c, "/api/articles")["total"] == before + 1  # cached lists see the write
+
+
+def test_api_sees_articles_stored_by_another_process(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    db = str(tmp_path / "grow.db")
+    with open_store(db) as s:
+        s.write(records()[:1])
+    with TestClient(create_app(db)) as c:
+        assert ok(c, "/api/entities?q=army")["total"] == 0
+        assert ok(c, "/api/stats")["counts"]["articles"] == 1
+        with open_store(db) as s:  # `chronicle ingest` while the server runs
+            s.write(records()[1:2])
+        assert ok(c, "/api/entities?q=army")["total"] == 1
+        assert ok(c, "/api/stats")["counts"]["articles"] == 2
+
+
+# --- safety -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("url", ["/", "/articles", "/articles/art-1", "/api/stats", "/api/nothing", "/nothing",
+                                 "/static/app.css", "/assets/world.svg"])
+def test_every_response_has_a_strict_csp(client: TestClient, url: str) -> None:
+    r = client.get(url)
+    csp = r.headers["content-security-policy"]
+    assert "default-src 'none'" in csp and "script-src 'self'" in csp and "'unsafe-inline'" not in csp
+    assert r.headers["x-content-type-options"] == "nosniff"
+
+
+def test_no_swagger_ui_from_a_cdn(client: TestClient) -> None:
+    assert client.get("/docs").status_code == 404
+    docs = client.get("/api/docs")
+    assert docs.status_code == 200 and "/api/articles/{article_id}" in docs.text
+    assert "cdn" not in docs.text.lower()
+
+
+def test_store_counts_can_stop_at_a_cap(web_db: str) -> None:
+    with open_store(web_db, readonly=True) as s:
+        full = s.list_statements()
+        capped = s.list_statements(cap=2)
+        assert full.total >= 5 and not full.capped
+        assert (capped.total, capped.capped) == (2, True) and capped.items == full.items
+        assert s.list_events(cap=100).total == s.list_events().total and not s.list_events(cap=100).capped
+        assert s.list_entities(cap=3).capped
+
+
+def test_search_page_tabs_show_counts(client: TestClient) -> None:
+    html = client.get("/search?q=Borduria").text
+    assert re.search(r'data-kind="statements">Statements <span class="n">2</span>', html)
