@@ -201,6 +201,11 @@ class _Finder:
         if e < len(doc) and _name_word(doc[e]) and not self.taken[e] and doc[e].lower_ not in DIVISIONS:
             if self.gaz.has(doc[s : e + 1].text):
                 e += 1  # "Iowa" City, Indian "Ocean"
+        if not doc[s].text[:1].isupper() and doc[s].lower_ not in DIRECTIONS:
+            return None  # "metro": a common word, whatever the tagger says
+        if e - s == 1 and (doc[s].lower_ in DIRECTIONS or doc[s].lower_ in NOT_PLACE_WORDS
+                           or doc[s].lower_ in ("western", "eastern", "northern", "southern")):
+            return None  # "the West", "Western"
         m = _Mention(s, e, doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text), doc[s:e].text, source)
         first = doc[s].lower_
         if e - s > 1 and first in DIRECTIONS and not self.gaz.has(m.text) and self.gaz.has(doc[s + 1 : e].text):
@@ -501,6 +506,7 @@ def _screen(an: Analysis, ms: list[_Mention], parents: dict[int, tuple[str | Non
     doc = an.doc
     keep = []
     cnames = country_names()
+    us_abbrev = gazetteer().us_abbrev
     parents_of = {m.parent for m in ms if m.parent is not None}
     for k, m in enumerate(ms):
         if m.source == "hint":
@@ -519,6 +525,8 @@ def _screen(an: Analysis, ms: list[_Mention], parents: dict[int, tuple[str | Non
             if not literal:
                 LOGGER.debug("places: %r is an actor (entity %s)", m.text, eid)
                 continue
+            if ent.type == "ORG" and m.text.isupper() and len(m.text) <= 4 and name_key(m.text) not in us_abbrev:
+                continue  # "the UN", "NATO": an organisation's acronym, whatever a town is called
             whole = an.entity_of_span.get((span.start_char, span.end_char)) == eid
             if ent.type in ("ORG", "PERSON", "NORP") and not whole:
                 mention = next((x for x in ent.mentions if x.start <= span.start_char and span.end_char <= x.end), None)
