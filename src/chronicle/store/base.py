@@ -519,8 +519,9 @@ class Store(ABC):
             return int(self._scalar(f"SELECT count(*) FROM ({select}) c", params))
         return int(self._scalar(f"SELECT count(*) FROM ({select} LIMIT ?) c", (*params, cap)))
 
-    def _match_ids(self, query: str) -> tuple[str, tuple[Any, ...]]:
-        """A subquery selecting the ids of the articles whose title or text matches ``query``."""
+    def _match_ids(self, query: str, best: int | None = None) -> tuple[str, tuple[Any, ...]]:
+        """A subquery selecting the ids of the articles whose title or text matches ``query``
+        (only the ``best`` ranked ones when given)."""
         raise NotImplementedError(f"{type(self).__name__} has no full-text search")
 
     def _search_page(self, query: str, where: str, params: tuple[Any, ...], limit: int, offset: int,
@@ -583,8 +584,8 @@ class Store(ABC):
     def list_statements(self, f: Filters | None = None, query: str | None = None, limit: int = 50,
                         offset: int = 0, cap: int | None = None) -> Page:
         """Statements (newest article first) that pass the filters (``entity`` and ``country`` are
-        the speaker's); ``query``: statements of the articles that match it whose speaker, cue or
-        content holds every word of it."""
+        the speaker's); ``query``: statements of the articles that match it best (the first
+        ``FACT_SEARCH_ARTICLES``) whose speaker, cue or content holds every word of it."""
         f = f or Filters()
         conds: list[str] = []
         ps: list[Any] = []
@@ -607,7 +608,7 @@ class Store(ABC):
                          "AND x.name = ?)")
             ps += [f.entity, f.entity]
         if query:
-            msub, mp = self._match_ids(query)
+            msub, mp = self._match_ids(query, FACT_SEARCH_ARTICLES)
             conds.append(f"s.article_id IN ({msub})")
             ps.extend(mp)
             for w in _words(query):
@@ -642,7 +643,9 @@ class Store(ABC):
     def list_events(self, f: Filters | None = None, query: str | None = None, limit: int = 50,
                     offset: int = 0, entity_as: str = "any", cap: int | None = None) -> Page:
         """Events that pass the filters, latest date first, each with its sentence and place;
-        ``entity_as`` says whether ``f.entity`` must be the actor, the recipient or ``any``."""
+        ``entity_as`` says whether ``f.entity`` must be the actor, the recipient or ``any``;
+        ``query``: events of the best-matching articles whose participants, type or sentence hold
+        every word of it."""
         where, params = self._events_filter(f or Filters(), query, entity_as)
         total = self._count(f"SELECT 1 FROM events e WHERE {where}", params, cap)
         rows = self._rows(
@@ -694,7 +697,7 @@ class Store(ABC):
                          f"FROM entities x WHERE x.article_id = e.article_id AND x.id IN ({ids}) AND x.name = ?)")
             ps += [f.entity, f.entity]
         if query:
-            msub, mp = self._match_ids(query)
+            msub, mp = self._match_ids(query, FACT_SEARCH_ARTICLES)
             conds.append(f"e.article_id IN ({msub})")
             ps.extend(mp)
             for w in _words(query):
@@ -857,6 +860,8 @@ class Store(ABC):
 
 
 _FACTS = ("entities", "statements", "events", "quantities", "times", "places")
+# a search for statements or events looks in this many best-matching articles (bounds its cost)
+FACT_SEARCH_ARTICLES = 500
 _EVENT_DATE = "coalesce(e.date, (SELECT pa.published FROM articles pa WHERE pa.id = e.article_id))"
 _ARTICLE_COLS = ("id", "title", "published", "source", "url", "origin")
 
