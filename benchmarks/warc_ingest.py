@@ -172,8 +172,9 @@ def measure(warc: str, mode: str) -> dict[str, object]:
     seconds = time.perf_counter() - t0
     usage = resource.getrusage(resource.RUSAGE_SELF)
     peak_kb = usage.ru_maxrss
-    return {"seconds": seconds, "cpu": usage.ru_utime + usage.ru_stime - cpu0, "read": summary.read, "stored": summary.stored, "duplicates": summary.duplicates,
-            "failed": summary.failed, "skipped": dict(summary.skipped_by), "peak_mb": peak_kb / 1024}
+    return {"seconds": seconds, "cpu": usage.ru_utime + usage.ru_stime - cpu0, "read": summary.read,
+            "stored": summary.stored, "duplicates": summary.duplicates, "failed": summary.failed,
+            "skipped": dict(summary.skipped_by), "peak_mb": peak_kb / 1024}
 
 
 class _MemoryBands:
