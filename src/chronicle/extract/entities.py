@@ -877,6 +877,19 @@ def _same_clause(a: Token, b: Token) -> bool:
     return clause(a) is clause(b)
 
 
+def _is_place(tok: Token, named: set[str], lex: Lexicon) -> bool:
+    """A lone word NER took for a person or organisation that is a well-known place, and no
+    one's name here: not a known organisation or office holder, not a forename, not part of a
+    person's name in this article."""
+    text = tok.text
+    key = norm(text)
+    if text in named or key in lex.orgs or lex.person(text) is not None or fold(text) in lex.forenames:
+        return False
+    from chronicle.lexicon.gazetteer import gazetteer
+
+    return any(c.main and (c.kind != "city" or c.population >= 15000) for c in gazetteer().lookup(text))
+
+
 def _generic_word(span: Span, lex: Lexicon) -> bool:
     """"Congress", "parliament", "the army": a word every country has, not one body's name."""
     if len(span) != 1:
@@ -916,10 +929,14 @@ def _fixed_ents(doc: Doc, lex: Lexicon) -> list[tuple[str, int, int]]:
     """spaCy's entities with known mistakes mended: a country name glued to a person's name
     ("Ukraine Volodymyr Zelenskyy" as one ORG) is split; a known name gets its label."""
     out = []
+    named = {t.text for ent in doc.ents if ent.label_ == "PERSON" and len(ent) >= 2 for t in (ent[0], ent[-1])}
     for ent in doc.ents:
         if ent.label_ not in NAME_LABELS:
             continue
         s, e, label = ent.start, ent.end, ent.label_
+        if label in ("PERSON", "ORG") and e - s == 1 and _is_place(doc[s], named, lex):
+            out.append(("SKIP", s, e))  # "Mariupol" as an organisation, "Azores" as a person
+            continue
         key = norm(ent.text)
         if key in lex.country_names or key in lex.capitals:
             label = "GPE"
