@@ -519,6 +519,9 @@ def _screen(an: Analysis, ms: list[_Mention], parents: dict[int, tuple[str | Non
             span.root, m.parent is not None or k in parents, k in parents_of)
         eid = next((an.entity_of_token[t.i] for t in span if t.i in an.entity_of_token), None)
         ent = an.record.entity(eid)
+        if ent is not None and ent.type in ("GPE", "LOC") and not any(
+                x.start <= span.start_char and span.end_char <= x.end for x in ent.mentions):
+            ent = None  # a place whose name holds a country's ("the Gulf of Oman") is not that country
         if ent is not None:
             if ent.type == "GPE" and not m.country_name and "capital" in (ent.why or ""):
                 LOGGER.debug("places: %r is a capital acting for its country (entity %s)", m.text, eid)
@@ -576,6 +579,8 @@ def _parents(an: Analysis, ms: list[_Mention], gaz: Gazetteer) -> dict[int, tupl
             continue  # a list ("Kyiv, Kharkiv and Odesa")
         pi = by_start[j]
         p = ms[pi]
+        if name_key(m.text) in cnames:
+            continue  # a country has no parent
         key = name_key(p.text)
         abbr = _us_state_at(doc, j, gaz)
         if abbr is not None and abbr[1] == p.end:
