@@ -198,16 +198,18 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     return [p for q in quotations(text) for p in q.pieces]
 
 
-def quoted_tokens(doc: Doc) -> list[bool]:
-    """Per token: does it lie inside quotation marks?"""
+def quoted_tokens(doc: Doc, starts: list[int] | None = None) -> list[bool]:
+    """Per token: does it lie inside quotation marks? (``starts``: the tokens' offsets, if known)"""
     flags = [False] * len(doc)
     spans = quote_spans(doc.text)
     if not spans:
         return flags
+    if starts is None:
+        starts = [t.idx for t in doc]
     k = 0
-    for tok in doc:
-        while k < len(spans) and spans[k][1] <= tok.idx:
+    for i, idx in enumerate(starts):
+        while k < len(spans) and spans[k][1] <= idx:
             k += 1
-        if k < len(spans) and spans[k][0] <= tok.idx < spans[k][1]:
-            flags[tok.i] = True
+        if k < len(spans) and spans[k][0] <= idx < spans[k][1]:
+            flags[i] = True
     return flags
