@@ -79,6 +79,7 @@ class EventRow:
     title: str | None
     event: Event
     place: Place | None
+    ingested_at: str | None = None
 
 
 @dataclass(slots=True)
@@ -418,7 +419,7 @@ class Store(ABC):
 
     # --- events ---------------------------------------------------------------------------
     _EVENT_SELECT = (
-        "SELECT e.article_id, a.published, a.url, a.source, a.title, e.data, p.data, e.id "
+        "SELECT e.article_id, a.published, a.url, a.source, a.title, e.data, p.data, e.id, a.ingested_at "
         "FROM events e JOIN articles a ON a.id = e.article_id "
         "LEFT JOIN places p ON p.article_id = e.article_id AND p.id = e.place_id")
     # the days an event may have happened on: its own date (a month or a year spans its days),
@@ -449,7 +450,7 @@ class Store(ABC):
     def _event_row(r: Any) -> EventRow:
         return EventRow(article_id=r[0], published=r[1], url=r[2], source=r[3], title=r[4],
                         event=Event.from_dict(json.loads(r[5])),
-                        place=Place.from_dict(json.loads(r[6])) if r[6] else None)
+                        place=Place.from_dict(json.loads(r[6])) if r[6] else None, ingested_at=r[8])
 
     def events(self, type: str | None = None, actor: str | None = None, recipient: str | None = None,
                since: str | None = None, until: str | None = None, status: str | None = None,
