@@ -32,6 +32,19 @@ FIRST_PERSON = {"we", "us", "our", "i", "me", "my"}
 NP_LEFT = {"det", "amod", "compound", "poss", "nummod", "nmod", "quantmod", "npadvmod", "case", "punct"}
 # prepositions whose object can give a group its country: "forces in Guinea", "government of Syria"
 PLACE_PREPS = ("in", "of", "from", "throughout", "across")
+# nouns for people and groups that the role lexicon does not list
+AGENT_NOUNS = {"power", "powers", "side", "sides", "party", "parties", "member", "members", "leader", "leaders",
+               "ally", "allies", "partner", "partners", "nation", "nations", "country", "countries", "state",
+               "states", "people", "person", "man", "men", "woman", "women", "group", "groups", "attorney",
+               "attorneys", "lawmaker", "lawmakers", "delegate", "delegates", "representative", "representatives",
+               "signatory", "signatories", "neighbour", "neighbours", "neighbor", "neighbors", "coalition",
+               "alliance", "bloc", "community", "west", "regime", "faction", "factions", "militant", "militants",
+               "gunman", "gunmen", "attacker", "attackers", "assailant", "assailants", "bomber", "bombers",
+               "hacker", "hackers", "fighter", "fighters", "crowd", "crowds", "mob", "demonstrators", "youths",
+               "supporters", "followers", "residents", "villagers", "settlers", "inmates", "prisoners", "doctors",
+               "workers", "farmers", "students", "critics", "opponents", "rivals", "counterparts", "officials",
+               "head", "heads", "chief", "chiefs", "foe", "foes", "enemy", "enemies", "team", "teams", "envoys",
+               "organisers", "organizers", "activists", "protesters", "negotiators", "mediators", "sponsors"}
 BORDERS = {"border", "borders", "frontier", "frontiers", "boundary", "boundaries", "coast", "waters"}
 POSSESSIVE_PRONOUNS = {"its", "their", "his", "her", "our", "my", "your"}
 # heads that stand for the people in their "of" phrase: "thousands of students", "a group of refugees"
@@ -84,7 +97,8 @@ class PartyCoder:
             self._cache[key] = None  # breaks cycles (a pronoun's antecedent naming the pronoun)
             self._cache[key] = self._residence(tok, self._code(tok, speaker))
         found = self._cache[key]
-        if found is None and loose and tok.pos_ in ("NOUN", "PROPN") and tok.lower_ not in PRONOUNS:
+        if found is None and loose and tok.lower_ not in PRONOUNS and (
+                tok.pos_ == "PROPN" or (tok.pos_ == "NOUN" and self.agentive(tok))):
             start, end = self._np(tok)
             return Coded(Party(text=self.doc.text[start:end], start=start, end=end), tok.i, "uncoded noun phrase")
         return found
@@ -140,7 +154,7 @@ class PartyCoder:
         if depth > 0:
             for c in tok.children:
                 if c.dep_ == "prep" and c.lower_ in ("of", "in", "from", "to", "with", "against", "on", "by", "at",
-                                                     "between", "into"):
+                                                     "between", "into", "as"):
                     for o in c.children:
                         if o.dep_ == "pobj":
                             p = self.country_in(o, depth - 1)
@@ -219,6 +233,19 @@ class PartyCoder:
         if party.entity is None and party.country is None and party.role is None:
             return None  # a thing, not a party
         return Coded(party, tok.i, why)
+
+    def agentive(self, tok: Token) -> bool:
+        """Whether a noun that names no country, entity or role can still be a doer: people and
+        groups of people ("foreign powers", "attorneys", "the leaders"), not things ("a fire",
+        "the declaration")."""
+        lemma = tok.lemma_.lower()
+        if lemma in AGENT_NOUNS or tok.lower_ in AGENT_NOUNS or self.lex.role(tok.text) or self.lex.role(lemma):
+            return True
+        if lemma in CROWD_HEADS:
+            return True
+        if any(c.pos_ == "PROPN" and c.dep_ in ("compound", "appos", "poss", "conj") for c in tok.children):
+            return True  # "Old foes Gondor and Osgiliath", "Gryffindor's head Minerva McGonagall"
+        return tok.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
 
     def _named_before(self, tok: Token) -> str | None:
         """The entity a short name or a definite description refers back to: "Mahan" for
@@ -299,6 +326,10 @@ class PartyCoder:
 
     def _pronoun(self, tok: Token, speaker: Coded | None) -> Coded | None:
         third = tok.lower_ in ("it", "its", "they", "their", "them")
+        if third and speaker is not None:  # "Syria says it ...", "the rebels said they ...": number agrees
+            said_by = self.doc[speaker.token] if 0 <= speaker.token < len(self.doc) else None
+            plural_speaker = said_by is not None and said_by.tag_ in ("NNS", "NNPS")
+            third = plural_speaker == (tok.lower_ in ("they", "their", "them"))
         if speaker is not None and (tok.lower_ in FIRST_PERSON or (third and not self.an.quoted()[tok.i])):
             p = speaker.party
             return Coded(Party(text=tok.text, start=tok.idx, end=tok.idx + len(tok.text), entity=p.entity,
@@ -310,6 +341,25 @@ class PartyCoder:
         start = sent.start
         prev = self.doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
         plural = tok.lower_ in ("they", "them", "their", "themselves")
+        if tok.lower_ in ("it", "its", "itself"):  # "A fire destroyed ... Officials said it killed nine"
+            for i in range(tok.i - 1, prev - 1, -1):
+                t = self.doc[i]
+                if t.dep_ in ("nsubj", "nsubjpass") and t.lower_ not in PRONOUNS and t.pos_ in ("NOUN", "PROPN") \
+                        and t.tag_ not in ("NNS", "NNPS"):
+                    c = self.code(t)
+                    if c is None or (c.party.country is None and c.party.entity is None):
+                        return None
+                    break
+        if tok.lower_ in ("them", "themselves"):  # an object pronoun: the nearest plural party before it
+            for i in range(tok.i - 1, start - 1, -1):
+                t = self.doc[i]
+                if t.tag_ in ("NNS", "NNPS") and t.lower_ not in PRONOUNS:
+                    c = self.code(t)
+                    if c is not None and c.party.country:
+                        p = c.party
+                        return Coded(Party(text=tok.text, start=tok.idx, end=tok.idx + len(tok.text),
+                                           entity=p.entity, country=p.country, role=p.role), tok.i,
+                                     f"pronoun -> '{p.text}'")
         for i in range(tok.i - 1, prev - 1, -1):
             t = self.doc[i]
             if t.lower_ in PRONOUNS or t.pos_ not in ("NOUN", "PROPN"):

@@ -92,6 +92,12 @@ DEFINITE = {"the", "this", "that", "these", "those"}
 # messages whose participle is the act of their sender: "a statement condemning", "a letter demanding"
 MESSAGES = {"declaration", "statement", "letter", "resolution", "communique", "note", "message", "communiqué",
             "appeal", "petition", "motion", "decree", "order", "tweet", "post", "speech", "report"}
+# word pairs that are not acts: "as opposed to", "as compared with"
+IDIOMS = {("as", "opposed"), ("as", "compared"), ("as", "threatened"), ("be", "attacked")}
+# nouns that refer back to an act without naming its kind
+EVENT_NOUNS = {"operation", "move", "action", "incident", "strike", "raid", "assault", "mistake", "error",
+               "tragedy", "crash", "downing", "act", "actions", "decision"}
+RESPONSES = {"response", "reaction", "retaliation", "reprisal", "revenge", "answer", "reply"}
 GRIEVANCE_PREPS = {"of", "against", "over", "at", "about", "for"}
 CONTAINERS = {"ton", "tons", "tonne", "tonnes", "kg", "kilogram", "kilograms", "amount", "worth", "number",
               "quantity", "quantities", "shipment", "shipments", "package", "packages", "state", "series",
@@ -110,8 +116,9 @@ UNREAL = {"imminent": "planned", "planned": "planned", "proposed": "planned", "f
 DOMESTIC = {"PROTEST", "COERCE", "CONCEDE"}
 STATE_ROLES = {None, "GOV", "MIL", "COP", "JUD", "LEG", "SPY"}
 FOREIGN_ROLES = {"IGO", "NGO", "REF"}
+APOLOGIES = {"regret", "apologize", "apologise", "apology", "admit", "acknowledge", "concede"}
 # types kept with no actor, when the recipient is coded (PLOVER leaves the actor of an attack optional)
-ACTORLESS = {"ASSAULT", "COERCE", "SANCTION"}
+ACTORLESS = {"ASSAULT", "COERCE", "SANCTION", "ACCUSE"}
 # types whose recipient, when the text names none (or none with a country), is where it happened
 PLACED = {"ASSAULT", "COERCE", "PROTEST", "MOBILIZE", "CONCEDE"}
 GENERIC_SLOTS = ("to", "dobj", "with", "for", "against", "in", "into", "from")
@@ -185,6 +192,8 @@ class _Coder:
 
     def match(self, tok: Token) -> Trig | None:
         pos = tok.pos_
+        if tok.i > 0 and (self.doc[tok.i - 1].lower_, tok.lower_) in IDIOMS:
+            return None
         keys = []
         for lemma in _lemmas(tok):
             if pos in ("VERB", "AUX"):
@@ -233,6 +242,9 @@ class _Coder:
             return self.complement(tok) is not None
         if k == "nocomp":
             return self.complement(tok) is None
+        if k == "that":
+            return any(c.dep_ == "ccomp" and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+                       for c in tok.children)
         if k == "noobj":
             return self.obj(tok) is None
         if k == "passive":
@@ -289,6 +301,8 @@ class _Coder:
                 continue
             if self.pl.in_class(cls, lemmas[0], role, etype) or any(self.pl.in_class(cls, x) for x in lemmas[1:]):
                 return True
+            if cls == "aid_goods" and tok.ent_type_ == "MONEY":
+                return True  # "a million rupees"
         # "two artillery shells": the head noun may be a number
         return False
 
@@ -319,6 +333,8 @@ class _Coder:
         t = self.trigs.get(tok.i)
         if t is not None and (t.rule.pos == "ADJ" or t.type in ("@light", "@aspect")):
             return False  # "was disappointed by", "were engaged in": a state of the subject
+        if tok.tag_ == "VBN" and self.pl.rules(tok.lower_, "ADJ") and not any(c.dep_ == "agent" for c in tok.children):
+            return False  # "is committed to", "is prepared to": adjectives that look like participles
         return any(c.dep_ in ("auxpass", "nsubjpass") for c in tok.children) or (
             tok.tag_ == "VBN" and tok.dep_ in ("acl",))
 
@@ -394,6 +410,11 @@ class _Coder:
         for c in tok.children:
             if c.dep_ in ("nsubj", "csubj"):
                 return c
+        for c in tok.children:  # "The US has been encouraging": the parser hung the subject on "been"
+            if c.dep_ == "aux":
+                for hung in c.children:
+                    if hung.dep_ == "nsubj":
+                        return hung
         if tok.dep_ == "conj" and tok.head.pos_ in ("VERB", "AUX"):
             if self.passive(tok.head):  # "was indicted ... and will resign": the one indicted resigns
                 return next((c for c in tok.head.children if c.dep_ == "nsubjpass"), None)
@@ -406,18 +427,22 @@ class _Coder:
             if any(c.dep_ in ("nsubj",) and c.tag_ in ("WDT", "WP") for c in tok.children):
                 return tok.head
             if tok.dep_ == "acl" and tok.head.lemma_.lower() in MESSAGES:
-                g = self.governor(tok.head)
-                if g is not None:
-                    return self.subj(g)
+                sender = self.governor(tok.head)
+                if sender is not None:
+                    return self.subj(sender)
         if tok.pos_ in ("NOUN", "PROPN"):
             g = self.governor(tok)
             gt = self.trigs.get(g.i) if g is not None else None
             if g is not None and gt is not None and gt.type in ("@light", "@aspect", "@attempt", "@plan"):
+                if tok.dep_ == "nsubjpass" and tok.head is g:  # "an inquiry was ordered (by X)"
+                    return next((o for c in g.children if c.dep_ == "agent" for o in c.children if o.dep_ == "pobj"),
+                                None)
                 return self.subj(g)  # "Turkey launched an offensive"; not "the move follows the killing"
             if g is not None and t is not None and any(c.key == "gov" and not c.negated for c in t.rule.conds):
                 return self.subj(g)  # the row names the verb: "troops remained on alert"
-            if g is not None and tok.dep_ == "pobj" and tok.head.lower_ in ("on", "for") and not any(
-                    c.dep_ == "dobj" for c in g.children):
+            if g is not None and tok.dep_ == "pobj" and (tok.head.lower_ in ("on", "for") or (
+                    tok.head.lower_ in ("in", "during") and t is not None and t.type == "PROTEST")) and not any(
+                    c.dep_ in ("dobj", "auxpass", "nsubjpass") for c in g.children):
                 return self.subj(g)  # "thousands converged for a rally", "arrived on a visit"
         return None
 
@@ -475,6 +500,8 @@ class _Coder:
             if (dep == "prep" and t.lower_ in CIRCUMSTANCE_PREPS and t.lower_ != "in") or (
                     dep == "prep" and t.lower_ == "in" and h.i in self.trigs and self.trigs[h.i].type in VERBAL):
                 break  # "after two days of fighting", "in response to the airstrike"
+            if t.lemma_.lower() in RESPONSES and t is not tok:
+                break  # "in response to the US airstrike": another act
             if dep == "advcl" and (self.mark(t) or self.purpose(t)):
                 if t is not tok and self.purpose(t) and not trig.is_frame:
                     trig.emitted = False  # inside a clause of purpose: intended, not done
@@ -488,7 +515,8 @@ class _Coder:
                 break
             if dep in ("relcl", "acl") and h.i not in self.trigs:
                 crossed = True  # "the measure that bans ...": goes on, as content only
-                if dep == "acl" and t.tag_ in ("VBN", "VBG"):
+                if dep == "acl" and t.tag_ in ("VBN", "VBG") and not (
+                        t is tok and h.lemma_.lower() in MESSAGES and trig.type in VERBAL):
                     described = True  # "nationals suspected of blowing up a plane"
             if dep == "conj" and h.i in self.trigs:
                 break
@@ -530,7 +558,8 @@ class _Coder:
                     trig.path = path
                     self.absorb(upper, trig, f"what '{upper.tok.text}' is about")  # "in protest of the arrests"
                     return
-                if upper.type == trig.type and not crossed and self.same_doer(upper, trig):
+                if upper.type == trig.type and not crossed and self.same_doer(upper, trig) and (
+                        upper.emitted or upper.parent is not None):
                     trig.path = path
                     trig.parent = upper
                     trig.emitted = False
@@ -605,8 +634,10 @@ class _Coder:
             return False  # "ready to ..."
         if tok.dep_ == "xcomp" and h.lemma_ in ("have", "need", "be", "go", "use", "seem", "appear", "help"):
             return h.lemma_ == "use"
-        if tok.dep_ == "xcomp" and (h.i not in self.trigs or self.trigs[h.i].type not in VERBAL):
-            return True  # "cooperate to encourage ...", "used tear gas to disperse ..."
+        if tok.dep_ == "xcomp" and h.i in self.trigs and self.trigs[h.i].type not in VERBAL:
+            return True  # "cooperate to encourage ...", "sent observers to investigate ..."
+        if tok.dep_ == "xcomp":
+            return h.lemma_ in ("employ", "mobilize", "mobilise")  # "decided to allow": a complement
         return tok.dep_ == "advcl"
 
     def descriptive(self, tok: Token) -> bool:
@@ -643,16 +674,42 @@ class _Coder:
             ev = self.build(trig, sent)
             if ev is not None:
                 out.append((trig, ev))
+                out.extend((trig, e) for e in self.split(ev))
         return self.dedup(out)
+
+    @staticmethod
+    def split(ev: Event) -> list[Event]:
+        """One event per actor country when several parties did the same thing to a third ("both
+        Saudi Arabia and the United States have alleged Iranian involvement"): dyadic exports and
+        queries by actor then find each. Parties acting on each other stay one event."""
+        if len(ev.actors) < 2 or (ev.why and "reciprocal" in ev.why) or ev.actor is None:
+            return []
+        seen = {ev.actor.country, ev.recipient.country if ev.recipient else None}
+        out = []
+        for member in ev.actors[1:4]:
+            if member.country and member.country not in seen:
+                seen.add(member.country)
+                twin = Event.from_dict(ev.to_dict())
+                twin.actor = Party.from_dict(member.to_dict())
+                twin.why = (ev.why or "") + f"; one of {len(ev.actors)} actors"
+                out.append(twin)
+        return out
 
     # --- reading: frames, modals, negation -> status and PLOVER's single type -----------------
     def reading(self, trig: Trig) -> None:
-        toks = [trig.tok, *[t for t in trig.path if t.i not in self.trigs or self.trigs[t.i].type in
+        own_path: list[Token] = []
+        for t in trig.path:
+            if t.dep_ in ("relcl", "acl") or (own_path and own_path[-1].dep_ in ("relcl", "acl")):
+                break
+            own_path.append(t)
+        toks = [trig.tok, *[t for t in own_path if t.i not in self.trigs or self.trigs[t.i].type in
                            ("@light", "@aspect", "@attempt")]]
         aux = {c.lower_ for t in toks for c in t.children if c.dep_ in ("aux", "auxpass")}
         aux |= {c.lemma_.lower() for t in toks for c in t.children if c.dep_ in ("aux",)}
         negated = any(c.dep_ == "neg" for t in toks for c in t.children) or any(
-            c.dep_ == "det" and c.lower_ == "no" for c in trig.tok.children)
+            c.dep_ == "det" and c.lower_ == "no" for c in trig.tok.children) or any(
+            c.dep_ == "preconj" and c.lower_ == "neither" for s in [self.subj(trig.tok)] if s is not None
+            for c in s.children)
         oblige = bool(aux & OBLIGE) or any(t.lemma_ in ("have", "need") and any(
             c.dep_ == "xcomp" for c in t.children) for t in toks[1:])
         conditional = any(self.mark(c) in CONDITION_MARKS for t in toks for c in t.children if c.dep_ == "advcl")
@@ -747,6 +804,10 @@ class _Coder:
         """Who speaks a quotation that has no reporting verb of its own: the subject of the
         sentence's main verb outside the quotation marks ("X responded on Twitter: '...'")."""
         root = tok.sent.root
+        if self.quoted[root.i] and tok.sent.start > 0:
+            prev = self.doc[tok.sent.start - 1].sent  # "X responded on Twitter: | 'I reject ...'"
+            if prev.text.rstrip().rstrip('"\u201c').rstrip().endswith((":", ",")):
+                root = prev.root
         if self.quoted[root.i]:
             return None
         s = self.subj(root)
@@ -854,7 +915,7 @@ class _Coder:
         subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         if subj is None:
             return None
-        target = self.parties.code(subj, speaker)
+        target = self.parties.code(subj, speaker, loose=True)
         if target is None or (target.party.country and target.party.country == speaker.party.country
                               and subj.lower_ in ("we", "i", "us")):
             return None
@@ -941,7 +1002,8 @@ class _Coder:
                     o = next((g for c in children if c.dep_ == "prep" and c.lower_ == "of"
                               for g in c.children if g.dep_ == "pobj"), None)
                 if o is not None and o.i not in skip:
-                    p = self.parties.country_in(o) or self.parties.code(o)
+                    p = self.parties.country_in(o) or (
+                        self.parties.code(o) if o.i not in self.trigs and o.lemma_.lower() not in EVENT_NOUNS else None)
                     if p is not None and p.token not in skip:
                         return p
                     for c in o.children:  # "missiles targeting US troops"
@@ -1000,7 +1062,7 @@ class _Coder:
         t = self.trigs.get(tok.i)
         wanted: frozenset[str] | None = frozenset({t.type}) if t is not None and not t.is_frame else None
         if wanted is None:
-            if tok.lemma_.lower() in ("operation", "move", "action", "incident", "strike", "raid", "assault"):
+            if tok.lemma_.lower() in EVENT_NOUNS:
                 wanted = CONFLICT_MATERIAL
             else:
                 return None
@@ -1117,18 +1179,22 @@ class _Coder:
             if r is not None:
                 recipients = [r]
                 why.append(f"recipient: the '{tok.head.head.text}' of it")
-        if not recipients and trig.type in ("ACCUSE", "REJECT", "SUPPORT", "REQUEST"):
+        if not recipients and trig.type in ("ACCUSE", "REJECT", "SUPPORT", "REQUEST", "CONCEDE"):
             obj = self.obj(tok) if not passive else next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
             ante = self.antecedent(obj) if obj is not None else None
-            if ante is not None and ante.actor is not None and obj is not None:
-                recipients = [Coded(ante.actor, obj.i, "actor of the earlier event")]
-                why.append(f"recipient: who did '{ante.trigger.text}'")
+            # condemning an act is aimed at who did it; regretting one, at who suffered it
+            other = (ante.recipient if trig.type == "CONCEDE" else ante.actor) if ante is not None else None
+            if other is not None and obj is not None:
+                recipients = [Coded(other, obj.i, "from the earlier event")]
+                why.append(f"recipient: {'who suffered' if trig.type == 'CONCEDE' else 'who did'} "
+                           f"'{ante.trigger.text if ante else ''}'")
         if trig.rule.swap:
             actors, recipients = recipients, actors
             why.append("visitor is the actor")
-        if len(actors) > 1 and not recipients and trig.type in RECIPROCAL:
-            recipients = actors[1:2]
-            why.append("reciprocal")
+        indirect = any(w.startswith(("recipient: in the complement", "recipient: from '")) for w in why)
+        if len(actors) > 1 and (not recipients or indirect) and trig.type in RECIPROCAL:
+            recipients = actors[1:2]  # "Turkey and Libya agreed on ...": each is the other's counterpart
+            why = [w for w in why if not w.startswith("recipient")] + ["reciprocal"]
         return actors, recipients, why
 
     # --- building the event ---------------------------------------------------------------------
@@ -1187,7 +1253,12 @@ class _Coder:
         own parties ("Turkey's invasion", "an attack on oil facilities"); a bare definite noun
         ("the attack", "the rally") refers back to an event already coded."""
         tok = trig.tok
-        if tok.pos_ not in ("NOUN", "PROPN") or trig.light is not None or trig.forced is not None:
+        if tok.pos_ not in ("NOUN", "PROPN") or trig.forced is not None:
+            return True
+        if any(c.dep_ == "det" and c.lower_ in DEFINITE for c in tok.children) and self.noun_actor(tok) is None \
+                and self.antecedent(tok) is not None:
+            return False  # "The rally started at six": the rally already coded
+        if trig.light is not None:
             return True
         if self.noun_actor(tok) is not None:
             return True
@@ -1203,9 +1274,12 @@ class _Coder:
         # one party must not be both sides
         if actors and recipients and actors[0].party.start == recipients[0].party.start:
             recipients = recipients[1:]
-        if not actors and not (recipients and trig.type in ACTORLESS and
-                               (recipients[0].party.country or recipients[0].party.entity)):
+        if not actors and not (recipients and trig.type in ACTORLESS and recipients[0].party.country):
             return None
+        thing = self.subj(trig.tok) if trig.tok.pos_ in ("VERB", "AUX") and not trig.forced else None
+        if not actors and thing is not None and thing.i not in self.trigs and thing.lemma_.lower() not in \
+                EVENT_NOUNS and thing.lower_ not in ("it", "they", "which", "that", "who"):
+            return None  # the doer is a thing: "a fire destroyed 200 homes"
         actor = actors[0].party if actors else None
         if len(actors) > 1 and trig.type in RECIPROCAL and recipients and actor is not None and \
                 recipients[0].party.country == actor.country and actors[1].party.country != actor.country:
@@ -1230,6 +1304,13 @@ class _Coder:
                 elif trig.type != "ASSAULT" or actor is None or place.party.country != actor.country:
                     recipients = [place]
                     arg_why.append(f"recipient: where it happened ('{place.party.text}')")
+        if actor is not None and actor.country is None and trig.type in ("ASSAULT", "MOBILIZE", "COERCE") and \
+                recipients and recipients[0].party.country and any(
+                    w in actor.text.lower() for w in ("government", "authorities", "police", "security", "regime")):
+            actors[0] = Coded(_with_country(actor, recipients[0].party.country), actors[0].token,
+                              "the government of where it acts")
+            actor = actors[0].party
+            arg_why.append("actor's country: an unnamed government acting at home")
         if actor is not None and actor.country is None and trig.type == "PROTEST" and recipients and \
                 recipients[0].party.country:
             actors[0] = Coded(_with_country(actor, recipients[0].party.country), actors[0].token,
@@ -1237,7 +1318,7 @@ class _Coder:
             actor = actors[0].party
             arg_why.append("actor's country: the protest's target's (a domestic protest)")
         if actor is not None and actor.country and (
-                (trig.type in DOMESTIC and (not recipients or (
+                (trig.type in DOMESTIC and trig.tok.lemma_.lower() not in APOLOGIES and (not recipients or (
                     recipients[0].party.country is None and recipients[0].party.role not in FOREIGN_ROLES)))
                 or (trig.type in ("REQUEST", "REJECT") and (not recipients or (
                     recipients[0].party.country is None and recipients[0].party.role in STATE_ROLES)))

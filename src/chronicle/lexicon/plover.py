@@ -36,7 +36,7 @@ FRAMES = frozenset({"@say", "@deny", "@plan", "@aspect", "@attempt", "@fail", "@
 POS = {"verb": "VERB", "noun": "NOUN", "adj": "ADJ"}
 # conditions with a value (key=value) and flags
 VALUE_CONDS = {"obj", "obj!", "subj", "subj!", "prep", "prep!", "mod", "mod!", "gov", "pred", "recipient"}
-FLAG_CONDS = {"comp", "nocomp", "noobj", "passive", "active", "foreign", "swap"}
+FLAG_CONDS = {"comp", "nocomp", "that", "noobj", "passive", "active", "foreign", "swap"}
 
 
 @dataclass(slots=True, frozen=True)
