@@ -23,7 +23,7 @@ from chronicle.store import default_db, open_store
 
 __all__ = ["cli", "main"]
 
-DB_HELP = "Database file (default: $CHRONICLE_DB or ./chronicle.db)."
+DB_HELP = "Database: a SQLite file or a postgresql:// URL (default: $CHRONICLE_DB or ./chronicle.db)."
 
 
 def _published(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:

@@ -11,12 +11,13 @@ from typing import Any
 
 from chronicle.errors import StoreError
 from chronicle.record import Article, Record
+from chronicle.store import migrations
 from chronicle.store.base import Duplicate, SearchHit, Store, WriteResult, fact_rows, now
+from chronicle.store.migrations import SCHEMA_VERSION
 
 __all__ = ["SCHEMA_VERSION", "SQLiteStore"]
 
 LOGGER = logging.getLogger(__name__)
-SCHEMA_VERSION = 1
 _WORD = re.compile(r"\w+", re.UNICODE)
 _INSERT = {
     "entities": "INSERT INTO entities VALUES (?,?,?,?,?,?,?)",
@@ -64,6 +65,8 @@ class SQLiteStore(Store):
 
     # --- schema -------------------------------------------------------------------------------
     def _migrate(self) -> None:
+        """The schema file (creates what is missing), then the numbered steps this database lacks
+        (``migrations.py``), each in one transaction with its version number."""
         has_meta = self.conn.execute(
             "SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'").fetchone()
         version = 0
@@ -72,12 +75,15 @@ class SQLiteStore(Store):
             version = int(row[0]) if row else 0
         if version > SCHEMA_VERSION:
             raise StoreError(f"{self.target}: made by a newer chronicle (schema {version}); upgrade chronicle")
-        # schema.sql only creates what is missing, so tables added by a newer release appear
-        # in an older database on open; changes to existing tables need a numbered migration.
         sql = (resources.files("chronicle.store") / "schema.sql").read_text(encoding="utf-8")
         self.conn.executescript("BEGIN;" + sql + "COMMIT;")
-        if version < SCHEMA_VERSION:
-            self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+        for step in migrations.pending(max(version, 1)):
+            LOGGER.info("%s: migrating to schema %d: %s", self.target, step.version, step.what)
+            self.conn.executescript(
+                f"BEGIN IMMEDIATE;{step.sqlite}"
+                f"INSERT OR REPLACE INTO meta VALUES ('schema_version', '{step.version}');COMMIT;")
+        if version < 1 and SCHEMA_VERSION == 1:
+            self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', '1')")
 
     def close(self) -> None:
         try:
@@ -159,7 +165,8 @@ class SQLiteStore(Store):
 
     def record_failure(self, origin: str, stage: str, reason: str) -> None:
         try:
-            self.conn.execute("INSERT INTO failures (origin, stage, reason, at) VALUES (?,?,?,?)",
+            self.conn.execute("INSERT INTO failures (origin, stage, reason, at) VALUES (?,?,?,?) "
+                              "ON CONFLICT (origin, stage, reason) DO UPDATE SET at = excluded.at",
                               (origin, stage, reason, now()))
         except sqlite3.Error as e:
             raise _explain(self.target, e) from None
