@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 import sqlite3
 from collections.abc import Iterable, Mapping
@@ -18,6 +19,8 @@ from chronicle.store.migrations import SCHEMA_VERSION
 __all__ = ["SCHEMA_VERSION", "SQLiteStore"]
 
 LOGGER = logging.getLogger(__name__)
+# seconds a writer waits for another process's write to end before giving up with one line
+BUSY_TIMEOUT = float(os.environ.get("CHRONICLE_BUSY_TIMEOUT") or 30)
 _WORD = re.compile(r"\w+", re.UNICODE)
 _INSERT = {
     "entities": "INSERT INTO entities VALUES (?,?,?,?,?,?,?)",
@@ -51,7 +54,7 @@ class SQLiteStore(Store):
                 self.conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10,
                                             check_same_thread=False)
             else:
-                self.conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+                self.conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False)
             self.conn.row_factory = sqlite3.Row
             if not readonly:
                 self.conn.execute("PRAGMA journal_mode=WAL")
