@@ -70,7 +70,7 @@ def test_postgres_answers_every_query_as_sqlite_does(both) -> None:  # type: ign
     aid = all_records()[0].article.id
     name = all_records()[0].entities[0].name
     queries = [
-        lambda s: s.stats(), lambda s: s.facets(), lambda s: s.failures(),
+        lambda s: s.stats(), lambda s: s.facets(), lambda s: [dict(r, at=None) for r in s.failures()],
         lambda s: s.articles(), lambda s: s.resolve_id(aid[:6]), lambda s: s.resolve_id("copy1"),
         lambda s: s.get_record(aid).to_dict(), lambda s: [r.to_dict() for r in s.iter_records()],
         lambda s: s.duplicates_of(aid), lambda s: s.is_stored(Article(id="copy1", text="")),
@@ -109,9 +109,12 @@ def test_postgres_write_skips_stored_and_copies(pg_dsn: str) -> None:
         assert pg.write(recs[:3]).stored == 3
         again = pg.write([recs[0], recs[3], recs[3]])  # stored, new, and the same twice in one batch
         assert (again.stored, again.skipped) == (1, 2)
-        pg.record_failure("x", "ingest", "bad")
-        pg.record_failure("x", "ingest", "bad")
+        pg.record_failure("x", "ingest", "bad", once=True)
+        pg.record_failure("x", "ingest", "bad", once=True)
         assert pg.count("failures") == 1  # a rerun records the same failure once
+        pg.record_failure("x", "watch", "down")
+        pg.record_failure("x", "watch", "down")
+        assert pg.count("failures") == 3  # a feed down at every round is recorded at every round
 
 
 def test_postgres_export_equals_sqlite_export(both, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -134,7 +137,7 @@ def test_postgres_export_equals_sqlite_export(both, tmp_path: Path) -> None:  # 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"])
 def test_migration_from_schema_1(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
-    """A database made before step 2 (repeated failures allowed) is brought to the current schema."""
+    """A database made before step 2 is brought to the current schema, its rows kept."""
     from importlib import resources
 
     if backend == "sqlite":
@@ -157,11 +160,16 @@ def test_migration_from_schema_1(backend: str, tmp_path: Path, request: pytest.F
                 conn.execute("INSERT INTO failures (origin, stage, reason, at) VALUES (%s,%s,%s,%s)", row)
     with open_store(target) as s:
         assert s._query("SELECT value FROM meta WHERE key = 'schema_version'")[0][0] == str(SCHEMA_VERSION)
-        assert [(r["origin"], r["at"]) for r in s.failures()] == [("b", "t1"), ("a", "t2")]
-        s.record_failure("b", "ingest", "bad")
-        assert s.count("failures") == 2
+        assert [(r["origin"], r["at"]) for r in s.failures()] == [("b", "t1"), ("a", "t2"), ("a", "t1")]
+        assert s._query("SELECT count(*) FROM failures WHERE origin = ? AND stage = ? AND reason = ?",
+                        ("a", "ingest", "bad"))[0][0] == 2
+        s.record_failure("b", "ingest", "bad", once=True)
+        assert s.count("failures") == 3
     with open_store(target) as s:  # opening again changes nothing
-        assert s.count("failures") == 2
+        assert s.count("failures") == 3
+        index = ("SELECT 1 FROM sqlite_master WHERE name = 'failures_key'" if backend == "sqlite"
+                 else "SELECT 1 FROM pg_indexes WHERE indexname = 'failures_key'")
+        assert s._query(index)
 
 
 def test_postgres_unreachable_is_one_line() -> None:

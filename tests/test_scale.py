@@ -5,6 +5,7 @@ database a clean run gives; sources are cut into shards the workers read."""
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import signal
@@ -19,8 +20,7 @@ import pytest
 
 from chronicle.ingest import Failure, read_sources
 from chronicle.record import Article
-from chronicle.scale import Shard, Skipped, plan_shards, read_shard
-from chronicle.scale import ReadOptions
+from chronicle.scale import ReadOptions, Shard, Skipped, plan_shards, read_shard
 from chronicle.store import open_store
 
 TABLES = ("articles", "entities", "mentions", "statements", "events", "quantities", "times", "places", "failures",
@@ -73,7 +73,7 @@ def test_plan_shards_cuts_large_jsonl(tmp_path: Path) -> None:
     corpus = write_corpus(tmp_path / "c.jsonl")
     shards = list(plan_shards([str(corpus)], shard_bytes=5000))
     assert len(shards) > 3 and shards[0].start == 0 and shards[-1].end == corpus.stat().st_size
-    assert all(a.end == b.start for a, b in zip(shards, shards[1:], strict=False))
+    assert all(a.end == b.start for a, b in itertools.pairwise(shards))
     opts = ReadOptions(languages=None)
     got = [x for s in shards for x in read_shard(s, opts).items]
     want = list(read_sources([str(corpus)]))

@@ -291,7 +291,7 @@ def ingest_items(
                     records.append(out)
                 else:
                     summary.fail(out)
-                    store.record_failure(out.origin, out.stage, out.reason)
+                    store.record_failure(out.origin, out.stage, out.reason, once=True)
                     unwritten.add(aid)
             written = store.write(records, fingerprints=b.keys_of)
             summary.stored += written.stored
@@ -323,7 +323,7 @@ def ingest_items(
     for item in items:
         if isinstance(item, Failure):
             summary.fail(item)
-            store.record_failure(item.origin, item.stage, item.reason)
+            store.record_failure(item.origin, item.stage, item.reason, once=True)
             tick()
             continue
         summary.read += 1

@@ -300,13 +300,17 @@ class DaskExecutor(Executor):
             n = workers or os.cpu_count() or 1
             # distributed sets MALLOC_TRIM_THRESHOLD_=65536 in its workers by default, which makes
             # spaCy ~35% slower (../shared/STACK.md): leave glibc's default in our workers
-            dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None})
+            # (CHRONICLE_DASK_TRAP=1 keeps distributed's setting: for benchmarks/scale.py --trap only)
+            trap = os.environ.get("CHRONICLE_DASK_TRAP") == "1"
+            if not trap:
+                dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None})
             self.cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
                                         dashboard_address=None, silence_logs=logging.ERROR)
             self.client = Client(self.cluster)
         else:
             self.client = Client(address)
-        self.client.run(_tune_malloc)
+        if os.environ.get("CHRONICLE_DASK_TRAP") != "1":
+            self.client.run(_tune_malloc)
         self.workers = max(1, len(self.client.scheduler_info()["workers"]))
         self.window = 2 * self.workers
         self.address = address

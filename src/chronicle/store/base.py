@@ -220,7 +220,9 @@ class Store(ABC):
         """Band keys for articles already stored (those stored before near-duplicates existed)."""
 
     @abstractmethod
-    def record_failure(self, origin: str, stage: str, reason: str) -> None: ...
+    def record_failure(self, origin: str, stage: str, reason: str, once: bool = False) -> None:
+        """Record an input that failed; ``once``: not when the same failure is recorded already
+        (ingest: a rerun of the same inputs records nothing twice)."""
 
     @abstractmethod
     def _query(self, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:

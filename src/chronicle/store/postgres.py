@@ -308,11 +308,16 @@ class PostgresStore(Store):
             raise _explain(self.target, e) from None
         return added
 
-    def record_failure(self, origin: str, stage: str, reason: str) -> None:
+    def record_failure(self, origin: str, stage: str, reason: str, once: bool = False) -> None:
         try:
-            self.conn.execute(
-                "INSERT INTO failures (origin, stage, reason, at) VALUES (%s,%s,%s,%s) "
-                "ON CONFLICT (origin, stage, reason) DO UPDATE SET at = excluded.at", (origin, stage, reason, now()))
+            if once:
+                self.conn.execute(
+                    "INSERT INTO failures (origin, stage, reason, at) SELECT %s,%s,%s,%s WHERE NOT EXISTS "
+                    "(SELECT 1 FROM failures WHERE origin = %s AND stage = %s AND reason = %s)",
+                    (origin, stage, reason, now(), origin, stage, reason))
+            else:
+                self.conn.execute("INSERT INTO failures (origin, stage, reason, at) VALUES (%s,%s,%s,%s)",
+                                  (origin, stage, reason, now()))
         except self._psycopg.Error as e:
             raise _explain(self.target, e) from None
 

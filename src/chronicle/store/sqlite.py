@@ -166,11 +166,15 @@ class SQLiteStore(Store):
             raise _explain(self.target, e) from None
         return result
 
-    def record_failure(self, origin: str, stage: str, reason: str) -> None:
+    def record_failure(self, origin: str, stage: str, reason: str, once: bool = False) -> None:
         try:
-            self.conn.execute("INSERT INTO failures (origin, stage, reason, at) VALUES (?,?,?,?) "
-                              "ON CONFLICT (origin, stage, reason) DO UPDATE SET at = excluded.at",
-                              (origin, stage, reason, now()))
+            if once:
+                self.conn.execute("INSERT INTO failures (origin, stage, reason, at) SELECT ?,?,?,? WHERE NOT EXISTS "
+                                  "(SELECT 1 FROM failures WHERE origin = ? AND stage = ? AND reason = ?)",
+                                  (origin, stage, reason, now(), origin, stage, reason))
+            else:
+                self.conn.execute("INSERT INTO failures (origin, stage, reason, at) VALUES (?,?,?,?)",
+                                  (origin, stage, reason, now()))
         except sqlite3.Error as e:
             raise _explain(self.target, e) from None
 
