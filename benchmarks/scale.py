@@ -203,17 +203,23 @@ def projection(results: dict[str, dict[str, Any]]) -> str:
     return "\n".join(out)
 
 
+def _wikinews() -> Path:
+    for parent in ROOT.parents:
+        candidate = parent / "shared" / "corpus" / "wikinews" / "articles.jsonl"
+        if candidate.exists():
+            return candidate
+    return ROOT / "src" / "chronicle" / "demo" / "articles.jsonl"
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--n", type=int, default=2000)
-    ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus" / "wikinews" / "articles.jsonl")
+    ap.add_argument("--corpus", type=Path, default=_wikinews())
     ap.add_argument("--runs", default=",".join(RUNS))
     ap.add_argument("--trap", action="store_true", help="also run Dask with distributed's malloc setting")
     ap.add_argument("--no-load", action="store_true", help="skip the PostgreSQL vs SQLite load test")
     ap.add_argument("--json", type=Path, default=None)
     args = ap.parse_args()
-    if not args.corpus.exists():
-        args.corpus = Path(os.environ.get("CHRONICLE_BENCH_CORPUS", ROOT / "src/chronicle/demo/articles.jsonl"))
     runs = [r for r in args.runs.split(",") if r] + (["dask2-trap"] if args.trap else [])
     results: dict[str, dict[str, Any]] = {}
     loads = [os.getloadavg()[0]]
