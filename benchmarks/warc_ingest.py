@@ -141,6 +141,8 @@ def measure(warc: str, mode: str) -> dict[str, object]:
     from chronicle.store import SQLiteStore
 
     t0 = time.perf_counter()
+    start = resource.getrusage(resource.RUSAGE_SELF)
+    cpu0 = start.ru_utime + start.ru_stime
     if mode == "ingest":
         with tempfile.TemporaryDirectory() as d, SQLiteStore(os.path.join(d, "bench.db")) as store:
             summary = ingest_paths([warc], store, batch_size=64)
@@ -168,9 +170,11 @@ def measure(warc: str, mode: str) -> dict[str, object]:
             if summary.stored % 64 == 0:
                 index.flushed()  # as the runner does after each batch
     seconds = time.perf_counter() - t0
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return {"seconds": seconds, "read": summary.read, "stored": summary.stored, "duplicates": summary.duplicates,
-            "failed": summary.failed, "skipped": dict(summary.skipped_by), "peak_mb": peak_kb / 1024}
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    peak_kb = usage.ru_maxrss
+    return {"seconds": seconds, "cpu": usage.ru_utime + usage.ru_stime - cpu0, "read": summary.read,
+            "stored": summary.stored, "duplicates": summary.duplicates, "failed": summary.failed,
+            "skipped": dict(summary.skipped_by), "peak_mb": peak_kb / 1024}
 
 
 class _MemoryBands:
@@ -228,6 +232,8 @@ def main() -> int:
         print(f"mode {args.mode}: {r['read']} articles read in {secs:.1f}s = {counts['html'] / secs:.1f} pages/s "
               f"({records / secs:.0f} WARC records/s); {r['stored']} kept, {r['duplicates']} duplicates, "
               f"{r['failed']} failed, skipped {r['skipped']}")
+        print(f"CPU time {r['cpu']:.1f}s = {counts['html'] / r['cpu']:.1f} pages per CPU-second "
+              f"(the wall-clock rate above depends on what else the machine runs)")
         print(f"peak memory (resident, whole process): {r['peak_mb']:.0f} MB")
     return 0
 

@@ -167,6 +167,8 @@ def main() -> None:
     ap.add_argument("--articles", type=int, default=10_000)
     ap.add_argument("--db", default=None, help="database to build or reuse (default: out/bench-web-N.db)")
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--warm", action="store_true",
+                    help="fill the cache first, as `chronicle serve` does in the background at start")
     args = ap.parse_args()
     db = args.db or os.path.join("out", f"bench-web-{args.articles}.db")
     os.makedirs(os.path.dirname(db) or ".", exist_ok=True)
@@ -178,7 +180,15 @@ def main() -> None:
 
     from chronicle.web import create_app
 
-    client = TestClient(create_app(db, warm=False))
+    app = create_app(db, warm=False)
+    client = TestClient(app)
+    if args.warm:
+        from chronicle.web.app import CachedStore
+        from chronicle.web.pages import warm
+
+        t0 = time.perf_counter()
+        warm(CachedStore(app.state.pool.get(), app.state.cache), app.state.cache)  # type: ignore[arg-type]
+        print(f"warm-up: {time.perf_counter() - t0:.1f}s", file=sys.stderr)
     api = client.get("/api/entities?limit=200").json()["items"]
     top, mid = api[0]["name"], api[len(api) // 2]["name"]
     mid_id = f"bench-{args.articles // 2:05d}"
@@ -194,23 +204,30 @@ def main() -> None:
         "/api/entities", f"/api/entities/{quote(top)}", f"/api/entities/{quote(top)}/mentions",
         f"/api/entities/{quote(top)}/statements?rel=about", "/api/stats",
     ]
-    print(f"| page ({args.articles} articles; top entity '{top}', in {api[0]['articles']}) "
-          "| first (cold) ms | median ms | worst ms |")
-    print("|---|---:|---:|---:|")
-    worst_all = 0.0
+    load = os.getloadavg()[0]
+    print(f"{args.articles} articles; top entity '{top}' in {api[0]['articles']} of them; load average "
+          f"{load:.1f} on {os.cpu_count()} cores. wall: elapsed time; cpu: this process's CPU time (what the "
+          "page costs, whatever else the machine is doing)\n")
+    print("| page | first: wall ms | first: cpu ms | then, median: wall ms | cpu ms | worst wall ms |")
+    print("|---|---:|---:|---:|---:|---:|")
+    worst = worst_cold_cpu = 0.0
     for url in urls:
-        t0 = time.perf_counter()
+        w0, c0 = time.perf_counter(), time.process_time()
         r = client.get(url)
-        cold = (time.perf_counter() - t0) * 1000
+        cold, cold_cpu = (time.perf_counter() - w0) * 1000, (time.process_time() - c0) * 1000
         assert r.status_code == 200, (url, r.status_code, r.text[:200])
-        times = []
+        walls, cpus = [], []
         for _ in range(args.runs):
-            t0 = time.perf_counter()
+            w0, c0 = time.perf_counter(), time.process_time()
             client.get(url)
-            times.append((time.perf_counter() - t0) * 1000)
-        worst_all = max(worst_all, max(times))
-        print(f"| `{url}` | {cold:.0f} | {statistics.median(times):.0f} | {max(times):.0f} |")
-    print(f"\nslowest request after the first: {worst_all:.0f} ms (target: < 300 ms)")
+            walls.append((time.perf_counter() - w0) * 1000)
+            cpus.append((time.process_time() - c0) * 1000)
+        worst = max(worst, max(walls))
+        worst_cold_cpu = max(worst_cold_cpu, cold_cpu)
+        print(f"| `{url}` | {cold:.0f} | {cold_cpu:.0f} | {statistics.median(walls):.0f} | "
+              f"{statistics.median(cpus):.0f} | {max(walls):.0f} |")
+    print(f"\nslowest request after the first: {worst:.0f} ms wall; most CPU for a first request: "
+          f"{worst_cold_cpu:.0f} ms (target: pages under 300 ms)")
 
 
 if __name__ == "__main__":

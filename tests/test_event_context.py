@@ -70,3 +70,16 @@ def test_event_context_actor_is_not_the_place() -> None:
     russia = Place(id="p9", text="Russian", start=at, end=at + 7, country="RU")
     attach_when_where(ev, [], [russia], (0, TEXT.index(",")))
     assert ev.place is None
+
+
+def test_event_context_report_and_anchor_fallbacks() -> None:
+    """A party reporting its own act dates it by the report; a clause of time ("a week after
+    ...") dates an event only when nothing closer does."""
+    ev = event("talks", S2)
+    after = (TEXT.index("a week after"), len(TEXT) - 1)
+    attach_when_where(ev, TIMES, PLACES, clause=(S2[0], after[0]), anchors=[after])
+    assert ev.date is not None and ev.date.value == "2022-03"  # only the anchor has a time
+    ev = event("shelled", S1)
+    said = (TEXT.index("on Wednesday"), S1[1] - 1)
+    attach_when_where(ev, TIMES[1:], [], clause=(0, TEXT.index(",")), leave_out=[said], report=[said])
+    assert ev.date is not None and ev.date.value == "2022-05-04"

@@ -128,6 +128,46 @@ def test_places_every_place_says_why(extract) -> None:  # type: ignore[no-untype
     assert rec.places and all(p.why for p in rec.places)
 
 
+def test_places_county_list_names_counties(extract) -> None:  # type: ignore[no-untyped-def]
+    rec = extract("Flood warnings were issued for Alachua and Gilchrist counties on Sunday.")
+    ps = places_of(rec)
+    for name in ("Alachua", "Gilchrist"):
+        assert ps[name].kind == "admin2" and ps[name].admin1 == "Florida", name
+
+
+def test_places_short_form_of_a_county(extract) -> None:  # type: ignore[no-untyped-def]
+    rec = extract("A woman was hurt in Laurel County on Monday. DeKalb officials were not involved; "
+                  "Laurel deputies closed the road.")
+    assert places_of(rec)["Laurel County"].kind == "admin2"
+    laurel = [p for p in rec.places if p.text == "Laurel"]
+    assert all(p.kind == "admin2" and p.admin1 == "Kentucky" for p in laurel)
+
+
+def test_places_dateline(extract) -> None:  # type: ignore[no-untyped-def]
+    rec = extract("BEIRUT — Several explosions shook the port on Tuesday, witnesses said.")
+    p = places_of(rec)["BEIRUT"]
+    assert p.country == "LB" and "dateline" in (p.why or "")
+
+
+def test_places_facility_placed_by_its_city(extract) -> None:  # type: ignore[no-untyped-def]
+    rec = extract("The plane was shot down shortly after take-off from Baghdad International Airport.")
+    p = places_of(rec)["Baghdad International Airport"]
+    assert p.kind == "facility" and p.country == "IQ" and near(p, 33.3, 44.4)
+
+
+def test_places_organisation_names_are_no_places(extract) -> None:  # type: ignore[no-untyped-def]
+    rec = extract("The University of Texas announced a new campus, and the Kentucky Department of "
+                  "Education approved it.")
+    assert not [p for p in rec.places if p.text in ("Texas", "Kentucky")]
+
+
+def test_places_state_abbreviation_is_a_state(extract) -> None:  # type: ignore[no-untyped-def]
+    rec = extract("The plant in Gainesville, Fla., will close next year.")
+    ps = places_of(rec)
+    assert ps["Gainesville"].admin1 == "Florida"
+    assert ps["Fla."].kind == "admin1" and ps["Fla."].name == "Florida"
+
+
 # --- for events -----------------------------------------------------------------------------
 def test_places_place_near_prefers_the_preposition(extractor) -> None:  # type: ignore[no-untyped-def]
     from chronicle.extract.analysis import Analysis
@@ -177,6 +217,19 @@ def test_places_store_filters_events_by_place(store) -> None:  # type: ignore[no
     assert [(e.event_id, e.place) for e in store.events_at(country="UA")] == [("v1", "Lviv")]
     assert store.events_at(near=(50.45, 30.52, 50)) == []  # Lviv is 470 km from Kyiv
     assert store.events_at(country="FR") == []
+
+
+def test_places_events_query_and_command_filter_by_place(store, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    _stored(store)
+    assert [r.event.id for r in store.events(country="UA")] == ["v1"]
+    assert [r.place.name for r in store.events(near=(49.84, 24.03, 30)) if r.place] == ["Lviv"]
+    assert store.events(near=(50.45, 30.52, 50)) == [] and store.events(country="FR") == []
+    store.close()
+    db = str(tmp_path / "test.db")
+    res = CliRunner().invoke(cli, ["events", "--db", db, "--country", "UKR"])
+    assert res.exit_code == 0 and "in Lviv" in res.output
+    res = CliRunner().invoke(cli, ["events", "--db", db, "--near", "48.85,2.35,100"])
+    assert res.exit_code == 0 and "Lviv" not in res.output
 
 
 def test_places_command_lists_and_filters(store, tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -333,3 +333,52 @@ def test_store_counts_can_stop_at_a_cap(web_db: str) -> None:
 def test_search_page_tabs_show_counts(client: TestClient) -> None:
     html = client.get("/search?q=Borduria").text
     assert re.search(r'data-kind="statements">Statements <span class="n">2</span>', html)
+
+
+def test_a_local_server_answers_only_for_local_names(web_db: str) -> None:
+    app = create_app(web_db, allowed_hosts=["127.0.0.1", "localhost", "testserver"])
+    with TestClient(app) as c:
+        assert ok(c, "/api/stats")["ok"] is True
+        assert c.get("/api/stats", headers={"host": "localhost:8000"}).status_code == 200
+        body = is_error(c.get("/api/stats", headers={"host": "evil.example"}), 400)
+        assert "evil.example" in body["error"]
+        r = c.get("/", headers={"host": "evil.example:8000"})
+        assert r.status_code == 400 and r.headers["content-type"].startswith("text/html")
+
+
+def test_every_endpoint_in_the_openapi_errors_with_one_shape(client: TestClient) -> None:
+    """Every endpoint the API describes, asked something it cannot answer, answers in the one shape."""
+    spec = ok(client, "/api/openapi.json")
+    checked = 0
+    for path, ops in spec["paths"].items():
+        url = path.replace("{article_id}", "no-such-article").replace("{name}", "Nobody%20Here")
+        for method, op in ops.items():
+            names = {p["name"] for p in op.get("parameters", [])}
+            if method == "post":
+                r = client.post(url, json={})
+            elif "{" in path:
+                r = client.get(url)  # an unknown article or entity
+            elif names & {"limit", "from"}:
+                r = client.get(url + "?limit=0&from=someday")
+            else:
+                r = client.post(url, json={})  # a read-only endpoint asked to write
+            assert r.status_code >= 400, (method, url)
+            is_error(r, r.status_code)
+            checked += 1
+    assert checked == sum(len(ops) for ops in spec["paths"].values()) >= 17
+
+
+def test_chronicle_serve_runs_the_app(web_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+    from click.testing import CliRunner
+
+    from chronicle.cli import cli
+
+    seen: dict = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(app=app, **kw))
+    res = CliRunner().invoke(cli, ["serve", "--db", web_db, "--port", "8123", "--token", "t0k"])
+    assert res.exit_code == 0, res.output
+    assert (seen["host"], seen["port"]) == ("127.0.0.1", 8123)
+    assert seen["app"].state.token == "t0k" and seen["app"].state.db == web_db
+    res = CliRunner().invoke(cli, ["serve", "--db", web_db + ".missing"])
+    assert res.exit_code != 0 and "no database at" in str(res.exception or res.output)

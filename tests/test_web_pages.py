@@ -85,3 +85,21 @@ def test_world_map_is_served_from_the_installed_package(client: TestClient) -> N
 
     if atlas_path() is not None:
         assert r.text.count("<path") > 100  # country outlines from world-atlas
+
+
+def test_warm_up_fills_what_the_first_pages_read(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    db = str(tmp_path / "warm.db")
+    with open_store(db) as s:
+        s.write(records())
+    app = create_app(db)
+    with TestClient(app) as c:
+        for t in threading.enumerate():
+            if t.name == "chronicle-warm-up":
+                t.join(30)
+        cache = app.state.cache
+        misses = cache.misses
+        for url in ("/", "/events", "/entities/Anna%20Berg", "/entities"):
+            assert c.get(url).status_code == 200
+        assert cache.misses == misses  # every query those pages ran was ready

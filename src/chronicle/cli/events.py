@@ -47,16 +47,24 @@ def filters(f):  # type: ignore[no-untyped-def]
 
 @cli.command("events")
 @filters
+@click.option("--country", "place_country", metavar="CODE", help="Events placed in this country (UA, UKR or Ukraine).")
+@click.option("--near", metavar="LAT,LON,KM", help="Events placed within KM kilometres of a point.")
 @click.option("--limit", default=50, show_default=True)
 @click.option("--offset", default=0, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object a line: the event with its article.")
 def events_cmd(etype: str | None, actor: str | None, recipient: str | None, since: str | None, until: str | None,
-               status: str | None, db: str | None, limit: int, offset: int, as_json: bool) -> None:
+               status: str | None, place_country: str | None, near: str | None, db: str | None, limit: int,
+               offset: int, as_json: bool) -> None:
     """Stored events (who did what to whom, PLOVER-coded), newest first. An event the text gives
-    no date for counts by its article's publication date in --since/--until."""
+    no date for counts by its article's publication date in --since/--until; --country and --near
+    keep the events whose place lies there."""
+    from chronicle.cli.places import country_code, parse_near
+
+    code = country_code(place_country) if place_country else None
+    point = parse_near(near) if near else None
     with open_store(db, readonly=True) as store:
         rows = store.events(type=etype, actor=actor, recipient=recipient, since=since, until=until,
-                            status=status, limit=limit, offset=offset)
+                            status=status, limit=limit, offset=offset, country=code, near=point)
     if as_json:
         for r in rows:
             click.echo(json.dumps({"article": r.article_id, "published": r.published, "url": r.url,

@@ -147,14 +147,14 @@ class PartyCoder:
         if best is not None and best.party.country:
             return best
         for c in tok.children:
-            if c.dep_ in ("poss", "compound", "amod", "nmod") and c.i < tok.i:
+            if c.dep_ in ("poss", "compound", "amod", "nmod") and c.i < tok.i and c.pos_ != "PRON":
                 p = self.code(c)
                 if p is not None and p.party.country:
                     return p
         if depth > 0:
             for c in tok.children:
                 if c.dep_ == "prep" and c.lower_ in ("of", "in", "from", "to", "with", "against", "on", "by", "at",
-                                                     "between", "into", "as"):
+                                                     "between", "into", "as", "for"):
                     for o in c.children:
                         if o.dep_ == "pobj":
                             p = self.country_in(o, depth - 1)
@@ -171,7 +171,8 @@ class PartyCoder:
                             p = self.country_in(g, depth - 1)
                             if p is not None:
                                 return p
-                        if g.dep_ == "prep" and g.lower_ in ("in", "from", "of", "into", "to", "by", "against"):
+                        if g.dep_ == "prep" and g.lower_ in ("in", "from", "of", "into", "to", "by", "against",
+                                                             "with"):
                             for o in g.children:
                                 if o.dep_ == "pobj":
                                     p = self.country_in(o, depth - 1)

@@ -2,27 +2,40 @@
 
 A pure function over the record: it needs no parse, so it can be tested with records whose
 ``times`` and ``places`` were filled by hand. The events stage passes in what it read from
-the parse: the character range of the trigger's own clause, and ranges to leave out (the
-reporting clause: in "Iran attacked the base, officials said on Tuesday", Tuesday is when
-officials spoke, not when Iran attacked).
+the parse, as character ranges:
+
+- ``prefer``: the phrases that modify the event's own verb or noun ("on Tuesday", "in Minsk");
+- ``clause``: the event's whole clause;
+- ``leave_out``: parts of the sentence that belong to other acts: clauses of their own ("after
+  Turkey began an offensive on Wednesday"), appositions ("a candidate in the election on 9
+  August"), and the reporting clause ("..., officials said on Tuesday": Tuesday is when
+  officials spoke);
+- ``report``: the reporting clause's own time, the fallback for a reported event that has none
+  ("Late on Sunday, the SDF announced it had entered into an agreement");
+- ``anchors``: clauses of time ("a few hours before the jet crashed on Wednesday, Iran launched
+  missiles"): their time dates the event only when nothing closer does;
+- ``not_places``: the actor's and recipient's phrases (the country in "US troops" is who, not
+  where).
 
 Rules, in order:
-- date: a time expression inside the trigger's clause, nearest the trigger; else one elsewhere
-  in the sentence outside the left-out ranges, nearest the trigger; else none. Never the
-  publication date: an event whose text gives no time has ``date: null``.
-- place: a place inside the trigger's clause, nearest the trigger; else one elsewhere in the
-  sentence, outside the actor's span (the country in "Russian forces" is who, not where); else none.
+- date: a time in ``prefer``, else in the clause, else in the report, else elsewhere in the
+  sentence (anchors included), never in ``leave_out``, nearest the trigger at each step; else
+  none. Never the publication date: an event whose text gives no time has ``date: null``.
+- place: a place in ``prefer``, else in the clause, else elsewhere in the sentence, outside
+  ``leave_out`` and ``not_places``; else none.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
+from typing import TypeVar
 
 from chronicle.record import DateValue, Event, Place, Time
 
 __all__ = ["attach_when_where"]
 
 Range = tuple[int, int]
+Item = TypeVar("Item", Time, Place)
 
 
 def _inside(start: int, end: int, rng: Range) -> bool:
@@ -33,37 +46,39 @@ def _overlaps(start: int, end: int, rng: Range) -> bool:
     return start < rng[1] and rng[0] < end
 
 
-def _nearest(items: Iterable[Time | Place], at: int) -> Time | Place | None:
-    best, dist = None, None
-    for x in items:
-        d = abs(x.start - at)
-        if dist is None or d < dist:
-            best, dist = x, d
-    return best
+def _pick(items: Sequence[Item], at: int, steps: Sequence[Sequence[Range]], avoid: Sequence[Range]) -> Item | None:
+    """The item nearest ``at`` inside the first step (a list of ranges) that holds any, never
+    one overlapping ``avoid``."""
+    allowed = [x for x in items if not any(_overlaps(x.start, x.end, r) for r in avoid)]
+    for ranges in steps:
+        found = [x for x in allowed if any(_inside(x.start, x.end, r) for r in ranges)]
+        if found:
+            return min(found, key=lambda x: abs(x.start - at))
+    return None
 
 
 def attach_when_where(event: Event, times: Sequence[Time], places: Sequence[Place],
-                      clause: Range | None = None, leave_out: Sequence[Range] = ()) -> None:
+                      clause: Range | None = None, leave_out: Sequence[Range] = (), *,
+                      prefer: Sequence[Range] = (), report: Sequence[Range] = (),
+                      anchors: Sequence[Range] = (), not_places: Sequence[Range] = ()) -> None:
     """Set ``event.date``/``event.time`` and ``event.place`` from the record's times and places."""
     sent = (event.sentence.start, event.sentence.end)
     at = event.trigger.start
-    in_sentence = [t for t in times if _inside(t.start, t.end, sent) and t.value]
-    own = [t for t in in_sentence if clause is not None and _inside(t.start, t.end, clause)]
-    rest = [t for t in in_sentence if not any(_overlaps(t.start, t.end, r) for r in leave_out)]
-    chosen = _nearest(own, at) or _nearest(rest, at)
-    if isinstance(chosen, Time):
+    own = [clause] if clause is not None else []
+    dated = [t for t in times if t.value and _inside(t.start, t.end, sent)]
+    # the report's time is only left out while the event's own clause and the rest are searched
+    chosen = _pick(dated, at, [prefer, own], [*leave_out, *anchors]) or _pick(dated, at, [report], ()) or \
+        _pick(dated, at, [[sent]], leave_out)
+    if chosen is not None:
         event.date = DateValue(value=chosen.value, precision=chosen.precision or _precision(chosen.value))
         event.time = chosen.id
     else:
         event.date = None
         event.time = None
-
-    actor = (event.actor.start, event.actor.end) if event.actor else None
-    here = [p for p in places if _inside(p.start, p.end, sent)
-            and not (actor is not None and _overlaps(p.start, p.end, actor))]
-    own_p = [p for p in here if clause is not None and _inside(p.start, p.end, clause)]
-    place = _nearest(own_p, at) or _nearest(here, at)
-    event.place = place.id if isinstance(place, Place) else None
+    here = [p for p in places if _inside(p.start, p.end, sent)]
+    parties = [(x.start, x.end) for x in (event.actor,) if x is not None]
+    place = _pick(here, at, [prefer, own, [sent]], [*leave_out, *anchors, *not_places, *parties])
+    event.place = place.id if place is not None else None
 
 
 def _precision(value: str | None) -> str | None:

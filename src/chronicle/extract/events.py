@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from typing import Any
 
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
@@ -97,6 +98,8 @@ IDIOMS = {("as", "opposed"), ("as", "compared"), ("as", "threatened"), ("be", "a
 # nouns that refer back to an act without naming its kind
 EVENT_NOUNS = {"operation", "move", "action", "incident", "strike", "raid", "assault", "mistake", "error",
                "tragedy", "crash", "downing", "act", "actions", "decision"}
+LOCATIVE = {"in", "at", "near", "outside", "inside", "across", "throughout", "into", "around", "off", "within",
+            "on", "along", "towards", "toward", "over"}
 RESPONSES = {"response", "reaction", "retaliation", "reprisal", "revenge", "answer", "reply"}
 GRIEVANCE_PREPS = {"of", "against", "over", "at", "about", "for"}
 CONTAINERS = {"ton", "tons", "tonne", "tonnes", "kg", "kilogram", "kilograms", "amount", "worth", "number",
@@ -116,6 +119,8 @@ UNREAL = {"imminent": "planned", "planned": "planned", "proposed": "planned", "f
 DOMESTIC = {"PROTEST", "COERCE", "CONCEDE"}
 STATE_ROLES = {None, "GOV", "MIL", "COP", "JUD", "LEG", "SPY"}
 FOREIGN_ROLES = {"IGO", "NGO", "REF"}
+# who makes demands of their own government when the text names no addressee
+CIVIL_ROLES = {"OPP", "REB", "CVL", "LAB", "EDU", "PTY", "REL"}
 APOLOGIES = {"regret", "apologize", "apologise", "apology", "admit", "acknowledge", "concede"}
 # types kept with no actor, when the recipient is coded (PLOVER leaves the actor of an attack optional)
 ACTORLESS = {"ASSAULT", "COERCE", "SANCTION", "ACCUSE"}
@@ -1003,7 +1008,8 @@ class _Coder:
                               for g in c.children if g.dep_ == "pobj"), None)
                 if o is not None and o.i not in skip:
                     p = self.parties.country_in(o) or (
-                        self.parties.code(o) if o.i not in self.trigs and o.lemma_.lower() not in EVENT_NOUNS else None)
+                        self.parties.code(o, loose=etype in ("ASSAULT", "COERCE", "AID"))
+                        if o.i not in self.trigs and o.lemma_.lower() not in EVENT_NOUNS else None)
                     if p is not None and p.token not in skip:
                         return p
                     for c in o.children:  # "missiles targeting US troops"
@@ -1285,7 +1291,7 @@ class _Coder:
                 recipients[0].party.country == actor.country and actors[1].party.country != actor.country:
             recipients = [actors[1]]  # "Palestinians and Israelis failed to reach agreement on ..."
             arg_why.append("reciprocal")
-        if trig.type == "PROTEST" and not recipients:
+        if trig.type == "PROTEST" and (not recipients or recipients[0].party.country is None):
             r = self.purpose_recipient(trig, {a.token for a in actors})
             if r is not None:
                 recipients = [r]
@@ -1320,8 +1326,9 @@ class _Coder:
         if actor is not None and actor.country and (
                 (trig.type in DOMESTIC and trig.tok.lemma_.lower() not in APOLOGIES and (not recipients or (
                     recipients[0].party.country is None and recipients[0].party.role not in FOREIGN_ROLES)))
-                or (trig.type in ("REQUEST", "REJECT") and (not recipients or (
-                    recipients[0].party.country is None and recipients[0].party.role in STATE_ROLES)))
+                or (trig.type in ("REQUEST", "REJECT") and recipients and
+                    recipients[0].party.country is None and recipients[0].party.role in STATE_ROLES)
+                or (trig.type == "REQUEST" and not recipients and actor.role in CIVIL_ROLES)
                 or (trig.type == "ASSAULT" and actor.role in ("COP", "SPY") and recipients and
                     recipients[0].party.country is None and recipients[0].party.role in ("CVL", "OPP", None))
                 or (trig.type == "ACCUSE" and recipients and recipients[0].party.country is None
@@ -1330,7 +1337,7 @@ class _Coder:
                 recipients[0] = Coded(_with_country(recipients[0].party, actor.country), recipients[0].token,
                                       "the actor's own state")
                 arg_why.append("recipient's country: the actor's (a domestic counterpart)")
-            elif trig.type in DOMESTIC and not self.foreign_in_clause(trig, actor.country):
+            elif trig.type in DOMESTIC | {"REQUEST"} and not self.foreign_in_clause(trig, actor.country):
                 recipients = [Coded(_with_country(Party(text=actor.text, start=actor.start, end=actor.end),
                                                   actor.country), actors[0].token, "the actor's own state")]
                 arg_why.append("recipient: the actor's own state (no counterpart named)")
@@ -1362,8 +1369,9 @@ class _Coder:
             actors=[_party(a) for a in actors] if len(actors) > 1 else [],
             recipients=[_party(r) for r in recipients] if len(recipients) > 1 else [],
         )
-        clause, leave_out = self.clause_ranges(trig, sent)
-        attach_when_where(ev, self.an.record.times, self.an.record.places, clause, leave_out)
+        where = self.clause_ranges(trig, sent, actors, recipients)
+        attach_when_where(ev, self.an.record.times, where.pop("places"), **where)
+        clause = where["clause"]
         ev.quantities = [q.id for q in self.an.record.quantities if clause[0] <= q.start < clause[1]]
         ev.why = "; ".join([*trig.why, *arg_why, *([a.why for a in actors[:1]] if actors else [])])
         return ev
@@ -1384,22 +1392,60 @@ class _Coder:
                     return mode
         return None
 
-    def clause_ranges(self, trig: Trig, sent: SpacySpan) -> tuple[tuple[int, int], list[tuple[int, int]]]:
-        """The trigger's clause (its own subtree, or its light verb's), and the reporting
-        clauses above it to leave out when dating it."""
+    def clause_ranges(self, trig: Trig, sent: SpacySpan, actors: list[Coded],
+                      recipients: list[Coded]) -> dict[str, Any]:
+        """Where to look for the event's time and place (see event_context): the phrases on its
+        own verb or noun, its clause, the clauses and appositions of other acts to leave out,
+        the reporting clause, and the parties' phrases."""
         head = trig.light.tok if trig.light is not None else trig.tok
+        if trig.forced is not None and trig.frames:
+            head = trig.frames[0].tok  # an event made by a reporting verb happens when it is said
         if head.pos_ in ("NOUN", "PROPN") and head.head.pos_ in ("VERB", "AUX"):
             head = head.head
         toks = list(head.subtree)
-        clause = (toks[0].idx, toks[-1].idx + len(toks[-1].text))
+        clause = _range(toks)
+        prefer = [_range(list(c.subtree)) for h in {head, trig.tok} for c in h.children
+                  if c.dep_ in ("prep", "npadvmod", "advmod", "tmod", "obl") and c.lower_ not in TIME_MARKS]
         leave: list[tuple[int, int]] = []
+        anchors: list[tuple[int, int]] = []  # "before the jet crashed on Wednesday": a last resort
+        for t in sent:
+            if t is head or t is trig.tok:
+                continue
+            temporal = t.dep_ == "advcl" and self.mark(t) in TIME_MARKS
+            other_clause = (t.dep_ == "advcl" and self.mark(t)) or t.dep_ in ("relcl", "parataxis", "appos") or (
+                t.dep_ == "acl" and t.head is not trig.tok)
+            if other_clause and trig.tok.i not in {x.i for x in t.subtree}:
+                (anchors if temporal else leave).append(_range(list(t.subtree)))
+        places = [p for p in self.an.record.places if self.locative(p.start, p.end)]
+        report: list[tuple[int, int]] = []
         for f in trig.frames:
-            if f.type == "@say":
+            if f.type == "@say" and f.tok.i not in {t.i for t in toks}:
                 for c in f.tok.children:
                     if c.dep_ in ("prep", "npadvmod", "advmod") and c.i not in {t.i for t in toks}:
-                        sub = list(c.subtree)
-                        leave.append((sub[0].idx, sub[-1].idx + len(sub[-1].text)))
-        return clause, leave
+                        leave.append(_range(list(c.subtree)))
+                        # a party reporting its own act dates it: "Late on Sunday, the SDF announced it had ..."
+                        if trig.speaker is not None and actors and trig.speaker.party.entity and \
+                                trig.speaker.party.entity == actors[0].party.entity:
+                            report.append(_range(list(c.subtree)))
+        not_places = [(p.party.start, p.party.end) for p in [*actors, *recipients] if 0 <= p.token < len(self.doc)
+                      and self.doc[p.token].ent_type_ not in ("GPE", "LOC", "FAC")]
+        return {"clause": clause, "leave_out": leave, "prefer": prefer, "report": report, "not_places": not_places,
+                "places": places, "anchors": anchors}
+
+    def locative(self, start: int, end: int) -> bool:
+        """Whether a place mention says where something happened: the object of "in", "at",
+        "near" ... or of a verb of entering or taking ("entered Tell Tamer"), not a modifier
+        ("US troops") or a destination ("flights to Cuba")."""
+        span = self.doc.char_span(start, end, alignment_mode="expand")
+        if span is None:
+            return False
+        t = span.root
+        while t.dep_ in ("appos", "compound", "conj") and t.head is not t:
+            t = t.head
+        if t.dep_ == "pobj":
+            return t.head.lower_ in LOCATIVE
+        return t.dep_ in ("dobj", "npadvmod") and t.head.lemma_.lower() in ("enter", "visit", "capture", "seize",
+                                                                            "storm", "shell", "bomb", "hit", "attack")
 
     # --- one event per act ---------------------------------------------------------------------
     @staticmethod
@@ -1443,6 +1489,10 @@ def _lemmas(tok: Token) -> list[str]:
         if low.endswith("es"):
             out.append(low[:-2])
     return list(dict.fromkeys(out))
+
+
+def _range(toks: list[Token]) -> tuple[int, int]:
+    return toks[0].idx, toks[-1].idx + len(toks[-1].text)
 
 
 def _party(c: Coded) -> Party:

@@ -103,6 +103,7 @@ LOCAL_NOUNS = {
 W_COUNTRY = float(os.environ.get("CHRONICLE_W_COUNTRY", 3.0))
 W_ADMIN1 = float(os.environ.get("CHRONICLE_W_ADMIN1", 3.0))
 W_CAPITAL = float(os.environ.get("CHRONICLE_W_CAPITAL", 1.0))
+W_ACTOR = float(os.environ.get("CHRONICLE_W_ACTOR", 0.5))
 # last words of facilities placed by the place they are named after ("Baghdad International Airport")
 FACILITY_NOUNS = {
     "airport", "airfield", "airbase", "base", "port", "harbor", "harbour", "station", "terminal", "dam",
@@ -113,6 +114,15 @@ STREET_WORDS = {
     "avenue", "road", "street", "boulevard", "drive", "lane", "way", "square", "place", "court", "terrace",
     "hall", "chapel", "church", "cathedral", "center", "centre", "school", "college", "museum", "theatre",
     "theater", "library", "tower", "building", "house", "palace", "gardens", "park", "mall", "market",
+}
+# what a place has rather than does: its possessive is no actor ("Boone County's unemployment rate")
+ATTRIBUTE_NOUNS = {
+    "rate", "rates", "population", "economy", "history", "diversity", "ties", "streets", "roads", "schools",
+    "residents", "people", "unemployment", "weather", "climate", "coast", "border", "borders",
+    "capital", "center", "centre", "downtown", "outskirts", "suburbs", "landscape", "countryside", "skyline",
+    "turnpike", "highway", "highways", "airport", "port", "harbor", "harbour", "beaches", "lakes", "rivers",
+    "neighborhoods", "neighbourhoods", "hospitals", "budget", "growth", "share", "part", "north",
+    "south", "east", "west", "heart", "oldest", "largest", "biggest", "first", "cottage", "country",
 }
 # nouns that name a kind of place before or around a name ("the capital Colombo", "the town of X")
 PLACE_NOUNS = {
@@ -205,6 +215,7 @@ class _Finder:
         for ent in self.doc.ents:
             if ent.label_ in LOC_LABELS:
                 self.add_ent(ent.start, ent.end, "ner:" + ent.label_)
+        self.county_lists()
         self.scan()
         self.hints()
         self.out.sort(key=lambda m: m.start)
@@ -293,6 +304,32 @@ class _Finder:
             else:
                 i += 1
 
+    def county_lists(self) -> None:
+        """"Alachua and Gilchrist counties", "Otter Tail, Swift and Wilkin counties": each name
+        is a county (in the gazetteer with its word: "Gilchrist County")."""
+        doc = self.doc
+        for tok in doc:
+            if tok.lower_ not in ("counties", "parishes") or tok.i == 0:
+                continue
+            word = "County" if tok.lower_ == "counties" else "Parish"
+            j = tok.i - 1
+            while j >= 0 and (_name_word(doc[j]) or doc[j].text in (",", "and", "or", "&")):
+                j -= 1
+            group: list[int] = []
+            for k in range(j + 1, tok.i + 1):
+                if k < tok.i and _name_word(doc[k]):
+                    group.append(k)
+                    continue
+                if group:
+                    s, e = group[0], group[-1] + 1
+                    name = doc[s:e].text
+                    cands = [c for c in self.gaz.lookup(f"{name} {word}") if c.kind == "admin2"]
+                    existing = next((m for m in self.out if m.start == s and m.end == e), None)
+                    m = existing or (self.add(s, e, "gazetteer") if cands else None)
+                    if m is not None and cands:
+                        m.cands, m.division, m.division_word = cands, ("admin2",), word
+                    group = []
+
     def hints(self) -> None:
         """Places named inside organisation names ("Rapides Parish Fire District", "Shreveport
         Police Department"): never places of the record, but they tell where the story is."""
@@ -362,7 +399,7 @@ def _mentions(an: Analysis, gaz: Gazetteer) -> list[_Mention]:
 def _widen(doc: Doc, m: _Mention) -> None:
     """Direction before ("eastern Ukraine"), division word after ("Donetsk region")."""
     e = m.end
-    if e < len(doc):
+    if e < len(doc) and not m.division_word:
         w = doc[e].lower_
         if w in DIVISIONS:
             m.division, m.division_word = DIVISIONS[w], doc[e].text
@@ -419,7 +456,13 @@ def _described_as_place(tok: Token) -> bool:
         nxt += 1
     if nxt + 1 < len(doc) and doc[nxt].text == "-" and doc[nxt + 1].lower_ in ("based", "area", "born"):
         return True
-    return bool(tok.dep_ == "nsubj" and head.lemma_ == "be" and any(c.dep_ in ("attr", "acomp") for c in head.children))
+    if tok.dep_ == "nsubj" and head.lemma_ == "be" and any(c.dep_ in ("attr", "acomp") for c in head.children):
+        return True
+    if tok.dep_ == "poss" and head.lower_ in ATTRIBUTE_NOUNS:
+        return True  # "Boone County's unemployment rate", "Alabama's history"
+    if tok.dep_ == "appos" and head.ent_type_ == "PERSON":
+        return True  # "Lee Jolly, 60, Lebanon, was arrested"
+    return any(c.lower_ in ("downtown", "central", "suburban", "rural", "greater", "uptown") for c in tok.children)
 
 
 def _country_names() -> dict[str, str]:
@@ -691,9 +734,10 @@ def _prefer_city(cands: list[Candidate], best: Candidate) -> Candidate:
 def _context(an: Analysis, ms: list[_Mention], chosen_only: bool) -> _Context:
     ctx = _Context()
     lex = lexicon()
-    for e in an.record.entities:  # countries the article names, actors included
-        if e.type == "GPE" and e.country and e.country in lex.alpha2_of:
-            ctx.countries[lex.alpha2_of[e.country]] += min(len(e.mentions), 3)
+    for e in an.record.entities:  # countries the article names, and its actors' countries
+        if e.country and e.country in lex.alpha2_of:
+            weight = min(len(e.mentions), 3) if e.type == "GPE" else W_ACTOR
+            ctx.countries[lex.alpha2_of[e.country]] += weight
     for m in ms:
         key = name_key(m.text)
         if chosen_only:
@@ -748,6 +792,18 @@ def _resolve(an: Analysis, ms: list[_Mention], parents: dict[int, tuple[str | No
              gaz: Gazetteer) -> None:
     for m in ms:
         m.cands = _candidates(m, gaz, an.doc)
+    # a short form names the division named in full elsewhere ("DeKalb County" ... "DeKalb")
+    full: dict[str, list[Candidate]] = {}
+    for m in ms:
+        words = m.text.split()
+        if m.division_word or (len(words) > 1 and words[-1].lower() in NAMED_DIVISIONS):
+            divs = [c for c in m.cands if c.kind in ("admin1", "admin2")]
+            stem = name_key(" ".join(words[:-1]) if not m.division_word else m.text)
+            if divs and stem:
+                full.setdefault(stem, divs)
+    for m in ms:
+        if not m.division_word and name_key(m.text) in full and m.source != "hint":
+            m.cands = full[name_key(m.text)]
     ctx = _context(an, ms, chosen_only=False)
     for rnd in range(2):
         for i, m in enumerate(ms):
@@ -794,7 +850,8 @@ def run(an: Analysis) -> None:
     for k, m in enumerate(ordered):
         if m.chosen is None and m.source == "ner:FAC" and k + 1 < len(ordered):
             nxt = ordered[k + 1]  # "José Martí International Airport in Havana"
-            if nxt.chosen is not None and nxt.start - m.end == 1 and an.doc[m.end].lower_ in ("in", ",", "near"):
+            if (nxt.chosen is not None and nxt.start - m.end == 1 and an.doc[m.end].lower_ in ("in", ",", "near")
+                    and an.doc[m.end - 1].lower_ in FACILITY_NOUNS):
                 m.chosen, m.facility = nxt.chosen, True
                 m.why = ["located by the place after it"]
     for m in ordered:

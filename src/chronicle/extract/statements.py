@@ -250,6 +250,8 @@ class _Stage:
 
     def _subtree_range(self, t: Token, exclude: Token | None = None) -> tuple[int, int]:
         ids = [x.i for x in t.subtree if exclude is None or not (exclude.left_edge.i <= x.i <= exclude.right_edge.i)]
+        if not ids:  # the excluded part was the whole subtree
+            ids = [t.i]
         return self._trim(min(ids), max(ids) + 1)
 
     def _trim(self, s: int, e: int) -> tuple[int, int]:

@@ -431,7 +431,8 @@ class Store(ABC):
 
     @classmethod
     def _event_where(cls, type: str | None, actor: str | None, recipient: str | None, since: str | None,
-                     until: str | None, status: str | None, article: str | None) -> tuple[list[str], list[Any]]:
+                     until: str | None, status: str | None, article: str | None, country: str | None = None,
+                     near: tuple[float, float, float] | None = None) -> tuple[list[str], list[Any]]:
         where: list[str] = []
         params: list[Any] = []
         for column, value in (("e.type", type), ("e.actor_country", actor), ("e.recipient_country", recipient),
@@ -446,6 +447,13 @@ class Store(ABC):
         if until:
             where.append(f"{cls._EVENT_DAY} <= ?")
             params.append(until)
+        if country:
+            where.append("p.country = ?")
+            params.append(country.upper())
+        if near is not None:
+            cond, box = _box(near)
+            where.append(cond.replace("lat", "p.lat").replace("lon", "p.lon"))
+            params.extend(box)
         return where, params
 
     @staticmethod
@@ -456,15 +464,22 @@ class Store(ABC):
 
     def events(self, type: str | None = None, actor: str | None = None, recipient: str | None = None,
                since: str | None = None, until: str | None = None, status: str | None = None,
-               article: str | None = None, limit: int = 100, offset: int = 0) -> list[EventRow]:
+               article: str | None = None, limit: int = 100, offset: int = 0, country: str | None = None,
+               near: tuple[float, float, float] | None = None) -> list[EventRow]:
         """Stored events, newest first, filtered by PLOVER type, actor and recipient country
         codes, status, article, and day (``since``/``until``, ISO dates, inclusive: an event dated
         to a month or year matches when that period overlaps; an undated event counts by its
-        article's publication date)."""
-        where, params = self._event_where(type, actor, recipient, since, until, status, article)
+        article's publication date), and by where it happened: ``country`` (ISO alpha-2 of its
+        place) and ``near`` = (lat, lon, km) around a point."""
+        where, params = self._event_where(type, actor, recipient, since, until, status, article, country, near)
         sql = self._EVENT_SELECT + (" WHERE " + " AND ".join(where) if where else "") + \
-            f" ORDER BY {self._EVENT_DAY} DESC, e.article_id, e.start, e.id LIMIT ? OFFSET ?"
-        return [self._event_row(r) for r in self._query(sql, (*params, limit, offset))]
+            f" ORDER BY {self._EVENT_DAY} DESC, e.article_id, e.start, e.id"
+        if near is None:
+            return [self._event_row(r) for r in self._query(sql + " LIMIT ? OFFSET ?", (*params, limit, offset))]
+        rows = [self._event_row(r) for r in self._query(sql, tuple(params))]
+        inside = [r for r in rows if r.place is not None and r.place.lat is not None and r.place.lon is not None
+                  and _km(near[0], near[1], r.place.lat, r.place.lon) <= near[2]]
+        return inside[offset : offset + limit]
 
     def iter_events(self, type: str | None = None, actor: str | None = None, recipient: str | None = None,
                     since: str | None = None, until: str | None = None, status: str | None = None,
@@ -507,8 +522,9 @@ class Store(ABC):
             return int(self._scalar(f"SELECT count(*) FROM ({select}) c", params))
         return int(self._scalar(f"SELECT count(*) FROM ({select} LIMIT ?) c", (*params, cap)))
 
-    def _match_ids(self, query: str) -> tuple[str, tuple[Any, ...]]:
-        """A subquery selecting the ids of the articles whose title or text matches ``query``."""
+    def _match_ids(self, query: str, best: int | None = None) -> tuple[str, tuple[Any, ...]]:
+        """A subquery selecting the ids of the articles whose title or text matches ``query``
+        (only the ``best`` ranked ones when given)."""
         raise NotImplementedError(f"{type(self).__name__} has no full-text search")
 
     def _search_page(self, query: str, where: str, params: tuple[Any, ...], limit: int, offset: int,
@@ -571,8 +587,8 @@ class Store(ABC):
     def list_statements(self, f: Filters | None = None, query: str | None = None, limit: int = 50,
                         offset: int = 0, cap: int | None = None) -> Page:
         """Statements (newest article first) that pass the filters (``entity`` and ``country`` are
-        the speaker's); ``query``: statements of the articles that match it whose speaker, cue or
-        content holds every word of it."""
+        the speaker's); ``query``: statements of the articles that match it best (the first
+        ``FACT_SEARCH_ARTICLES``) whose speaker, cue or content holds every word of it."""
         f = f or Filters()
         conds: list[str] = []
         ps: list[Any] = []
@@ -595,7 +611,7 @@ class Store(ABC):
                          "AND x.name = ?)")
             ps += [f.entity, f.entity]
         if query:
-            msub, mp = self._match_ids(query)
+            msub, mp = self._match_ids(query, FACT_SEARCH_ARTICLES)
             conds.append(f"s.article_id IN ({msub})")
             ps.extend(mp)
             for w in _words(query):
@@ -630,7 +646,9 @@ class Store(ABC):
     def list_events(self, f: Filters | None = None, query: str | None = None, limit: int = 50,
                     offset: int = 0, entity_as: str = "any", cap: int | None = None) -> Page:
         """Events that pass the filters, latest date first, each with its sentence and place;
-        ``entity_as`` says whether ``f.entity`` must be the actor, the recipient or ``any``."""
+        ``entity_as`` says whether ``f.entity`` must be the actor, the recipient or ``any``;
+        ``query``: events of the best-matching articles whose participants, type or sentence hold
+        every word of it."""
         where, params = self._events_filter(f or Filters(), query, entity_as)
         total = self._count(f"SELECT 1 FROM events e WHERE {where}", params, cap)
         rows = self._rows(
@@ -682,7 +700,7 @@ class Store(ABC):
                          f"FROM entities x WHERE x.article_id = e.article_id AND x.id IN ({ids}) AND x.name = ?)")
             ps += [f.entity, f.entity]
         if query:
-            msub, mp = self._match_ids(query)
+            msub, mp = self._match_ids(query, FACT_SEARCH_ARTICLES)
             conds.append(f"e.article_id IN ({msub})")
             ps.extend(mp)
             for w in _words(query):
@@ -845,6 +863,8 @@ class Store(ABC):
 
 
 _FACTS = ("entities", "statements", "events", "quantities", "times", "places")
+# a search for statements or events looks in this many best-matching articles (bounds its cost)
+FACT_SEARCH_ARTICLES = 500
 _EVENT_DATE = "coalesce(e.date, (SELECT pa.published FROM articles pa WHERE pa.id = e.article_id))"
 _ARTICLE_COLS = ("id", "title", "published", "source", "url", "origin")
 

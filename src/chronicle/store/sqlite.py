@@ -227,9 +227,12 @@ class SQLiteStore(Store):
         except sqlite3.OperationalError:
             return " ".join('"' + w + '"' for w in _WORD.findall(query)) or '""'
 
-    def _match_ids(self, query: str) -> tuple[str, tuple[Any, ...]]:
-        return ("SELECT fa.id FROM articles_fts JOIN articles fa ON fa.rowid = articles_fts.rowid "
-                "WHERE articles_fts MATCH ?", (self._fts_query(query),))
+    def _match_ids(self, query: str, best: int | None = None) -> tuple[str, tuple[Any, ...]]:
+        sql = ("SELECT fa.id FROM articles_fts JOIN articles fa ON fa.rowid = articles_fts.rowid "
+               "WHERE articles_fts MATCH ?")
+        if best is None:
+            return sql, (self._fts_query(query),)
+        return sql + " ORDER BY rank LIMIT ?", (self._fts_query(query), best)
 
     def _search_page(self, query: str, where: str, params: tuple[Any, ...], limit: int, offset: int,
                      marks: tuple[str, str]) -> tuple[list[dict[str, Any]], int]:

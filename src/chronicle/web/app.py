@@ -21,7 +21,6 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from chronicle import __version__
 from chronicle.errors import ChronicleError, StoreError
@@ -168,17 +167,12 @@ def _validation_message(exc: RequestValidationError) -> str:
 
 def warm_up(pool: StorePool, cache: QueryCache) -> None:
     """Fill the cache with what the first pages need (counts, filter values, the overview's and
-    the explorer's aggregates), in the background, so that the first visitor does not wait."""
+    the explorer's aggregates, the most reported entities' pages), in the background, so that
+    the first visitors do not wait."""
+    from chronicle.web.pages import warm
+
     try:
-        st = CachedStore(pool.get(), cache)
-        st.facets()
-        st.stats()
-        st.list_entities(limit=15)
-        st.list_entities(None, None, 50, 0)
-        st.event_timeline()
-        st.event_network(by="entity")
-        st.event_places()
-        st.list_events(None, None, 50, 0)
+        warm(CachedStore(pool.get(), cache), cache)  # type: ignore[arg-type]
     except ChronicleError as e:  # the requests will say it again, with the error shape
         LOGGER.warning("warm-up stopped: %s", e)
 
@@ -213,12 +207,19 @@ def create_app(db: str, token: str | None = None, *, opener: Callable[..., Store
     app.state.cache = cache
     app.state.token = token
     app.state.db = db
-    if allowed_hosts:
-        app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)
+    hosts = {h.lower() for h in allowed_hosts or ()}
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Callable[[Request], Any]) -> Response:
-        response: Response = await call_next(request)
+        # a server on this machine answers only requests addressed to this machine's names (no
+        # DNS rebinding); the error has the API's shape like every other
+        host = request.headers.get("host", "").lower()
+        name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+        response: Response
+        if hosts and name not in hosts:
+            response = fail(request, 400, f"this server does not answer for host '{host}'")
+        else:
+            response = await call_next(request)
         for k, v in SECURITY_HEADERS.items():
             response.headers.setdefault(k, v)
         return response

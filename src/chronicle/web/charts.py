@@ -124,7 +124,8 @@ def entity_timeline(events: list[dict[str, Any]], name: str, width: int = 900) -
     ticks = []
     for i in range(5):
         d = first + dt.timedelta(days=round(span * i / 4))
-        ticks.append({"x": round(left + (width - left - right) * i / 4, 1), "label": d.isoformat()})
+        ticks.append({"x": round(left + (width - left - right) * i / 4, 1), "label": d.isoformat(),
+                      "anchor": "end" if i == 4 else "middle"})
     svg = Markup("".join(
         f'<a href="{escape(p["href"])}"><circle class="dot t-{_css(p["type"])}" cx="{p["x"]}" cy="{p["y"]}" r="5">'
         f'<title>{escape(p["label"])}</title></circle></a>' for p in points))

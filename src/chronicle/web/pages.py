@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 
 from chronicle import __version__
 from chronicle.store import Store
-from chronicle.store.base import Page
+from chronicle.store.base import Filters, Page
 from chronicle.web import charts
 from chronicle.web.api import Filt, Pg, run_search, store
 from chronicle.web.app import ApiError
@@ -76,16 +76,52 @@ def pager(request: Request, page: Page) -> dict[str, Any]:
     }
 
 
-def _memo(request: Request, st: Store, key: tuple[Any, ...], fn: Any) -> Any:
-    """A chart, built once per state of the database (its queries are cached; so is it)."""
-    return request.app.state.cache.memo(st, key, fn)
+# What the overview, the explorer and the entity pages need, gathered by functions that the
+# start-up warm-up calls too (so that both fill and read the same cache entries).
+
+def home_data(st: Store, cache: Any) -> dict[str, Any]:
+    f = Filters()
+    return {"counts": st.stats(), "latest": st.list_articles(limit=10).items, "top": st.list_entities(limit=15).items,
+            "timeline": cache.memo(st, ("timeline", f), lambda: charts.timeline(st.event_timeline(f)))}
+
+
+def events_data(st: Store, cache: Any, f: Filters, by: str, limit: int, offset: int) -> dict[str, Any]:
+    def the_map() -> dict[str, Any]:
+        points = charts.place_points(st.event_places(f))
+        view = charts.map_view(points)
+        return {"n": len(points), "view": view, "svg": charts.places_svg(points)}
+
+    m = cache.memo(st, ("map", f), the_map)
+    return {"page": st.list_events(f, None, limit, offset), "facets": st.facets(),
+            "timeline": cache.memo(st, ("timeline", f), lambda: charts.timeline(st.event_timeline(f))),
+            "network": cache.memo(st, ("network", f, by), lambda: charts.network(st.event_network(f, by=by))),
+            "by": by, "n_places": m["n"], "places_svg": m["svg"], "view": m["view"], "map_w": charts.MAP_W,
+            "map_h": charts.MAP_H}
+
+
+def entity_data(st: Store, cache: Any, name: str, offset: int = 0) -> dict[str, Any] | None:
+    prof = st.entity_profile(name)
+    if prof is None:
+        return None
+    events = st.entity_events(name, "any", limit=500)
+    timeline = cache.memo(st, ("entity-timeline", name), lambda: charts.entity_timeline(events.items, name))
+    return {"p": prof, "by": st.entity_statements(name, "by", limit=30),
+            "about": st.entity_statements(name, "about", limit=30), "events": events.items, "n_events": events.total,
+            "timeline": timeline, "mentions": st.entity_mentions(name, limit=30, offset=offset)}
+
+
+def warm(st: Store, cache: Any, entities: int = 10) -> None:
+    """Fill the cache for the overview, the explorer and the most reported entities' pages."""
+    home = home_data(st, cache)
+    events_data(st, cache, Filters(), "entity", 50, 0)
+    st.list_entities(Filters(), None, 50, 0)
+    for e in home["top"][:entities]:
+        entity_data(st, cache, e["name"])
 
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, st: St) -> HTMLResponse:
-    timeline = _memo(request, st, ("timeline",), lambda: charts.timeline(st.event_timeline()))
-    return _page(request, "home.html", counts=st.stats(), latest=st.list_articles(limit=10).items,
-                 top=st.list_entities(limit=15).items, timeline=timeline)
+    return _page(request, "home.html", **home_data(st, request.app.state.cache))
 
 
 @router.get("/articles", response_class=HTMLResponse)
@@ -138,33 +174,17 @@ def entities(request: Request, st: St, f: Filt, pg: Pg,
 @router.get("/entities/{name:path}", response_class=HTMLResponse)
 def entity(request: Request, name: str, st: St,
            offset: Annotated[int, Query(ge=0)] = 0) -> HTMLResponse:
-    prof = st.entity_profile(name)
-    if prof is None:
+    data = entity_data(st, request.app.state.cache, name, offset)
+    if data is None:
         raise ApiError(404, f"no entity named '{name}'")
-    events = st.entity_events(name, "any", limit=500)
-    mentions = st.entity_mentions(name, limit=30, offset=offset)
-    timeline = _memo(request, st, ("entity-timeline", name), lambda: charts.entity_timeline(events.items, name))
-    return _page(request, "entity.html", p=prof, by=st.entity_statements(name, "by", limit=30),
-                 about=st.entity_statements(name, "about", limit=30), events=events.items, n_events=events.total,
-                 timeline=timeline, mentions=mentions, pager=pager(request, mentions))
+    return _page(request, "entity.html", pager=pager(request, data["mentions"]), **data)
 
 
 @router.get("/events", response_class=HTMLResponse)
 def events(request: Request, st: St, f: Filt, pg: Pg,
            by: Annotated[str, Query(pattern="^(entity|country)$")] = "entity") -> HTMLResponse:
-    page = st.list_events(f, None, pg.limit, pg.offset)
-
-    def the_map() -> dict[str, Any]:
-        points = charts.place_points(st.event_places(f))
-        view = charts.map_view(points)
-        return {"n": len(points), "view": view, "svg": charts.places_svg(points)}
-
-    m = _memo(request, st, ("map", f), the_map)
-    return _page(request, "events.html", page=page, pager=pager(request, page), facets=st.facets(),
-                 timeline=_memo(request, st, ("timeline", f), lambda: charts.timeline(st.event_timeline(f))),
-                 network=_memo(request, st, ("network", f, by), lambda: charts.network(st.event_network(f, by=by))),
-                 by=by, n_places=m["n"], places_svg=m["svg"], view=m["view"], map_w=charts.MAP_W,
-                 map_h=charts.MAP_H)
+    data = events_data(st, request.app.state.cache, f, by, pg.limit, pg.offset)
+    return _page(request, "events.html", pager=pager(request, data["page"]), **data)
 
 
 @router.get("/assets/world.svg")
