@@ -57,6 +57,10 @@ def test_postgres_same_schema_as_sqlite(both) -> None:  # type: ignore[no-untype
         pcols = [r[0] for r in pg._query("SELECT column_name FROM information_schema.columns WHERE table_name = ? "
                                          "AND column_name <> 'tsv' ORDER BY ordinal_position", (t,))]
         assert lcols == pcols, t
+    lidx = {r[0] for r in lite._query("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")}
+    pidx = {r[0] for r in pg._query("SELECT indexname FROM pg_indexes WHERE schemaname = 'public' "
+                                    "AND indexname NOT LIKE '%_pkey'")}
+    assert pidx - {"articles_tsv"} == lidx
     assert pg._query("SELECT value FROM meta WHERE key = 'schema_version'")[0][0] == str(SCHEMA_VERSION)
     assert lite._query("SELECT value FROM meta WHERE key = 'schema_version'")[0][0] == str(SCHEMA_VERSION)
 

@@ -349,8 +349,11 @@ class PostgresStore(Store):
             (query, query, limit, offset, query))
         return [SearchHit(r[0], r[1], r[2], r[3], r[4]) for r in rows]
 
-    def _match_ids(self, query: str) -> tuple[str, tuple[Any, ...]]:
-        return (f"SELECT fa.id FROM articles fa WHERE fa.tsv @@ {self._TSQ}", (query,))
+    def _match_ids(self, query: str, best: int | None = None) -> tuple[str, tuple[Any, ...]]:
+        sql = f"SELECT fa.id FROM articles fa WHERE fa.tsv @@ {self._TSQ}"
+        if best is None:
+            return sql, (query,)
+        return sql + f" ORDER BY ts_rank(fa.tsv, {self._TSQ}) DESC, fa.id LIMIT ?", (query, query, best)
 
     def _search_page(self, query: str, where: str, params: tuple[Any, ...], limit: int, offset: int,
                      marks: tuple[str, str]) -> tuple[list[dict[str, Any]], int]:

@@ -169,9 +169,9 @@ CREATE TABLE IF NOT EXISTS article_bands (
 CREATE INDEX IF NOT EXISTS article_bands_key ON article_bands (key);
 CREATE INDEX IF NOT EXISTS article_bands_article ON article_bands (article_id);
 
--- for the web UI's and the API's queries (read side): entities by name with their articles,
+-- for the web UI's and the API's queries (read side): entities by name with their articles and codes,
 -- events by country and by date and type
-CREATE INDEX IF NOT EXISTS entities_name_article ON entities (name, article_id);
+CREATE INDEX IF NOT EXISTS entities_name_codes ON entities (name, article_id, type, country, role);
 CREATE INDEX IF NOT EXISTS events_actor_country ON events (actor_country);
 CREATE INDEX IF NOT EXISTS events_recipient_country ON events (recipient_country);
 CREATE INDEX IF NOT EXISTS events_date_type ON events (date, type);
