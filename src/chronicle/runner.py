@@ -14,6 +14,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from chronicle.errors import ChronicleError
 from chronicle.extract.pipeline import ExtractFailure, Extractor
 from chronicle.ingest import Failure, read_sources
 from chronicle.record import Article, Record, content_hash
@@ -199,13 +200,25 @@ def _read_on_workers(executor: Executor, shards: Iterable[Any], opts: Any, summa
         if len(pending) >= max(1, executor.window):
             break
     while pending:
-        result = pending.popleft().result()
+        result = _result(pending.popleft())
         nxt = next(it, None)
         if nxt is not None:
             pending.append(executor.read(nxt, opts))
         for reason, n in result.skips.items():
             summary.skipped_by[reason] += n
         yield from result.items
+
+
+def _result(future: Any) -> Any:
+    """A worker's answer; a worker that died or a cluster that went away is one clear error
+    (what was written before stays, and the same command resumes)."""
+    try:
+        return future.result()
+    except ChronicleError:
+        raise
+    except Exception as e:
+        raise ChronicleError(f"a worker failed ({type(e).__name__}: {e}); what was stored is kept: "
+                             "run the same command again to resume") from e
 
 
 @dataclass
@@ -284,7 +297,7 @@ def ingest_items(
     def complete(b: _Batch) -> None:
         records: list[Record] = []
         if b.future is not None:
-            result = b.future.result()
+            result = _result(b.future)
             summary.note_worker(result.worker, result.peak_rss_mb)
             for aid, out in result.outs:
                 if isinstance(out, Record):
