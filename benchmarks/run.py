@@ -21,6 +21,7 @@ entry of ``chronicle.extract.pipeline.STAGES`` per article. Prints a markdown ta
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import os
 import platform
@@ -153,11 +154,18 @@ def run_ingest(path: Path, batch_size: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="chronicle-bench-") as tmp:
         db = os.path.join(tmp, "bench.db")
         t0, c0 = time.perf_counter(), time.process_time()
+        options: dict[str, Any] = {}
+        import chronicle.runner as runner
+
+        takes = inspect.signature(getattr(runner, "ingest_items", ingest_paths)).parameters
+        if "dedup" in takes:
+            options["dedup"] = False  # the copies are near-duplicates on purpose: store them all
         with open_store(db) as store:
-            summary = ingest_paths([str(path)], store, extractor=extractor)
+            summary = ingest_paths([str(path)], store, extractor=extractor, **options)
         seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
         size = sum(os.path.getsize(os.path.join(tmp, f)) for f in os.listdir(tmp))
     return {"articles": summary.read, "stored": summary.stored, "skipped": summary.skipped,
+            "duplicates": getattr(summary, "duplicates", 0),
             "failed": summary.failed, "seconds": seconds, "cpu_seconds": cpu, "load_seconds": load, "db_bytes": size}
 
 
@@ -187,6 +195,9 @@ def spawn(run: str, path: Path, batch_size: int) -> dict[str, Any]:
     n = result["articles"]
     result["articles_per_second"] = n / result["seconds"] if result["seconds"] else 0.0
     result["articles_per_cpu_second"] = n / result["cpu_seconds"] if result["cpu_seconds"] else 0.0
+    if "stored" in result and result["stored"] != n:
+        print(f"bench: warning: the {run} run stored {result['stored']} of {n} articles "
+              f"(skipped {result.get('skipped')}, duplicates {result.get('duplicates')})", file=sys.stderr)
     return result
 
 

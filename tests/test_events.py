@@ -48,7 +48,7 @@ def test_events_passive_by_agent(extract) -> None:  # type: ignore[no-untyped-de
 
 # --- nominal triggers ----------------------------------------------------------------------
 @pytest.mark.parametrize(("text", "etype", "mode", "pair"), [
-    ("Canada announced a further pledge of military equipment to Ukraine.", "AGREE", None, ("CAN", "UKR")),
+    ("Canada announced a further pledge of military equipment to Ukraine.", "AGREE", "military", ("CAN", "UKR")),
     ("Turkey's invasion of northern Syria began in October.", "ASSAULT", None, ("TUR", "SYR")),
     ("Moldova imposed a curfew on Tuesday.", "COERCE", "curfew", ("MDA", "MDA")),
     ("German Chancellor Olaf Scholz held telephone talks with Emmanuel Macron on Friday.", "CONSULT", "phone",

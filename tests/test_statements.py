@@ -250,6 +250,34 @@ def test_statements_pronoun_speaker_resolves_to_the_person(extract) -> None:
     assert ent is not None and ent.name == "Anna Berg"
 
 
+def test_statements_institution_and_description_speakers(extract) -> None:
+    rec = extract(TITLE + "The Kremlin said the talks had stalled. French President Emmanuel Macron spoke to "
+                  "Vladimir Putin on Tuesday. The French leader again called for a ceasefire.")
+    kremlin, leader = rec.statements
+    k = rec.entity(kremlin.speaker.entity if kremlin.speaker else None)
+    assert k is not None and (k.country, k.role) == ("RUS", "GOV")
+    assert leader.speaker is not None and leader.speaker.text == "The French leader"
+    m = rec.entity(leader.speaker.entity)
+    assert m is not None and m.name == "Emmanuel Macron"
+    assert (leader.speaker.country, leader.speaker.role) == ("FRA", "GOV")
+
+
+def test_statements_the_ministry_speaks(extract) -> None:
+    rec = extract(TITLE + "The Ministry of Defence of Ukraine reported heavy shelling overnight. The ministry "
+                  "said three villages had been hit.")
+    first, second = rec.statements
+    assert second.speaker is not None and second.speaker.text == "The ministry"
+    assert second.speaker.entity is not None and second.speaker.entity == (first.speaker.entity if first.speaker
+                                                                             else None)
+
+
+def test_statements_that_clause_hung_on_a_noun(extract) -> None:
+    s = one(extract(TITLE + "The foreign minister told the BBC in an interview that the talks had been difficult."))
+    assert s.content.text == "that the talks had been difficult"
+    assert s.addressee is not None and s.addressee.text == "the BBC"
+    assert s.source is not None and s.source.text == "an interview"
+
+
 def test_statements_passive_without_agent_has_no_speaker(extract) -> None:
     s = one(extract(TITLE + "Soldiers have been accused of looting shops in the city."))
     assert s.speaker is None and s.why is not None and "no speaker" in s.why

@@ -45,6 +45,7 @@ AGENT_NOUNS = {"power", "powers", "side", "sides", "party", "parties", "member",
                "workers", "farmers", "students", "critics", "opponents", "rivals", "counterparts", "officials",
                "head", "heads", "chief", "chiefs", "foe", "foes", "enemy", "enemies", "team", "teams", "envoys",
                "organisers", "organizers", "activists", "protesters", "negotiators", "mediators", "sponsors"}
+BLOCS = {"west", "east", "north", "south", "western", "eastern", "international community", "middle east"}
 BORDERS = {"border", "borders", "frontier", "frontiers", "boundary", "boundaries", "coast", "waters"}
 POSSESSIVE_PRONOUNS = {"its", "their", "his", "her", "our", "my", "your"}
 # heads that stand for the people in their "of" phrase: "thousands of students", "a group of refugees"
@@ -75,6 +76,8 @@ class PartyCoder:
         # token -> alpha-3 of the place it names, from the places stage (when it has run)
         self._place_country: dict[int, str] = {}
         for p in an.record.places:
+            if p.text.lower().removeprefix("the ") in BLOCS:
+                continue  # "the West" is a bloc of countries, not a region of one
             code = alpha3.get((p.country or "").upper())
             span = self.doc.char_span(p.start, p.end, alignment_mode="expand") if code else None
             if span is not None and code is not None:
@@ -190,6 +193,9 @@ class PartyCoder:
             if party.country is None:
                 country, _ = self._lexicon_codes(tok)
                 party.country = country
+            if party.country is None and tok.i in self._place_country and (
+                    party.entity is None or (self.an.record.entity(party.entity) or party).country is None):
+                party.country = self._place_country[tok.i]  # a place the places stage geocoded
             if party.country is None and tok.pos_ == "PROPN":  # "Mahan" after "Mahan Air"
                 ent = self.an.record.entity(self._named_before(tok))
                 if ent is not None and ent.country:

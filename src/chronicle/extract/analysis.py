@@ -8,7 +8,9 @@ The entities stage fills ``entity_of_token`` so that later stages can resolve an
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
+from spacy.attrs import IDX, SENT_START
 from spacy.tokens import Doc, Span, Token
 
 from chronicle.record import Article, Party, Record, Time
@@ -34,6 +36,27 @@ class Analysis:
     time_heads: dict[str, int] = field(default_factory=dict)
     time_governors: dict[str, int] = field(default_factory=dict)
     _quoted: list[bool] | None = None
+
+    # --- per-token arrays, read once from the Doc (indexing a Doc token by token is slow) ----
+    @cached_property
+    def token_starts(self) -> list[int]:
+        """Character offset of each token."""
+        return [int(x) for x in self.doc.to_array(IDX)] if len(self.doc) else []
+
+    @cached_property
+    def sentence_of(self) -> list[int]:
+        """Sentence number of each token."""
+        out, n = [], -1
+        for i, flag in enumerate(self.doc.to_array(SENT_START).tolist() if len(self.doc) else []):
+            if flag == 1 or i == 0:
+                n += 1
+            out.append(n)
+        return out
+
+    @cached_property
+    def lowers(self) -> list[str]:
+        """Lowercased text of each token."""
+        return [t.lower_ for t in self.doc]
 
     # --- entities -----------------------------------------------------------------------
     def entity_at(self, start: int, end: int) -> str | None:
@@ -127,5 +150,5 @@ class Analysis:
         if self._quoted is None:
             from chronicle.extract.quotes import quoted_tokens
 
-            self._quoted = quoted_tokens(self.doc)
+            self._quoted = quoted_tokens(self.doc, self.token_starts)
         return self._quoted

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
@@ -117,10 +118,7 @@ class _Builder:
         self.an = an
         self.doc: Doc = an.doc
         self.lex: Lexicon = lexicon()
-        self.sent_of = [0] * len(self.doc)
-        for si, s in enumerate(self.doc.sents):
-            for t in s:
-                self.sent_of[t.i] = si
+        self.sent_of = an.sentence_of
         self.quoted = an.quoted()
         self.taken = [False] * len(self.doc)
         self.clusters: list[Cluster] = []
@@ -236,8 +234,11 @@ class _Builder:
         """Seats and known organisations that spaCy did not mark ("the Kremlin" in lower case)."""
         out = []
         doc, lex = self.doc, self.lex
+        heads = lex.name_heads
         for tok in doc:
             if self.taken[tok.i] or not tok.text[:1].isupper() or tok.is_space:
+                continue
+            if tok.lower_.rstrip(".") not in heads and fold(tok.text) not in heads:
                 continue
             for n in (4, 3, 2, 1):
                 e = tok.i + n
@@ -308,12 +309,10 @@ class _Builder:
                 prof.why.append(f"name holds '{tok.text}'")
                 break
         if prof.country is None:  # multi-word country names inside ("United States Department")
-            text = fold(span.text)
-            for name, code in self.lex.country_names.items():
-                if " " in name and re.search(r"\b" + re.escape(name) + r"\b", text):
-                    prof.country = code
-                    prof.why.append(f"name holds '{name}'")
-                    break
+            m = _multiword_countries(self.lex).search(fold(span.text))
+            if m:
+                prof.country = self.lex.country_names[m.group(0)]
+                prof.why.append(f"name holds '{m.group(0)}'")
         head = _org_head(span)
         if head is not None and ORG_HEADS.get(head):
             prof.role = ORG_HEADS[head]
@@ -324,7 +323,8 @@ class _Builder:
     def descriptions(self) -> list[Cand]:
         out = []
         doc, lex = self.doc, self.lex
-        for chunk in _nominals(doc):
+        tails = lex.role_tails
+        for chunk in _nominals(doc, lambda t: t.lower_.rstrip(".") in tails):
             head = chunk.root
             if self.taken[head.i] or head.pos_ not in ("NOUN", "PROPN"):
                 continue
@@ -775,12 +775,13 @@ class _Builder:
 NOMINAL_LEFT = {"det", "amod", "compound", "poss", "nmod", "nummod", "quantmod", "predet"}
 
 
-def _nominals(doc: Doc) -> list[Span]:
-    """Every noun with its left modifiers, possessives included ("the Trump administration" in
-    "the Trump administration's latest step", which spaCy's noun_chunks fold into one chunk)."""
+def _nominals(doc: Doc, keep: Callable[[Token], bool]) -> list[Span]:
+    """Every noun ``keep`` accepts, with its left modifiers, possessives included ("the Trump
+    administration" in "the Trump administration's latest step", which spaCy's noun_chunks
+    fold into one chunk)."""
     out = []
     for tok in doc:
-        if tok.pos_ not in ("NOUN", "PROPN") or tok.dep_ == "compound":
+        if tok.pos_ not in ("NOUN", "PROPN") or tok.dep_ == "compound" or not keep(tok):
             continue
         start = tok.i
         for ch in tok.lefts:
@@ -877,6 +878,32 @@ def _same_clause(a: Token, b: Token) -> bool:
     return clause(a) is clause(b)
 
 
+_MULTIWORD: dict[int, re.Pattern[str]] = {}
+
+
+def _multiword_countries(lex: Lexicon) -> re.Pattern[str]:
+    """One pattern for every country name of two words or more (longest first)."""
+    pat = _MULTIWORD.get(id(lex))
+    if pat is None:
+        names = sorted((n for n in lex.country_names if " " in n), key=len, reverse=True)
+        pat = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b")
+        _MULTIWORD[id(lex)] = pat
+    return pat
+
+
+def _is_place(tok: Token, named: set[str], lex: Lexicon) -> bool:
+    """A lone word NER took for a person or organisation that is a well-known place, and no
+    one's name here: not a known organisation or office holder, not a forename, not part of a
+    person's name in this article."""
+    text = tok.text
+    key = norm(text)
+    if text in named or key in lex.orgs or lex.person(text) is not None or fold(text) in lex.forenames:
+        return False
+    from chronicle.lexicon.gazetteer import gazetteer
+
+    return any(c.main and (c.kind != "city" or c.population >= 15000) for c in gazetteer().lookup(text))
+
+
 def _generic_word(span: Span, lex: Lexicon) -> bool:
     """"Congress", "parliament", "the army": a word every country has, not one body's name."""
     if len(span) != 1:
@@ -916,10 +943,14 @@ def _fixed_ents(doc: Doc, lex: Lexicon) -> list[tuple[str, int, int]]:
     """spaCy's entities with known mistakes mended: a country name glued to a person's name
     ("Ukraine Volodymyr Zelenskyy" as one ORG) is split; a known name gets its label."""
     out = []
+    named = {t.text for ent in doc.ents if ent.label_ == "PERSON" and len(ent) >= 2 for t in (ent[0], ent[-1])}
     for ent in doc.ents:
         if ent.label_ not in NAME_LABELS:
             continue
         s, e, label = ent.start, ent.end, ent.label_
+        if label in ("PERSON", "ORG") and e - s == 1 and _is_place(doc[s], named, lex):
+            out.append(("SKIP", s, e))  # "Mariupol" as an organisation, "Azores" as a person
+            continue
         key = norm(ent.text)
         if key in lex.country_names or key in lex.capitals:
             label = "GPE"

@@ -227,7 +227,7 @@ class _Coder:
             return [tok]
         others = [w for w in rule.words if w != rule.head]
         parts = [tok]
-        near = list(tok.children) + [t for t in self.doc[max(tok.i - 3, 0): tok.i + 4] if t.i != tok.i]
+        near = list(tok.children) + [t for t in self.doc[max(tok.i - 1, 0): tok.i + 2] if t.i != tok.i]
         for w in others:
             hit = next((t for t in near if (t.lemma_.lower() == w or t.lower_ == w) and t not in parts), None)
             if hit is None:
@@ -757,7 +757,12 @@ class _Coder:
         statement = self.statement_of(trig.tok)
         if statement is not None:
             trig.statement = statement
-            reported = True
+            # "Britain announced a pledge", "Hezbollah declared a ceasefire": the announcement is the
+            # act itself (its object is the event), not a report that it happened
+            st = next(x for x in self.an.record.statements if x.id == statement)
+            performative = trig.light is not None and st.cue is not None and \
+                st.cue.start <= trig.light.tok.idx < st.cue.end and trig.tok.dep_ == "dobj"
+            reported = reported or not performative
         if reported:
             trig.set_status("claimed", "reported" + (f" by '{speaker.party.text}'" if speaker else ""))
         ultimatum = any(self.mark(c) == "unless" for t in toks for c in t.children if c.dep_ == "advcl")
@@ -1006,7 +1011,7 @@ class _Coder:
                 if o is None and tok.pos_ in ("NOUN", "PROPN"):
                     o = next((g for c in children if c.dep_ == "prep" and c.lower_ == "of"
                               for g in c.children if g.dep_ == "pobj"), None)
-                if o is not None and o.i not in skip:
+                if o is not None and o.i not in skip and not self.own_thing(o):
                     p = self.parties.country_in(o) or (
                         self.parties.code(o, loose=etype in ("ASSAULT", "COERCE", "AID"))
                         if o.i not in self.trigs and o.lemma_.lower() not in EVENT_NOUNS else None)
@@ -1047,6 +1052,13 @@ class _Coder:
                 if p is not None:
                     return p
         return None
+
+    @staticmethod
+    def own_thing(tok: Token) -> bool:
+        """"its airspace", "their forces": a thing of the doer's own (its possessive points back)."""
+        return tok.pos_ == "NOUN" and any(c.dep_ == "poss" and c.lower_ in ("its", "their", "our", "his", "her")
+                                          for c in tok.children) and not any(
+            c.dep_ in ("compound", "amod") and c.pos_ in ("PROPN", "ADJ") and c.ent_type_ for c in tok.children)
 
     def against(self, head: Token, skip: set[int]) -> Coded | None:
         """The first party "against" whom anything in the clause is aimed: "mobilized reservists for
@@ -1197,7 +1209,10 @@ class _Coder:
         if trig.rule.swap:
             actors, recipients = recipients, actors
             why.append("visitor is the actor")
-        indirect = any(w.startswith(("recipient: in the complement", "recipient: from '")) for w in why)
+        indirect = any(w.startswith(("recipient: in the complement", "recipient: from '")) for w in why) or (
+            bool(recipients) and 0 <= recipients[0].token < len(self.doc)
+            and self.doc[recipients[0].token].ent_type_ in ("GPE", "LOC", "FAC")
+            and self.doc[recipients[0].token].head.lower_ in ("in", "at"))
         if len(actors) > 1 and (not recipients or indirect) and trig.type in RECIPROCAL:
             recipients = actors[1:2]  # "Turkey and Libya agreed on ...": each is the other's counterpart
             why = [w for w in why if not w.startswith("recipient")] + ["reciprocal"]
@@ -1341,7 +1356,8 @@ class _Coder:
                 recipients = [Coded(_with_country(Party(text=actor.text, start=actor.start, end=actor.end),
                                                   actor.country), actors[0].token, "the actor's own state")]
                 arg_why.append("recipient: the actor's own state (no counterpart named)")
-        if not recipients and actor is not None and actor.country:
+        if not recipients and actor is not None and actor.country and trig.type in CONFLICT_MATERIAL | COOPERATIVE \
+                - {"AGREE", "CONSULT", "SUPPORT"}:  # a campaign, or regrets for what was admitted before
             for ev in reversed(self.events):
                 if ev.type == trig.type and ev.actor is not None and ev.actor.country == actor.country \
                         and ev.recipient is not None and ev.recipient.country:

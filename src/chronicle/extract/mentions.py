@@ -72,8 +72,15 @@ class Cand:
     cluster: int | None = None
 
 
+def _word(tok: Token) -> str:
+    """The token as the lexicon's word indexes hold it ("Gen." -> "gen", "Ukraine's" -> "ukraine's")."""
+    return tok.lower_.rstrip(".").replace("\u2019", "'")
+
+
 def role_ending_at(doc: Doc, i: int, lex: Lexicon) -> tuple[int, Role] | None:
     """The longest role term ending at token i: (first token index, Role)."""
+    if _word(doc[i]) not in lex.role_tails:
+        return None
     best = None
     for n in range(MAX_ROLE_WORDS, 0, -1):
         s = i - n + 1
@@ -129,6 +136,8 @@ def _country_ending_at(doc: Doc, i: int, lex: Lexicon) -> tuple[int, str] | None
     j = i
     if doc[j].text in ("'s", "\u2019s", "'"):
         j -= 1
+    if j < 0 or _word(doc[j]) not in lex.name_tails:
+        return None
     for n in range(4, 0, -1):
         s = j - n + 1
         if s < 0:

@@ -104,6 +104,7 @@ W_COUNTRY = float(os.environ.get("CHRONICLE_W_COUNTRY", 3.0))
 W_ADMIN1 = float(os.environ.get("CHRONICLE_W_ADMIN1", 3.0))
 W_CAPITAL = float(os.environ.get("CHRONICLE_W_CAPITAL", 1.0))
 W_ACTOR = float(os.environ.get("CHRONICLE_W_ACTOR", 0.5))
+W_NULL = float(os.environ.get("CHRONICLE_W_NULL", 4.0))
 # last words of facilities placed by the place they are named after ("Baghdad International Airport")
 FACILITY_NOUNS = {
     "airport", "airfield", "airbase", "base", "port", "harbor", "harbour", "station", "terminal", "dam",
@@ -201,6 +202,11 @@ class _Finder:
         if e < len(doc) and _name_word(doc[e]) and not self.taken[e] and doc[e].lower_ not in DIVISIONS:
             if self.gaz.has(doc[s : e + 1].text):
                 e += 1  # "Iowa" City, Indian "Ocean"
+        if not doc[s].text[:1].isupper() and doc[s].lower_ not in DIRECTIONS:
+            return None  # "metro": a common word, whatever the tagger says
+        if e - s == 1 and (doc[s].lower_ in DIRECTIONS or doc[s].lower_ in NOT_PLACE_WORDS
+                           or doc[s].lower_ in ("western", "eastern", "northern", "southern")):
+            return None  # "the West", "Western"
         m = _Mention(s, e, doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text), doc[s:e].text, source)
         first = doc[s].lower_
         if e - s > 1 and first in DIRECTIONS and not self.gaz.has(m.text) and self.gaz.has(doc[s + 1 : e].text):
@@ -501,6 +507,7 @@ def _screen(an: Analysis, ms: list[_Mention], parents: dict[int, tuple[str | Non
     doc = an.doc
     keep = []
     cnames = country_names()
+    us_abbrev = gazetteer().us_abbrev
     parents_of = {m.parent for m in ms if m.parent is not None}
     for k, m in enumerate(ms):
         if m.source == "hint":
@@ -512,6 +519,9 @@ def _screen(an: Analysis, ms: list[_Mention], parents: dict[int, tuple[str | Non
             span.root, m.parent is not None or k in parents, k in parents_of)
         eid = next((an.entity_of_token[t.i] for t in span if t.i in an.entity_of_token), None)
         ent = an.record.entity(eid)
+        if ent is not None and ent.type in ("GPE", "LOC") and not any(
+                x.start <= span.start_char and span.end_char <= x.end for x in ent.mentions):
+            ent = None  # a place whose name holds a country's ("the Gulf of Oman") is not that country
         if ent is not None:
             if ent.type == "GPE" and not m.country_name and "capital" in (ent.why or ""):
                 LOGGER.debug("places: %r is a capital acting for its country (entity %s)", m.text, eid)
@@ -519,6 +529,8 @@ def _screen(an: Analysis, ms: list[_Mention], parents: dict[int, tuple[str | Non
             if not literal:
                 LOGGER.debug("places: %r is an actor (entity %s)", m.text, eid)
                 continue
+            if ent.type == "ORG" and m.text.isupper() and len(m.text) <= 4 and name_key(m.text) not in us_abbrev:
+                continue  # "the UN", "NATO": an organisation's acronym, whatever a town is called
             whole = an.entity_of_span.get((span.start_char, span.end_char)) == eid
             if ent.type in ("ORG", "PERSON", "NORP") and not whole:
                 mention = next((x for x in ent.mentions if x.start <= span.start_char and span.end_char <= x.end), None)
@@ -567,6 +579,8 @@ def _parents(an: Analysis, ms: list[_Mention], gaz: Gazetteer) -> dict[int, tupl
             continue  # a list ("Kyiv, Kharkiv and Odesa")
         pi = by_start[j]
         p = ms[pi]
+        if name_key(m.text) in cnames:
+            continue  # a country has no parent
         key = name_key(p.text)
         abbr = _us_state_at(doc, j, gaz)
         if abbr is not None and abbr[1] == p.end:
@@ -718,6 +732,15 @@ def _score(c: Candidate, key: str, ctx: _Context, parent: tuple[str | None, str 
     return s
 
 
+def _supported(c: Candidate, key: str, ms: list[_Mention], an: Analysis) -> bool:
+    """Does anything else in the article point at this candidate's country?"""
+    for other in ms:
+        if other.chosen is not None and name_key(other.text) != key and other.chosen.country == c.country:
+            return True
+    lex = lexicon()
+    return any(e.country and lex.alpha2_of.get(e.country) == c.country for e in an.record.entities)
+
+
 def _prefer_city(cands: list[Candidate], best: Candidate) -> Candidate:
     """A bare name shared by a division and a city inside it means the city ("Donetsk", "Kiev",
     "New York"); a US state only yields to a city holding a large part of its people."""
@@ -819,6 +842,12 @@ def _resolve(an: Analysis, ms: list[_Mention], parents: dict[int, tuple[str | No
             if not m.division:
                 best = _prefer_city(m.cands, best)
             m.chosen, m.score = best, best_score
+            if (rnd == 1 and parent is None and m.source not in ("dateline", "abbreviation", "hint")
+                    and _prior(best) < W_NULL and not _supported(best, key, ms, an)):
+                # nothing in the article points at this little-known place: no place rather than a guess
+                m.chosen = None
+                LOGGER.debug("places: %r: only an unsupported little-known candidate (%s)", m.text, best.name)
+                continue
             m.why = [f"{len(m.cands)} candidate(s)"]
             if parent is not None:
                 m.why.append("parent " + ",".join(x for x in parent if x))

@@ -15,7 +15,8 @@ design follows the recipe in ../shared/PRIOR-ART-statements.md (section 8):
    the lexicon allows; a parenthetical cue ("The plan, he said, is dead") takes its clause;
 4. the speaker is the cue's subject, or its head's ("... adding that"), or the agent of a
    passive; a passive without agent has no speaker (and says so); an artifact as subject ("a
-   Kremlin statement said") is the cited source and its creator the speaker;
+   Kremlin statement said") is the cited source and its creator the speaker; any other cue
+   whose speaker cannot be found is dropped (an unattributed statement is noise);
 5. quotations that follow an attributed quotation with no cue of their own continue it (the
    same sentence, or the next paragraphs; up to five);
 6. stance comes from the cue's row, undone by negation ("did not deny"); the target of an
@@ -27,8 +28,12 @@ another statement's content is not a statement of its own.
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
+import numpy as np
+from spacy.attrs import IDX, LEMMA, LOWER
 from spacy.tokens import Doc, Token
 
 from chronicle.extract.analysis import Analysis
@@ -47,11 +52,14 @@ SOURCE_PREPS = {"in", "on", "at", "during", "via", "through", "over"}
 # prepositions whose object names the creator of a document ("a statement by the ministry")
 CREATOR_PREPS = {"by", "from", "of"}
 # a cue's own prepositional content ("warned of", "complained about", "appealed for")
-CONTENT_PREPS = {"of", "about", "against", "for", "on", "over", "to"}
+CONTENT_PREPS = {"of", "about", "against", "for", "on", "over"}
 PRONOUNS_ORG = {"it", "they"}
 FIRST_PERSON = {"i", "we"}
 RELATIVES = {"who", "which", "that"}
 MAX_CONTINUATIONS = 5
+_NEWLINE = re.compile(r"\n")
+# a clause opened by one of these is adverbial ("..., he said, as the crowd cheered"), not content
+ADVERBIAL_MARKS = {"as", "while", "because", "when", "after", "before", "since", "although", "though", "until"}
 ANIMATE_PRONOUNS = {"i", "we", "you", "he", "she", "they", "who", "it"}
 # nouns for people and bodies that speak (beyond named entities), for cues whose content is a
 # plain object ("the spokesman denied the report"; not "the data showed a rise")
@@ -75,13 +83,12 @@ PEOPLE_NOUNS = {
 }
 BODY_NOUNS = {"service", "unit", "intelligence", "navy", "air", "guard", "media", "press", "security", "side"}
 PEOPLE_SUFFIXES = ("er", "or", "ist", "ian", "ant", "ent", "man", "woman", "men", "women")
+# content frames whose speaker must be able to speak ("the poll showed a lead" is no statement)
 OBJECT_FRAMES = {"obj", "prep", "of"}
-# cues that are statements only with a that-clause ("the report found that"; not "found it")
 # cues that are statements only with a document as object and its words quoted after it
 DOCUMENT_VERBS = {"issue", "release", "put"}
+# cues that are statements only with a that-clause ("the report found that"; not "found it")
 THAT_ONLY = {"find", "show", "guarantee", "indicate", "signal", "attack", "question", "challenge"}
-# words of the verb group kept in the cue span (PolNeAR keeps auxiliaries, negation, adverbs)
-GROUP_DEPS = {"aux", "auxpass", "neg", "advmod", "prt"}
 
 
 @dataclass
@@ -100,7 +107,6 @@ class Found:
     addressee: tuple[int, int] | None = None
     target: tuple[int, int] | None = None
     source: tuple[int, int] | None = None
-    source_creator: tuple[int, int] | None = None
     negated: bool = False
     stance: str | None = None
     why: list[str] = field(default_factory=list)
@@ -115,27 +121,28 @@ class _Stage:
         self.doc: Doc = an.doc
         self.text = an.article.text
         self.lex: CueLexicon = cue_lexicon()
-        self.quotes: list[Quote] = quotations(self.doc.text)
+        self.quotes: list[Quote] = quotations(self.text)
+        # per-token columns, read once (making spaCy Token objects is what costs)
+        arr = self.doc.to_array([IDX, LEMMA, LOWER]) if len(self.doc) else None
+        self.starts: list[int] = arr[:, 0].tolist() if arr is not None else []
+        self._lemmas = arr[:, 1] if arr is not None else None
+        self._lowers = arr[:, 2] if arr is not None else None
         n = len(self.doc)
         self.quote_of: list[int] = [-1] * n
-        self._index_quotes()
+        for qi, q in enumerate(self.quotes):
+            for ps, pe in q.pieces:
+                for i in range(bisect_left(self.starts, ps), bisect_left(self.starts, pe)):
+                    self.quote_of[i] = qi
+        # paragraph of each token: a line break between two tokens starts a new one
+        breaks = sorted({bisect_right(self.starts, m.start()) for m in _NEWLINE.finditer(self.text)})
         self.para_of: list[int] = [0] * n
-        para = 0
-        for tok in self.doc:
-            self.para_of[tok.i] = para
-            if "\n" in tok.text or "\n" in tok.whitespace_:
+        para, k = 0, 0
+        for i in range(n):
+            while k < len(breaks) and breaks[k] <= i:
                 para += 1
-        self.claimed: set[int] = set()
-
-    # --- quotations --------------------------------------------------------------------------
-    def _index_quotes(self) -> None:
-        pieces = sorted((s, e, qi) for qi, q in enumerate(self.quotes) for s, e in q.pieces)
-        k = 0
-        for tok in self.doc:
-            while k < len(pieces) and pieces[k][1] <= tok.idx:
                 k += 1
-            if k < len(pieces) and pieces[k][0] <= tok.idx < pieces[k][1]:
-                self.quote_of[tok.i] = pieces[k][2]
+            self.para_of[i] = para
+        self.claimed: set[int] = set()
 
     def inside(self, i: int) -> bool:
         return self.quote_of[i] >= 0
@@ -146,16 +153,19 @@ class _Stage:
     def quote_tokens(self, qi: int) -> tuple[int, int]:
         """Token range [start, end) of a quotation's inside."""
         q = self.quotes[qi]
-        span = self.doc.char_span(q.start, q.end, alignment_mode="expand")
-        if span is None:
-            return (0, 0)
-        return span.start, span.end
+        return bisect_left(self.starts, q.start), bisect_left(self.starts, q.end)
 
     # --- cues ------------------------------------------------------------------------------
     def cues(self) -> list[tuple[Token, Cue]]:
+        if self._lemmas is None or self._lowers is None:
+            return []
+        strings = self.doc.vocab.strings
+        wanted = [strings[w] for w in {*self.lex.verbs, *self.lex.nouns, "according"}]
+        hits = np.flatnonzero(np.isin(self._lemmas, wanted) | np.isin(self._lowers, wanted))
         out = []
-        for tok in self.doc:
-            if self.inside(tok.i) or tok.is_space or tok.is_punct:
+        for i in hits.tolist():
+            tok = self.doc[i]
+            if self.inside(i) or tok.is_space or tok.is_punct:
                 continue
             low = tok.lower_
             if low == "according":
@@ -229,9 +239,12 @@ class _Stage:
             if ccomp is None or not (any(c.dep_ == "mark" and c.lower_ == "that" for c in ccomp.children)
                                      or (subj is not None and self._person(subj))):
                 return None
-        if (f.passive or (v.tag_ == "VBN" and v.dep_ == "advcl" and not any(c.dep_ == "aux" for c in v.children))) \
-                and cue.lemma in ("ask", "tell", "question") and self._child(v, ("agent",)) is None:
+        bare_participle = v.tag_ == "VBN" and not any(c.dep_ in ("aux", "nsubj") for c in v.children)
+        if (f.passive or bare_participle) and cue.lemma in ("ask", "tell", "question") \
+                and self._child(v, ("agent",)) is None:
             return None  # "when asked about it, she said": the question is not the statement
+        if cue.lemma == "tell" and v.i > 0 and self.doc[v.i - 1].lower_ == "all":
+            return None  # "all told"
         self._speaker(f, v)
         if f.frame in OBJECT_FRAMES and f.speaker is not None and not self._animate(
                 self.doc[f.speaker[0]:f.speaker[1]].root):
@@ -271,10 +284,23 @@ class _Stage:
 
     def _clause(self, v: Token) -> Token | None:
         """The cue's clausal complement: the one after it when there are two."""
-        found = [c for c in v.children if c.dep_ in CLAUSE_DEPS]
+        found = [c for c in v.children if c.dep_ in CLAUSE_DEPS and not any(
+            m.dep_ == "mark" and m.lower_ in ADVERBIAL_MARKS for m in c.children)]
+        quoted = [c for c in found if self._mostly_quoted(c)]
+        if quoted:
+            return quoted[0]
         if not found:
             # "he said legalizing it could help": a gerund clause the parser calls xcomp
             found = [c for c in v.children if c.dep_ == "xcomp" and c.tag_ == "VBG" and c.i > v.i]
+        if not found:
+            # "told the BBC in an interview that ...": a that-clause the parser hung on a noun
+            for c in v.children:
+                if c.dep_ in ("dobj", "dative", "prep", "npadvmod") and c.i > v.i:
+                    for t in c.subtree:
+                        if t.dep_ in ("acl", "relcl") and t.i > c.i and any(
+                                m.dep_ == "mark" and m.lower_ == "that" and m.i < t.i for m in t.children):
+                            found.append(t)
+                            break
         if not found:
             return None
         after = [c for c in found if c.i > v.i]
@@ -294,12 +320,30 @@ class _Stage:
         if ccomp is not None and "clause" in frames:
             if ccomp.lower_ in ("how", "what") and ccomp.dep_ != "ccomp":
                 return False
-            f.content = self._subtree_range(ccomp)
+            cs, ce = self._subtree_range(ccomp)
+            if ccomp.i > v.i:  # "said he would run, so he will need votes": the clause goes on
+                for c in v.children:
+                    if c.i > ccomp.i and c.dep_ == "advcl" and c.lemma_.lower() not in self.lex.verbs:
+                        ce = max(ce, self._subtree_range(c)[1])
+            f.content = (cs, ce)
             f.why.append("that-clause")
             return self._ok_content(f)
         xcomp = self._child(v, ("xcomp",))
         dobj = self._child(v, ("dobj", "dative"))
+        if "clause" in frames and v.i + 1 < len(self.doc) and self.doc[v.i + 1].lower_ in ("yes", "no", "so") and \
+                self.doc[v.i + 1].head.i == v.i and cue.lemma in ("say", "answer", "reply", "respond"):
+            f.content = (v.i + 1, v.i + 2)  # "55 percent said yes"
+            f.why.append("answer")
+            return True
         for frame in frames:
+            if frame == "clause" and v.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as"
+                                                               for c in v.children):
+                # "As reported by the Post, the deal is dead": the clause it qualifies
+                cs, ce = self._subtree_range(v.head, exclude=v)
+                if not cs <= v.i < ce:
+                    f.content = (cs, ce)
+                    f.why.append("'as' attribution")
+                    return self._ok_content(f)
             if frame == "clause":
                 # "the plan, he said, is dead": a parenthetical cue takes its clause
                 if v.tag_ != "VBG" and self._child(v, ("nsubj",)) is not None and (
@@ -336,7 +380,7 @@ class _Stage:
                 if cue.lemma in ("call", "describe", "characterize", "characterise", "dismiss"):
                     pred = self._child(v, ("oprd", "xcomp", "ccomp")) or next(
                         (c for c in v.children if c.dep_ == "prep" and c.lower_ == "as"), None)
-                    if pred is None and cue.lemma == "call":
+                    if pred is None and cue.lemma in ("call", "characterize", "characterise"):
                         continue  # "called the meeting" is no statement
                     end = max(dobj.right_edge.i, pred.right_edge.i if pred is not None else -1) + 1
                     f.content = self._trim(dobj.left_edge.i, end)
@@ -359,21 +403,27 @@ class _Stage:
                         f.why.append(f"object of '{p.text}'")
                         f.frame = "prep"
                         return self._ok_content(f)
+            # "accused X of Y", "blamed X for Y", "praised X for Y": the object and the reason
+            preps = ("of", "for") if cue.stance in ("accuse",) else ("for",)
             if frame == "of" and dobj is not None:
-                p = next((c for c in v.children if c.dep_ == "prep" and c.lower_ in ("of", "for", "over")), None)
-                if p is None:
-                    p = next((c for c in dobj.children if c.dep_ == "prep" and c.lower_ in ("of", "for")), None)
+                p = next((c for c in v.children if c.dep_ == "prep" and c.lower_ in (*preps, "over")), None)
+                end = p.right_edge.i + 1 if p is not None else -1
+                if p is None:  # the reason parsed under the object
+                    p = next((c for c in dobj.children if c.dep_ == "prep" and c.lower_ in preps and any(
+                        x.tag_ == "VBG" for x in c.subtree)), None)
+                    end = dobj.right_edge.i + 1
                 if p is not None:
-                    f.content = self._trim(dobj.left_edge.i, p.right_edge.i + 1)
+                    f.content = self._trim(dobj.left_edge.i, end)
                     f.why.append(f"object and '{p.text}'")
                     f.frame = "of"
                     return self._ok_content(f)
             if frame == "of" and dobj is None and f.passive:
-                p = next((c for c in v.children if c.dep_ == "prep" and c.lower_ in ("of", "for", "over")), None)
+                p = next((c for c in v.children if c.dep_ == "prep" and c.lower_ in (*preps, "over")), None)
                 agent = self._child(v, ("agent",))
                 by = self._child(agent, ("pobj",)) if agent is not None else None
                 if p is None and by is not None:  # "accused by the mayor of looting": parsed under the agent
-                    p = next((c for c in by.children if c.dep_ == "prep" and c.lower_ in ("of", "for")), None)
+                    p = next((c for c in by.children if c.dep_ == "prep" and c.lower_ in preps and any(
+                        x.tag_ == "VBG" for x in c.subtree)), None)
                 if p is not None:
                     obj = self._child(p, ("pobj", "pcomp"))
                     if obj is not None:
@@ -381,6 +431,14 @@ class _Stage:
                         f.why.append(f"object of '{p.text}'")
                         f.frame = "prep"
                         return self._ok_content(f)
+            if frame == "obj" and dobj is None and f.passive and cue.object == "target":
+                # "the operation was condemned by members of the EU": what was condemned
+                subj = self._child(v, ("nsubjpass",))
+                if subj is not None:
+                    f.content = self._subtree_range(subj)
+                    f.why.append("subject of a passive")
+                    f.frame = "obj"
+                    return self._ok_content(f)
         return False
 
     def _animate(self, t: Token) -> bool:
@@ -547,7 +605,7 @@ class _Stage:
             if ent.type == "PERSON":
                 best = (i, eid)
                 break
-            if best is None:
+            if best is None and f.cue_span[0] - i <= 3:  # an organisation or country right before the cue
                 best = (i, eid)
         if best is None:
             for i in range(f.cue_span[1], min(f.cue_span[1] + 3, sent.end)):
@@ -620,7 +678,6 @@ class _Stage:
             return
 
     def _set_speaker(self, f: Found, subj: Token, verb: Token) -> None:
-        doc = self.doc
         if self._is_document(subj):
             # "a Kremlin statement said", "a letter from the ministry said": the document is the
             # cited source; the speaker is the phrase as written, resolved to the document's creator
@@ -632,16 +689,24 @@ class _Stage:
                 f.speaker_why = "document's creator"
                 return
         if subj.lower_ in RELATIVES and subj.dep_ in SUBJECTS and verb.dep_ == "relcl":
-            f.speaker = (subj.i, subj.i + 1)
             f.speaker_entity = self._entity_of(verb.head)
             f.speaker_why = "relative pronoun"
+            f.speaker = (subj.i, subj.i + 1)
+            if subj.lower_ == "that":  # "the report that suggested ...": the report as written
+                s, e = self._np_range(verb.head)
+                f.speaker = self._trim(s, min(e, verb.left_edge.i))
             return
         s, e = self._np_range(subj)
+        for c in subj.children:  # "Trump this week also said": the time is not the speaker
+            if c.dep_ == "npadvmod" and c.i > subj.i and c.ent_type_ in ("DATE", "TIME"):
+                e = min(e, c.left_edge.i)
         if e - s > 40:
             s, e = subj.i, subj.i + 1
         f.speaker = (s, e)
         f.speaker_entity = self._entity_of(subj)
-        if f.speaker_entity is None and len(doc[s:e]) == 1:
+        if subj.lower_ in FIRST_PERSON and e - s == 1:
+            f.speaker_why = "first person outside quotation marks: the author"
+        elif f.speaker_entity is None and e - s == 1:
             f.speaker_entity = self._pronoun_entity(subj)
 
     def _np_range(self, t: Token) -> tuple[int, int]:
@@ -661,9 +726,10 @@ class _Stage:
             return t.i, t.i + 1
         # the comma closing an apposition or relative clause belongs to the speaker's phrase, as
         # the one opening it does (PolNeAR's source spans: "Jane Doe, the party's chair, said")
-        if e < len(self.doc) and self.doc[e].text == "," and any(
-                self.doc[i].text == "," for i in range(t.i + 1, e)) and any(
-                c.dep_ in ("appos", "relcl", "acl") or (c.dep_ == "punct" and c.text == ",") for c in t.children):
+        if e < len(self.doc) and self.doc[e].text in (",", "\u2014") and any(
+                self.doc[i].text in (",", "(", self.doc[e].text) for i in range(t.i + 1, e)) and any(
+                c.dep_ in ("appos", "relcl", "acl") or (c.dep_ == "punct" and c.text in (",", "(", "\u2014"))
+                for c in t.children):
             e += 1
         return s, e
 
@@ -679,10 +745,11 @@ class _Stage:
                 if s <= j < e and self.inside(j):
                     qi = self.quote_of[j]
                     break
-        if qi < 0:
-            return True
+        if qi < 0:  # a mark next to no quotation: an apostrophe ("Sanders' campaign manager")
+            return not any(0 <= j < len(self.doc) and self.inside(j) for j in (i - 1, i + 1))
         qs, qe = self.quote_tokens(qi)
-        return not (s <= qs - 1 and qe + 1 <= e and qe - qs <= 6)
+        # a title in quotation marks may stand in a speaker's phrase ("a co-author of 'Those Guys'")
+        return not (s <= qs - 1 and qe + 1 <= e and (qe - qs <= 6 or self.title_like(qi)))
 
     def _party_range(self, t: Token) -> tuple[int, int]:
         """A target's or addressee's phrase, without what is said about it ("accused Ukraine's
@@ -705,7 +772,7 @@ class _Stage:
         return self._trim(s, max(e, t.i + 1))
 
     def _is_document(self, t: Token) -> bool:
-        if t.pos_ not in ("NOUN", "PROPN"):
+        if t.pos_ != "NOUN" or not t.text.islower():  # "The Jakarta Post" is a newspaper, not a post
             return False
         low = t.lemma_.lower()
         prev = self.doc[t.i - 1].lower_ if t.i > 0 else ""
@@ -1045,8 +1112,9 @@ class _Stage:
         """A quotation that is a name or title ("State of the Union"), or too short to be speech."""
         qs, qe = self.quote_tokens(qi)
         words = [t for t in self.doc[qs:qe] if not t.is_punct and not t.is_space]
-        if len(words) < 3:
-            return True
+        if len(words) < 3:  # a word or two is speech only as a sentence of its own ("No.")
+            q = self.quotes[qi]
+            return not words or self.text[q.start:q.end].rstrip()[-1:] not in (".", "!", "?")
         content = [t for t in words if not t.is_stop]
         return bool(content) and all(t.text[:1].isupper() for t in content) and not any(
             t.text in ".!?" for t in self.doc[qs:qe])
@@ -1142,5 +1210,6 @@ def run(an: Analysis) -> None:
     stage = _Stage(an)
     found = stage.run()
     found = [f for f in found if f.quotes or (f.content is not None and f.content[1] > f.content[0])]
+    found = [f for f in found if f.speaker is not None or f.passive]
     found.sort(key=lambda f: (stage._content_range(f)[0], f.cue.i))
     an.record.statements = [stage.statement(n, f) for n, f in enumerate(found, 1)]

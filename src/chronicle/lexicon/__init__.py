@@ -7,6 +7,7 @@ lazily, into plain dicts keyed by lowercased surface forms.
 from __future__ import annotations
 
 import csv
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
@@ -118,6 +119,10 @@ class Lexicon:
     alpha2_of: dict[str, str] = field(default_factory=dict)  # alpha3 -> alpha2
     people: dict[str, list[Person]] = field(default_factory=dict)  # folded name/alias -> holders
     forenames: dict[str, str] = field(default_factory=dict)  # folded given name -> m/f
+    # first and last words of every name and role term, to skip most tokens at once
+    role_tails: set[str] = field(default_factory=set)
+    name_tails: set[str] = field(default_factory=set)
+    name_heads: set[str] = field(default_factory=set)
 
     def country_code(self, text: str) -> str | None:
         """alpha3 for a country's name, alias or demonym ("Russia", "Russian", "the UK")."""
@@ -205,4 +210,28 @@ def lexicon() -> Lexicon:
             lex.people.setdefault(n, []).append(holder)
     for row in read_tsv("forenames.tsv"):
         lex.forenames.setdefault(fold(row["name"]), row["gender"])
+    _index_words(lex)
     return lex
+
+
+_WORDS = re.compile(r"[\w']+")
+
+
+def _edge_words(key: str) -> tuple[set[str], set[str]]:
+    """First and last words of a key in every form a tokenizer may cut them ("u.s.", "u", "s")."""
+    heads: set[str] = set()
+    tails: set[str] = set()
+    for words in (_WORDS.findall(key), [w.rstrip(".") for w in key.split()]):
+        if words:
+            heads.add(words[0])
+            tails.add(words[-1])
+    return heads, tails
+
+
+def _index_words(lex: Lexicon) -> None:
+    for key in lex.roles:
+        lex.role_tails |= _edge_words(key)[1]
+    for key in [*lex.country_names, *lex.demonyms, *lex.capitals, *lex.seats, *lex.orgs, *lex.peoples, *lex.people]:
+        heads, tails = _edge_words(key)
+        lex.name_heads |= heads
+        lex.name_tails |= tails
