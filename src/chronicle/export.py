@@ -121,8 +121,8 @@ def _paged(store: Store, table: str, columns: tuple[Column, ...], conds: list[st
                 where.append(f"t.{key[0]} > ?")
                 ps.append(last[0])
             else:
-                where.append(f"(t.{key[0]} > ? OR (t.{key[0]} = ? AND t.{key[1]} > ?))")
-                ps += [last[0], last[0], last[1]]
+                where.append(f"(t.{key[0]}, t.{key[1]}) > (?, ?)")  # a row value: the index seeks to it
+                ps += [last[0], last[1]]
         sql = (f"SELECT {cols} FROM {table} t {join}" + (" WHERE " + " AND ".join(where) if where else "")
                + f" ORDER BY {order} LIMIT ?")
         rows = store._query(sql, (*ps, PAGE))
