@@ -489,10 +489,10 @@ class Store(ABC):
         where, params = self._event_where(type, actor, recipient, since, until, status, None)
         last = ("", "")
         while True:
-            keyset = ["(e.article_id > ? OR (e.article_id = ? AND e.id > ?))"]
+            keyset = ["(e.article_id, e.id) > (?, ?)"]  # a row value: the primary key index seeks to it
             sql = self._EVENT_SELECT + " WHERE " + " AND ".join(keyset + where) + \
                 " ORDER BY e.article_id, e.id LIMIT ?"
-            rows = self._query(sql, (last[0], last[0], last[1], *params, batch))
+            rows = self._query(sql, (last[0], last[1], *params, batch))
             if not rows:
                 return
             for r in rows:
