@@ -85,3 +85,16 @@ def test_cli_errors_are_one_line(args: list[str], message: str, tmp_path: Path) 
     assert message in res.stderr
     assert "Traceback" not in res.stderr
     assert len([ln for ln in res.stderr.splitlines() if ln.strip()]) <= 3
+
+
+def test_cli_validate_checks_records_against_the_schema(corpus: Path, tmp_path: Path) -> None:
+    good = tmp_path / "good.json"
+    good.write_text(chronicle("extract", str(corpus / "talks.txt")).stdout, encoding="utf-8")
+    res = chronicle("validate", str(good))
+    assert res.returncode == 0 and "1 of 1 record(s) valid" in res.stdout
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"article": {"id": "x", "text": "t"}, "entities": []}\nnot json\n', encoding="utf-8")
+    res = chronicle("validate", str(bad))
+    assert res.returncode == 1
+    assert "'statements' is a required property" in res.stdout
+    assert "invalid JSON" in res.stdout

@@ -147,9 +147,9 @@ def test_statements_document_as_subject(extract) -> None:
 
 
 def test_statements_statement_by_an_office(extract) -> None:
-    s = one(extract(TITLE + "A statement by the Elysee Palace said the two leaders had spoken for an hour."))
-    assert s.source is not None and s.source.text == "A statement by the Elysee Palace"
-    assert s.speaker is not None and "Elysee Palace" in s.speaker.text
+    s = one(extract(TITLE + "A statement by the Élysée Palace said the two leaders had spoken for an hour."))
+    assert s.source is not None and s.source.text == "A statement by the Élysée Palace"
+    assert s.speaker is not None and "Élysée Palace" in s.speaker.text
 
 
 @pytest.mark.parametrize("sentence,source", [
@@ -190,6 +190,11 @@ def test_statements_accused_of(extract) -> None:
     s = one(extract(TITLE + "The governor accused the rebels of shelling the market."))
     assert s.stance == "accuse" and s.target is not None and s.target.text == "the rebels"
     assert s.content.text == "the rebels of shelling the market"
+
+
+def test_statements_denial_targets_whose_claim_it_denies(extract) -> None:
+    s = one(extract(TITLE + "Kyiv rejected Moscow's claims that its troops had shelled the plant."))
+    assert s.stance == "reject" and s.target is not None and s.target.text == "Moscow"
 
 
 def test_statements_country_denies(extract) -> None:

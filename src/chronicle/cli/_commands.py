@@ -5,5 +5,6 @@ from chronicle.cli import (
     places,  # noqa: F401  (chronicle places)
     serve,  # noqa: F401  (chronicle serve)
     statements,  # noqa: F401  (chronicle statements)
+    validate,  # noqa: F401  (chronicle validate RECORDS)
     watch,  # noqa: F401  (chronicle watch FEED... --every 15m)
 )

@@ -5,6 +5,6 @@ database, no network, no state but the loaded model: that is what makes it testa
 golden files and trivially parallel.
 """
 
-from chronicle.extract.pipeline import STAGES, Extractor, extract
+from chronicle.extract.pipeline import STAGES, ExtractFailure, Extractor, extract
 
-__all__ = ["STAGES", "Extractor", "extract"]
+__all__ = ["STAGES", "ExtractFailure", "Extractor", "extract"]

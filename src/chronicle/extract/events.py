@@ -421,6 +421,8 @@ class _Coder:
                     if hung.dep_ == "nsubj":
                         return hung
         if tok.dep_ == "conj" and tok.head.pos_ in ("VERB", "AUX"):
+            if self.passive(tok.head) and tok.tag_ == "VBN":  # "were killed or wounded": passive too
+                return self.subj(tok.head)
             if self.passive(tok.head):  # "was indicted ... and will resign": the one indicted resigns
                 return next((c for c in tok.head.children if c.dep_ == "nsubjpass"), None)
             return self.subj(tok.head)
@@ -436,6 +438,8 @@ class _Coder:
                 if sender is not None:
                     return self.subj(sender)
         if tok.pos_ in ("NOUN", "PROPN"):
+            if tok.dep_ == "pobj" and tok.head.lower_ in CIRCUMSTANCE_PREPS - {"in"}:
+                return None  # "imposed a curfew after a demonstration": not the curfew's imposers
             g = self.governor(tok)
             gt = self.trigs.get(g.i) if g is not None else None
             if g is not None and gt is not None and gt.type in ("@light", "@aspect", "@attempt", "@plan"):
@@ -778,7 +782,7 @@ class _Coder:
             trig.why.append(f"{trig.type} unless ...: THREATEN")  # "will withdraw its force unless ..."
             trig.type, trig.mode = "THREATEN", "relations" if trig.type in COOPERATIVE else THREAT_MODE.get(
                 trig.type, "violence")
-        elif future and coop and trig.type != "AGREE":
+        elif future and coop and trig.type != "AGREE" and trig.mode != "resign":
             trig.why.append(f"future {trig.type}: AGREE")
             trig.type, trig.mode = "AGREE", None
         elif future and trig.type in CONFLICT_MATERIAL:
@@ -787,6 +791,8 @@ class _Coder:
                 mode = COERCE_THREAT.get(trig.mode or "", "restrict")
             trig.why.append(f"future {trig.type}: THREATEN")
             trig.type, trig.mode = "THREATEN", mode
+        elif future and not reported and trig.type not in ("AGREE", "THREATEN"):
+            trig.set_status("planned", "future ('will')")  # "will resign", "will meet next week"
         elif bool(aux & POSSIBLE) or ("would" in aux and not future):
             trig.set_status("hypothetical", "modal '" + "/".join(sorted(aux & (POSSIBLE | {"would"}))) + "'")
         elif oblige and not reported:

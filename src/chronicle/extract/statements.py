@@ -49,6 +49,8 @@ SUBJECTS = ("nsubj", "nsubjpass", "csubj")
 CLAUSE_DEPS = ("ccomp",)
 # prepositions after which a noun names the document or channel a statement came from
 SOURCE_PREPS = {"in", "on", "at", "during", "via", "through", "over"}
+# prepositions that may stand in an attribution after its cue ("said in a statement to reporters")
+ATTRIBUTION_PREPS = SOURCE_PREPS | {"to", "with", "of", "after", "before", "from"}
 # prepositions whose object names the creator of a document ("a statement by the ministry")
 CREATOR_PREPS = {"by", "from", "of"}
 # a cue's own prepositional content ("warned of", "complained about", "appealed for")
@@ -239,7 +241,8 @@ class _Stage:
             if ccomp is None or not (any(c.dep_ == "mark" and c.lower_ == "that" for c in ccomp.children)
                                      or (subj is not None and self._person(subj))):
                 return None
-        bare_participle = v.tag_ == "VBN" and not any(c.dep_ in ("aux", "nsubj") for c in v.children)
+        own = {c.dep_ for c in v.children}
+        bare_participle = not own & {"aux", "nsubj"} and (v.tag_ == "VBN" or "mark" in own)  # "when asked"
         if (f.passive or bare_participle) and cue.lemma in ("ask", "tell", "question") \
                 and self._child(v, ("agent",)) is None:
             return None  # "when asked about it, she said": the question is not the statement
@@ -275,6 +278,8 @@ class _Stage:
         while e > s and (doc[e - 1].is_space or (doc[e - 1].is_punct and doc[e - 1].text not in ".!?)]")
                          or self.is_mark(doc[e - 1])):
             e -= 1
+        while e > s + 1 and doc[e - 1].dep_ == "case":  # "Moscow's" names Moscow
+            e -= 1
         # a closing bracket stays when its opening one is in the span ("Bernie Sanders (I-VT)")
         while e > s and doc[e - 1].text in ")]" and not any(doc[i].text in "([" for i in range(s, e - 1)):
             e -= 1
@@ -294,8 +299,11 @@ class _Stage:
             found = [c for c in v.children if c.dep_ == "xcomp" and c.tag_ == "VBG" and c.i > v.i]
         if not found:
             # "told the BBC in an interview that ...": a that-clause the parser hung on a noun
+            entry = self.lex.verb(v.lemma_.lower(), set())
+            hosts = ("dative", "prep", "npadvmod", "dobj") if entry is not None and entry.object == "addressee" \
+                else ("dative", "prep", "npadvmod")  # "rejected the claim that ...": the whole object
             for c in v.children:
-                if c.dep_ in ("dobj", "dative", "prep", "npadvmod") and c.i > v.i:
+                if c.dep_ in hosts and c.i > v.i:
                     for t in c.subtree:
                         if t.dep_ in ("acl", "relcl") and t.i > c.i and any(
                                 m.dep_ == "mark" and m.lower_ == "that" and m.i < t.i for m in t.children):
@@ -526,6 +534,15 @@ class _Stage:
         excl = (content.left_edge.i, content.right_edge.i) if content is not None else (-1, -2)
         sub = {t.i for t in v.subtree if not self.inside(t.i) and not (excl[0] <= t.i <= excl[1])
                and not self.is_mark(t)}
+        # after the cue, what it says about something ("dismissed the idea as 'absurd'") is not
+        # attribution: only its speaker, addressee, source, time and manner are
+        entry = self.lex.verb(v.lemma_.lower(), set())
+        addressed = (entry is not None and entry.object == "addressee") or v.lemma_.lower() in DOCUMENT_VERBS
+        for c in v.children:
+            if c.i > v.i and (c.dep_ in ("attr", "oprd", "acomp", "xcomp", "ccomp")
+                              or (c.dep_ == "dobj" and not addressed)
+                              or (c.dep_ == "prep" and c.lower_ not in ATTRIBUTION_PREPS)):
+                sub -= {t.i for t in c.subtree}
         s = v.i
         while s - 1 >= 0 and (s - 1) in sub and not self.doc[s - 1].is_space:
             s -= 1
@@ -827,6 +844,14 @@ class _Stage:
     # objects, sources, negation ----------------------------------------------------------------
     def _objects(self, f: Found, v: Token, cue: Cue) -> None:
         dobj = self._child(v, ("dobj", "dative"))
+        if dobj is not None and f.stance in ("deny", "reject") and not self._animate(dobj):
+            # "Kyiv denied Moscow's claims", "rejected the accusations by Ukraine": whose words
+            owner = next((c for c in dobj.children if c.dep_ == "poss"), None)
+            if owner is None:
+                by = next((c for c in dobj.children if c.dep_ == "prep" and c.lower_ in ("by", "from", "of")), None)
+                owner = self._child(by, ("pobj",)) if by is not None else None
+            if owner is not None and self._animate(owner) and owner.lower_ not in ("its", "his", "her", "their"):
+                f.target = self._party_range(owner)
         if dobj is not None and f.content is not None and f.content[0] <= dobj.i < f.content[1] and \
                 cue.object != "addressee" and cue.object != "target":
             dobj = None
