@@ -90,7 +90,7 @@ OBJECT_FRAMES = {"obj", "prep", "of"}
 # cues that are statements only with a document as object and its words quoted after it
 DOCUMENT_VERBS = {"issue", "release", "put"}
 # cues that are statements only with a that-clause ("the report found that"; not "found it")
-THAT_ONLY = {"find", "show", "guarantee", "indicate", "signal", "attack", "question", "challenge"}
+THAT_ONLY = {"find", "show", "guarantee", "indicate", "signal", "attack", "question", "challenge", "charge"}
 
 
 @dataclass
@@ -235,7 +235,7 @@ class _Stage:
                 return None
             f.source = self._artifact_range(dobj)
             f.cue_span = (f.cue_span[0], max(f.cue_span[1], dobj.i + 1))
-        if cue.lemma in THAT_ONLY and not f.quotes:
+        if cue.lemma in THAT_ONLY and (not f.quotes or cue.lemma == "charge"):
             ccomp = self._clause(v)
             subj = self._child(v, ("nsubj",))
             if ccomp is None or not (any(c.dep_ == "mark" and c.lower_ == "that" for c in ccomp.children)
@@ -763,7 +763,7 @@ class _Stage:
                     qi = self.quote_of[j]
                     break
         if qi < 0:  # a mark next to no quotation: an apostrophe ("Sanders' campaign manager")
-            return not any(0 <= j < len(self.doc) and self.inside(j) for j in (i - 1, i + 1))
+            return False
         qs, qe = self.quote_tokens(qi)
         # a title in quotation marks may stand in a speaker's phrase ("a co-author of 'Those Guys'")
         return not (s <= qs - 1 and qe + 1 <= e and (qe - qs <= 6 or self.title_like(qi)))
