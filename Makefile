@@ -2,7 +2,7 @@
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-EXTRAS ?= dev,web
+EXTRAS ?= dev,web,parquet,postgres,dask
 WEB_ASSETS := $(VENV)/share/chronicle/web-assets
 
 .PHONY: setup demo serve test eval bench bench-web lint clean

@@ -111,3 +111,81 @@ def fetcher():  # type: ignore[no-untyped-def]
     f.sleep = f.slept.append  # type: ignore[attr-defined]
     yield f
     f.close()
+
+
+# --- a throwaway PostgreSQL server for the PostgreSQL store's tests ------------------------------
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def pg_server():  # type: ignore[no-untyped-def]
+    """A PostgreSQL server for the tests: $CHRONICLE_TEST_PG when set, else a throwaway cluster
+    started here from Debian's postgresql package (initdb in a temporary directory, 127.0.0.1 on a
+    free port, stopped at the end). Skips, saying why, only when none can start."""
+    import glob
+    import os
+    import shutil
+    import subprocess
+    import tempfile
+
+    dsn = os.environ.get("CHRONICLE_TEST_PG")
+    if dsn:
+        yield dsn
+        return
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        pytest.skip("psycopg is not installed (pip install 'chronicle[postgres]'; make setup does)")
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb")) or ([shutil.which("initdb")] if shutil.which(
+        "initdb") else [])
+    if not found:
+        pytest.skip("no PostgreSQL server binaries (apt-get install postgresql; .ci/run does) and no "
+                    "$CHRONICLE_TEST_PG=postgresql://... to use instead")
+    bindir = os.path.dirname(found[-1])
+    root = os.geteuid() == 0
+    if root and subprocess.run(["id", "postgres"], capture_output=True).returncode != 0:
+        pytest.skip("running as root and there is no 'postgres' user to run the server as")
+    data = tempfile.mkdtemp(prefix="chronicle-pg-")
+    as_pg = ["runuser", "-u", "postgres", "--"] if root else []
+    if root:
+        shutil.chown(data, "postgres")
+    port = _free_port()
+    init = subprocess.run([*as_pg, f"{bindir}/initdb", "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8",
+                           "--locale=C.UTF-8"], capture_output=True, text=True)
+    if init.returncode != 0:
+        shutil.rmtree(data, ignore_errors=True)
+        pytest.skip(f"initdb failed: {init.stderr.strip()[-300:]}")
+    start = subprocess.run([*as_pg, f"{bindir}/pg_ctl", "-D", data, "-l", f"{data}/server.log", "-w", "-o",
+                            f"-p {port} -c listen_addresses=127.0.0.1 -k {data} -c fsync=off "
+                            "-c synchronous_commit=off -c full_page_writes=off", "start"],
+                           capture_output=True, text=True)
+    if start.returncode != 0:
+        shutil.rmtree(data, ignore_errors=True)
+        pytest.skip(f"the PostgreSQL server did not start: {start.stderr.strip()[-300:]}")
+    try:
+        yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run([*as_pg, f"{bindir}/pg_ctl", "-D", data, "-m", "immediate", "stop"], capture_output=True)
+        shutil.rmtree(data, ignore_errors=True)
+
+
+@pytest.fixture()
+def pg_dsn(pg_server):  # type: ignore[no-untyped-def]
+    """A fresh, empty database on the test server (dropped afterwards)."""
+    import uuid
+
+    import psycopg
+
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(pg_server, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    base = pg_server.rsplit("/", 1)[0]
+    yield f"{base}/{name}"
+    with psycopg.connect(pg_server, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

@@ -70,15 +70,16 @@ def test_export_gdelt_rows(filled: SQLiteStore) -> None:
     rows = list(csv.DictReader(io.StringIO(out.getvalue()), delimiter="\t"))
     assert list(rows[0]) == list(GDELT_COLUMNS)
     first = rows[0]
-    assert (first["event_id"], first["date"], first["date_precision"]) == ("a1:v1", "2022-05-02", "day")
-    assert (first["actor_code"], first["recipient_code"], first["type"], first["status"]) == (
+    assert (first["GLOBALEVENTID"], first["SQLDATE"], first["date"], first["date_precision"]) == (
+        "a1:v1", "20220502", "2022-05-02", "day")
+    assert (first["Actor1CountryCode"], first["Actor2CountryCode"], first["plover_type"], first["status"]) == (
         "RUS", "UKR", "ASSAULT", "asserted")
-    assert (first["quad_class"], first["place_name"], first["place_country"]) == (
-        "material-conflict", "Kharkiv", "UA")
-    assert (first["article_id"], first["url"], first["sentence_start"], first["sentence_end"]) == (
+    assert (first["QuadClass"], first["EventRootCode"], first["ActionGeo_FullName"],
+            first["ActionGeo_CountryCode"]) == ("4", "18", "Kharkiv", "UA")
+    assert (first["article_id"], first["SOURCEURL"], first["sentence_start"], first["sentence_end"]) == (
         "a1", "https://example.org/a1", "0", "80")
-    assert rows[1]["date"] == "" and rows[1]["status"] == "claimed"  # no date: empty, not the publication day
-    with pytest.raises(ConfigError, match="available: --format gdelt --what events"):
+    assert rows[1]["SQLDATE"] == "" and rows[1]["status"] == "claimed"  # no date: empty, not the publication day
+    with pytest.raises(ConfigError, match="available: --format jsonl"):
         export(filled, "xml", "events", io.StringIO())
 
 

@@ -9,11 +9,12 @@ write each batch in one transaction. A bad input is counted and recorded, never 
 from __future__ import annotations
 
 import logging
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from chronicle.errors import ChronicleError
 from chronicle.extract.pipeline import ExtractFailure, Extractor
 from chronicle.ingest import Failure, read_sources
 from chronicle.record import Article, Record, content_hash
@@ -22,6 +23,7 @@ from chronicle.store.base import Duplicate
 
 if TYPE_CHECKING:
     from chronicle.ingest.url import Fetcher
+    from chronicle.scale import Executor
 
 __all__ = ["DEFAULT_LANGUAGES", "Summary", "extract_paths", "ingest_items", "ingest_paths"]
 
@@ -43,6 +45,11 @@ class Summary:
     duplicates: int = 0
     skipped_by: Counter[str] = field(default_factory=Counter)
     failures: list[Failure] = field(default_factory=list)
+    workers: dict[str, float] = field(default_factory=dict)  # worker -> its peak memory (MB)
+
+    def note_worker(self, worker: str, peak_rss_mb: float) -> None:
+        if worker:
+            self.workers[worker] = max(peak_rss_mb, self.workers.get(worker, 0.0))
 
     def fail(self, f: Failure) -> None:
         self.failed += 1
@@ -161,25 +168,82 @@ def ingest_paths(
     source: str | None = None,
     allow_private: bool = False,
     fetcher: Fetcher | None = None,
+    executor: Executor | None = None,
     **options: Any,
 ) -> Summary:
     """Extract and store every article in the named inputs (files, directories, globs, URLs, feeds,
-    WARC files); returns what happened. ``options`` are those of ``ingest_items``."""
+    WARC files); returns what happened. ``options`` are those of ``ingest_items``.
+
+    With an ``executor`` that reads on its workers (a local pool, Dask), the inputs are cut into
+    shards (files, URLs, byte ranges of large JSONL files) that the workers read; the client only
+    lists them."""
     summary: Summary = options.pop("summary", None) or Summary()
-    items = read_sources(specs, published=published, source=source, allow_private=allow_private,
-                         fetcher=fetcher, on_skip=lambda origin, reason: summary.skip(reason))
-    return ingest_items(items, store, summary=summary, **options)
+    if executor is not None and executor.reads_on_workers:
+        from chronicle.scale import ReadOptions, plan_shards
+
+        languages = options.get("languages", DEFAULT_LANGUAGES)
+        opts = ReadOptions(published, source, allow_private, tuple(languages) if languages else None)
+        items: Iterable[Any] = _read_on_workers(executor, plan_shards(specs), opts, summary)
+        options["languages_checked"] = True
+    else:
+        items = read_sources(specs, published=published, source=source, allow_private=allow_private,
+                             fetcher=fetcher, on_skip=lambda origin, reason: summary.skip(reason))
+    return ingest_items(items, store, summary=summary, executor=executor, **options)
+
+
+def _read_on_workers(executor: Executor, shards: Iterable[Any], opts: Any, summary: Summary) -> Iterator[Any]:
+    """The items of every shard, in input order; up to ``executor.window`` shards are read ahead."""
+    pending: deque[Any] = deque()
+    it = iter(shards)
+    for shard in it:
+        pending.append(executor.read(shard, opts))
+        if len(pending) >= max(1, executor.window):
+            break
+    while pending:
+        result = _result(pending.popleft())
+        nxt = next(it, None)
+        if nxt is not None:
+            pending.append(executor.read(nxt, opts))
+        for reason, n in result.skips.items():
+            summary.skipped_by[reason] += n
+        yield from result.items
+
+
+def _result(future: Any) -> Any:
+    """A worker's answer; a worker that died or a cluster that went away is one clear error
+    (what was written before stays, and the same command resumes)."""
+    try:
+        return future.result()
+    except ChronicleError:
+        raise
+    except Exception as e:
+        raise ChronicleError(f"a worker failed ({type(e).__name__}: {e}); what was stored is kept: "
+                             "run the same command again to resume") from e
+
+
+@dataclass
+class _Batch:
+    """A batch sent for extraction, with what its writing will need."""
+
+    future: Any
+    articles: list[Article]
+    copies: list[tuple[Duplicate, Article]]
+    keys_of: dict[str, list[str]]
+    seen: set[str]
+    token: int
 
 
 def ingest_items(
-    items: Iterable[Article | Failure],
+    items: Iterable[Article | Failure | Any],
     store: Store,
     *,
     summary: Summary | None = None,
     extractor: Extractor | None = None,
+    executor: Executor | None = None,
     batch_size: int = 32,
     progress: Callable[[Summary], None] | None = None,
     languages: Collection[str] | None = DEFAULT_LANGUAGES,
+    languages_checked: bool = False,
     dedup: bool = True,
     dup_threshold: float | None = None,
 ) -> Summary:
@@ -187,18 +251,26 @@ def ingest_items(
 
     ``languages``: articles detected in other languages are skipped ("language xx"); None lets
     every language through. ``dedup``: a near-copy of a stored article (or of one earlier in the
-    run) is stored as a duplicate of it instead of being extracted.
+    run) is stored as a duplicate of it instead of being extracted. ``executor`` runs the
+    extraction (default: this process); this function stays the one writer, deciding in input
+    order what is stored, what is a copy and what each batch writes (one transaction per batch),
+    so every executor gives the same database.
     """
     from chronicle.ingest import dedup as near
+    from chronicle.scale import InProcess, Skipped
 
     summary = summary if summary is not None else Summary()
-    extractor_ = extractor
+    executor = executor or InProcess(extractor)
     threshold = dup_threshold if dup_threshold is not None else near.DEFAULT_THRESHOLD
     index = near.Index(store, threshold) if dedup else None
     batch: list[Article] = []
     keys_of: dict[str, list[str]] = {}
     copies: list[tuple[Duplicate, Article]] = []
-    seen: set[str] = set()
+    seen: set[str] = set()  # ids and URLs of the current batch
+    inflight: deque[_Batch] = deque()
+    in_flight_keys: Counter[str] = Counter()  # ids and URLs of the batches being extracted
+    unwritten: set[str] = set()  # articles admitted whose extraction failed (their copies take their place)
+    serial = 0
     if dedup:
         n = backfill_fingerprints(store, threshold)
         if n:
@@ -209,36 +281,42 @@ def ingest_items(
             progress(summary)
 
     def flush() -> None:
-        nonlocal extractor_
+        nonlocal batch, keys_of, copies, seen, serial
         if not batch and not copies:
             return
-        if extractor_ is None and batch:
-            extractor_ = Extractor()
+        serial += 1
+        future = executor.extract(batch, min(batch_size, 16)) if batch else None
+        inflight.append(_Batch(future, batch, copies, keys_of, seen, serial))
+        in_flight_keys.update(seen)
+        if index is not None:
+            index.seal(serial)
+        batch, keys_of, copies, seen = [], {}, [], set()
+        while len(inflight) > executor.window:
+            complete(inflight.popleft())
+
+    def complete(b: _Batch) -> None:
         records: list[Record] = []
-        if batch:
-            assert extractor_ is not None
-            for out in extractor_.pipe(batch, batch_size=min(batch_size, 16)):
-                if isinstance(out, ExtractFailure):
-                    f = _as_failure(out)
-                    summary.fail(f)
-                    store.record_failure(f.origin, f.stage, f.reason)
-                else:
+        if b.future is not None:
+            result = _result(b.future)
+            summary.note_worker(result.worker, result.peak_rss_mb)
+            for aid, out in result.outs:
+                if isinstance(out, Record):
                     records.append(out)
-            result = store.write(records, fingerprints=keys_of)
-            summary.stored += result.stored
-            summary.skipped += result.skipped
-        written = {r.article.id for r in records}
-        ready = [d for d, _ in copies if d.duplicate_of in written or d.duplicate_of not in keys_of]
-        orphans = [a for d, a in copies if d.duplicate_of in keys_of and d.duplicate_of not in written]
+                else:
+                    summary.fail(out)
+                    store.record_failure(out.origin, out.stage, out.reason, once=True)
+                    unwritten.add(aid)
+            written = store.write(records, fingerprints=b.keys_of)
+            summary.stored += written.stored
+            summary.skipped += written.skipped
+        ready = [d for d, _ in b.copies if d.duplicate_of not in unwritten]
+        orphans = [a for d, a in b.copies if d.duplicate_of in unwritten]
         if ready:
             summary.duplicates += len(ready)
             store.write_duplicates(ready)
-        batch.clear()
-        keys_of.clear()
-        copies.clear()
-        seen.clear()
+        in_flight_keys.subtract(b.seen)
         if index is not None:
-            index.flushed()
+            index.release(b.token)
         for a in orphans:  # the first copy could not be extracted: this copy takes its place
             admit(a)
         tick()
@@ -258,18 +336,22 @@ def ingest_items(
     for item in items:
         if isinstance(item, Failure):
             summary.fail(item)
-            store.record_failure(item.origin, item.stage, item.reason)
+            store.record_failure(item.origin, item.stage, item.reason, once=True)
             tick()
             continue
         summary.read += 1
-        if not _wanted(item, languages, summary):
+        if isinstance(item, Skipped):
+            summary.skip(item.reason)
+            tick()
+            continue
+        if not languages_checked and not _wanted(item, languages, summary):
             tick()
             continue
         keys = {item.id} | ({"url:" + item.url} if item.url else set())
         if index is None:
             keys.add("hash:" + content_hash(item.text))
         known = store.is_stored(item) if index is not None else store.has_article(item)
-        if keys & seen or known:
+        if keys & seen or any(in_flight_keys[k] > 0 for k in keys) or known:
             summary.skipped += 1
             tick()
             continue
@@ -278,4 +360,7 @@ def ingest_items(
         if len(batch) >= batch_size or len(copies) >= 4 * batch_size:
             flush()
     flush()
+    while inflight:
+        complete(inflight.popleft())
+        flush()  # orphans admitted by the last batches
     return summary

@@ -23,7 +23,7 @@ from chronicle.store import default_db, open_store
 
 __all__ = ["cli", "main"]
 
-DB_HELP = "Database file (default: $CHRONICLE_DB or ./chronicle.db)."
+DB_HELP = "Database: a SQLite file or a postgresql:// URL (default: $CHRONICLE_DB or ./chronicle.db)."
 
 
 def _published(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -125,31 +125,76 @@ class _Progress:
             click.echo("", err=True)
 
 
+SMALL_INPUT = 200_000  # bytes of local files below which a pool of workers costs more than it gains
+
+
+def _auto_workers(paths: tuple[str, ...]) -> int:
+    """--workers by default: one per core, except for small inputs (a few dozen articles of local
+    files), where loading the model in every worker costs more than it saves."""
+    import os
+
+    from chronicle.ingest import expand_paths
+    from chronicle.ingest.url import is_url
+
+    cores = os.cpu_count() or 1
+    if cores == 1 or any(is_url(p) for p in paths):
+        return cores
+    total = 0
+    for path in expand_paths(paths):
+        try:
+            total += os.path.getsize(path)
+        except OSError:
+            continue
+        if total >= SMALL_INPUT:
+            return cores
+    return 1
+
+
 @cli.command()
 @with_sources
 @click.option("--db", default=None, help=DB_HELP)
 @click.option("--batch-size", default=32, show_default=True, help="Articles per transaction.")
+@click.option("--workers", type=click.IntRange(1, 1024), default=None,
+              help="Processes that extract in parallel on this machine (1: this process) "
+                   "[default: one per core; small inputs run in this process].")
+@click.option("--dask", "dask_address", metavar="ADDRESS",
+              help="Extract on a Dask cluster: tcp://scheduler:8786, or 'local' for a LocalCluster of "
+                   "--workers processes. The inputs must be readable from the workers.")
 @click.option("--no-dedup", is_flag=True, help="Store near-copies of stored articles as articles of their own.")
 @click.option("--dup-threshold", type=click.FloatRange(0.1, 1.0), default=None, metavar="J",
               help="Similarity (Jaccard of word 5-grams) at which an article is a copy [default: 0.8].")
 @click.option("-q", "--quiet", is_flag=True, help="No progress line.")
 def ingest(paths: tuple[str, ...], published: str | None, source_name: str | None, allow_private: bool,
-           languages: tuple[str, ...] | None, db: str | None, batch_size: int, no_dedup: bool,
-           dup_threshold: float | None, quiet: bool) -> None:
+           languages: tuple[str, ...] | None, db: str | None, batch_size: int, workers: int | None,
+           dask_address: str | None, no_dedup: bool, dup_threshold: float | None, quiet: bool) -> None:
     """Extract PATHS (files, directories, globs, URLs, feeds, WARC files) and store the records in
-    the database. An article already stored is skipped; a near-copy of one is stored as its
-    duplicate, not extracted again."""
+    the database. An article already stored is skipped, so an interrupted run resumes where it
+    stopped; a near-copy of a stored article is stored as its duplicate, not extracted again.
+    Extraction runs in --workers processes or on a Dask cluster (--dask); this process is the one
+    writer, one transaction per batch."""
+    from chronicle.scale import make_executor
+
     progress = _Progress(quiet)
-    with open_store(db) as store:
+    if workers is None and not dask_address:
+        workers = _auto_workers(paths)
+    with open_store(db) as store, make_executor(workers, dask_address) as executor:
         summary = ingest_paths(paths, store, published=published, source=source_name,
                                batch_size=batch_size, progress=progress, allow_private=allow_private,
-                               languages=languages, dedup=not no_dedup, dup_threshold=dup_threshold)
+                               languages=languages, dedup=not no_dedup, dup_threshold=dup_threshold,
+                               executor=executor)
     progress.done()
     for f in summary.failures[:20]:
         _err(f"failed: {f}")
     if len(summary.failures) > 20:
         _err(f"... and {len(summary.failures) - 20} more (see `chronicle failures`)")
-    click.echo(f"{summary.line()} -> {db or default_db()}")
+    how = executor.name if executor.workers == 1 and executor.name == "in-process" else (
+        f"{executor.workers} worker(s), {executor.name}")
+    if summary.workers:
+        peaks = sorted(summary.workers.values())
+        how += f"; peak memory per worker {peaks[0]:.0f}-{peaks[-1]:.0f} MB" if len(peaks) > 1 else (
+            f"; peak memory {peaks[0]:.0f} MB")
+    rate = summary.read / max(time.monotonic() - progress.t0, 1e-6)
+    click.echo(f"{summary.line()} -> {store.target} ({how}; {rate:.1f} articles/s)")
 
 
 @cli.command()

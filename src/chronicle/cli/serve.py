@@ -44,13 +44,15 @@ def serve(db: str | None, port: int, host: str, token: str | None) -> None:
         raise ChronicleError(f"the web UI needs the 'web' extra ({e.name} is missing): "
                              "pip install 'chronicle[web]' (make setup installs it)") from None
     db = db or default_db()
-    if not os.path.exists(db):
+    from chronicle.store.postgres import is_postgres, redact
+
+    if not is_postgres(db) and not os.path.exists(db):
         raise ChronicleError(f"no database at {db} (build one with `chronicle ingest FILES --db {db}` "
                              "or `chronicle demo`)")
     hosts = ["127.0.0.1", "localhost", "[::1]", "::1"] if _loopback(host) else None
     app = create_app(db, token=token, allowed_hosts=hosts)
     shown = f"[{host}]" if ":" in host else host
-    click.echo(f"chronicle: serving {db} at http://{shown}:{port}/ "
+    click.echo(f"chronicle: serving {redact(db)} at http://{shown}:{port}/ "
                f"({'writes need the token' if token else 'read-only'}; Ctrl-C to stop)", err=True)
     if not _loopback(host) and not token:
         click.echo("chronicle: note: listening beyond this machine; anyone who can reach it can read the "

@@ -112,9 +112,11 @@ class Index:
     def __init__(self, store: Any, threshold: float = DEFAULT_THRESHOLD) -> None:
         self.store = store
         self.threshold = threshold
-        self._pending: dict[str, Fingerprint] = {}  # this batch's articles, not yet stored
+        self._pending: dict[str, Fingerprint] = {}  # articles of this batch and of batches in flight
         self._pending_keys: dict[str, list[str]] = {}
         self._cache: dict[str, set[int]] = {}
+        self._open: list[str] = []  # ids added since the last seal
+        self._sealed: dict[int, list[str]] = {}  # batch token -> its ids, until the batch is written
 
     def find(self, fp: Fingerprint) -> tuple[str, float] | None:
         """(id of the first copy, similarity) when the text is a copy, else None."""
@@ -136,13 +138,35 @@ class Index:
     def add(self, article_id: str, fp: Fingerprint) -> None:
         """An article of the current batch (its keys reach the store when the batch is written)."""
         self._pending[article_id] = fp
+        self._open.append(article_id)
         for key in fp.keys:
             self._pending_keys.setdefault(key, []).append(article_id)
+
+    def seal(self, token: int) -> None:
+        """The current batch goes off to be extracted: its articles stay findable until
+        ``release(token)`` (they reach the store when the batch is written)."""
+        self._sealed[token] = self._open
+        self._open = []
+
+    def release(self, token: int) -> None:
+        """The batch ``token`` is written (its keys are in the store now) or given up."""
+        for aid in self._sealed.pop(token, []):
+            fp = self._pending.pop(aid, None)
+            for key in fp.keys if fp else ():
+                ids = self._pending_keys.get(key)
+                if ids is not None:
+                    ids[:] = [x for x in ids if x != aid]
+                    if not ids:
+                        del self._pending_keys[key]
+        if not self._sealed:
+            self._cache.clear()
 
     def flushed(self) -> None:
         self._pending.clear()
         self._pending_keys.clear()
         self._cache.clear()
+        self._open.clear()
+        self._sealed.clear()
 
     def _stored_shingles(self, article_id: str) -> set[int]:
         if article_id not in self._cache:

@@ -50,12 +50,14 @@ def article_from_object(obj: Any, origin: str) -> Article:
     )
 
 
-def read(data: bytes, origin: str) -> Iterator[Article | Any]:
+def read(data: bytes, origin: str, first_line: int = 1) -> Iterator[Article | Any]:
+    """Articles of JSONL data; ``first_line`` is the line number of the data's first line (a
+    worker reading one byte range of a large file names lines as they are in the file)."""
     from chronicle.ingest import Failure  # the package imports this module
 
     content = decode(data, origin)
     stripped = content.lstrip()
-    if stripped.startswith("["):
+    if stripped.startswith("[") and first_line == 1:
         try:
             items = json.loads(stripped)
         except json.JSONDecodeError as e:
@@ -66,7 +68,7 @@ def read(data: bytes, origin: str) -> Iterator[Article | Any]:
             except InputError as e:
                 yield Failure(e.origin, e.reason)
         return
-    for n, line in enumerate(content.splitlines(), 1):
+    for n, line in enumerate(content.splitlines(), first_line):
         if not line.strip():
             continue
         where = f"{origin}:{n}"

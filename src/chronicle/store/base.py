@@ -79,6 +79,7 @@ class EventRow:
     title: str | None
     event: Event
     place: Place | None
+    ingested_at: str | None = None
 
 
 @dataclass(slots=True)
@@ -219,7 +220,9 @@ class Store(ABC):
         """Band keys for articles already stored (those stored before near-duplicates existed)."""
 
     @abstractmethod
-    def record_failure(self, origin: str, stage: str, reason: str) -> None: ...
+    def record_failure(self, origin: str, stage: str, reason: str, once: bool = False) -> None:
+        """Record an input that failed; ``once``: not when the same failure is recorded already
+        (ingest: a rerun of the same inputs records nothing twice)."""
 
     @abstractmethod
     def _query(self, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
@@ -418,7 +421,7 @@ class Store(ABC):
 
     # --- events ---------------------------------------------------------------------------
     _EVENT_SELECT = (
-        "SELECT e.article_id, a.published, a.url, a.source, a.title, e.data, p.data, e.id "
+        "SELECT e.article_id, a.published, a.url, a.source, a.title, e.data, p.data, e.id, a.ingested_at "
         "FROM events e JOIN articles a ON a.id = e.article_id "
         "LEFT JOIN places p ON p.article_id = e.article_id AND p.id = e.place_id")
     # the days an event may have happened on: its own date (a month or a year spans its days),
@@ -457,7 +460,7 @@ class Store(ABC):
     def _event_row(r: Any) -> EventRow:
         return EventRow(article_id=r[0], published=r[1], url=r[2], source=r[3], title=r[4],
                         event=Event.from_dict(json.loads(r[5])),
-                        place=Place.from_dict(json.loads(r[6])) if r[6] else None)
+                        place=Place.from_dict(json.loads(r[6])) if r[6] else None, ingested_at=r[8])
 
     def events(self, type: str | None = None, actor: str | None = None, recipient: str | None = None,
                since: str | None = None, until: str | None = None, status: str | None = None,
@@ -486,10 +489,10 @@ class Store(ABC):
         where, params = self._event_where(type, actor, recipient, since, until, status, None)
         last = ("", "")
         while True:
-            keyset = ["(e.article_id > ? OR (e.article_id = ? AND e.id > ?))"]
+            keyset = ["(e.article_id, e.id) > (?, ?)"]  # a row value: the primary key index seeks to it
             sql = self._EVENT_SELECT + " WHERE " + " AND ".join(keyset + where) + \
                 " ORDER BY e.article_id, e.id LIMIT ?"
-            rows = self._query(sql, (last[0], last[0], last[1], *params, batch))
+            rows = self._query(sql, (last[0], last[1], *params, batch))
             if not rows:
                 return
             for r in rows:

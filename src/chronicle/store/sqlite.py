@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 import sqlite3
 from collections.abc import Iterable, Mapping
@@ -11,12 +12,15 @@ from typing import Any
 
 from chronicle.errors import StoreError
 from chronicle.record import Article, Record
+from chronicle.store import migrations
 from chronicle.store.base import Duplicate, SearchHit, Store, WriteResult, fact_rows, now
+from chronicle.store.migrations import SCHEMA_VERSION
 
 __all__ = ["SCHEMA_VERSION", "SQLiteStore"]
 
 LOGGER = logging.getLogger(__name__)
-SCHEMA_VERSION = 1
+# seconds a writer waits for another process's write to end before giving up with one line
+BUSY_TIMEOUT = float(os.environ.get("CHRONICLE_BUSY_TIMEOUT") or 30)
 _WORD = re.compile(r"\w+", re.UNICODE)
 _INSERT = {
     "entities": "INSERT INTO entities VALUES (?,?,?,?,?,?,?)",
@@ -50,7 +54,7 @@ class SQLiteStore(Store):
                 self.conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10,
                                             check_same_thread=False)
             else:
-                self.conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+                self.conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False)
             self.conn.row_factory = sqlite3.Row
             if not readonly:
                 self.conn.execute("PRAGMA journal_mode=WAL")
@@ -64,6 +68,8 @@ class SQLiteStore(Store):
 
     # --- schema -------------------------------------------------------------------------------
     def _migrate(self) -> None:
+        """The schema file (creates what is missing), then the numbered steps this database lacks
+        (``migrations.py``), each in one transaction with its version number."""
         has_meta = self.conn.execute(
             "SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'").fetchone()
         version = 0
@@ -72,12 +78,15 @@ class SQLiteStore(Store):
             version = int(row[0]) if row else 0
         if version > SCHEMA_VERSION:
             raise StoreError(f"{self.target}: made by a newer chronicle (schema {version}); upgrade chronicle")
-        # schema.sql only creates what is missing, so tables added by a newer release appear
-        # in an older database on open; changes to existing tables need a numbered migration.
         sql = (resources.files("chronicle.store") / "schema.sql").read_text(encoding="utf-8")
         self.conn.executescript("BEGIN;" + sql + "COMMIT;")
-        if version < SCHEMA_VERSION:
-            self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+        for step in migrations.pending(max(version, 1)):
+            LOGGER.info("%s: migrating to schema %d: %s", self.target, step.version, step.what)
+            self.conn.executescript(
+                f"BEGIN IMMEDIATE;{step.sqlite}"
+                f"INSERT OR REPLACE INTO meta VALUES ('schema_version', '{step.version}');COMMIT;")
+        if version < 1 and SCHEMA_VERSION == 1:
+            self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', '1')")
 
     def close(self) -> None:
         try:
@@ -157,10 +166,15 @@ class SQLiteStore(Store):
             raise _explain(self.target, e) from None
         return result
 
-    def record_failure(self, origin: str, stage: str, reason: str) -> None:
+    def record_failure(self, origin: str, stage: str, reason: str, once: bool = False) -> None:
         try:
-            self.conn.execute("INSERT INTO failures (origin, stage, reason, at) VALUES (?,?,?,?)",
-                              (origin, stage, reason, now()))
+            if once:
+                self.conn.execute("INSERT INTO failures (origin, stage, reason, at) SELECT ?,?,?,? WHERE NOT EXISTS "
+                                  "(SELECT 1 FROM failures WHERE origin = ? AND stage = ? AND reason = ?)",
+                                  (origin, stage, reason, now(), origin, stage, reason))
+            else:
+                self.conn.execute("INSERT INTO failures (origin, stage, reason, at) VALUES (?,?,?,?)",
+                                  (origin, stage, reason, now()))
         except sqlite3.Error as e:
             raise _explain(self.target, e) from None
 
