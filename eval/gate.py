@@ -76,9 +76,8 @@ SETS: dict[str, GoldSet] = {s.name: s for s in (
     GoldSet("petrarch", "records", ("events.type", "events.full")),
     GoldSet("ingest", "ingest", ("text",), gold="ground-truth.json"),
     GoldSet("ecbplus", "link", ("events.b3", "events.pairs", "entities.b3", "entities.pairs"),
-            gold="mentions.jsonl", exports=("event-reports", "entity-mentions"), pending="link step"),
-    GoldSet("fnc1", "disputes", ("disputes",), gold="disputes.jsonl", exports=("disputes",),
-            pending="link step"),
+            gold="mentions.jsonl", exports=("event-reports", "entity-mentions")),
+    GoldSet("fnc1", "disputes", ("disputes",), gold="disputes.jsonl", exports=("disputes",)),
 )}
 
 # score_link.py --json: measure -> (kind, figure); P/R/F1 are that figure's p, r, f1

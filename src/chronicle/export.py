@@ -59,9 +59,10 @@ class ExportFilters:
     actor: str | None = None
     recipient: str | None = None
     status: str | None = None
+    dedupe: bool = False  # gdelt/plover: one row per story event (``chronicle link``), not per report
 
     def event_only(self) -> list[str]:
-        return [f"--{k}" for k in ("type", "actor", "recipient", "status") if getattr(self, k)]
+        return [f"--{k}" for k in ("type", "actor", "recipient", "status", "dedupe") if getattr(self, k)]
 
 
 RowIter = Callable[[Store, ExportFilters], Iterator[tuple[Any, ...]]]
@@ -295,7 +296,7 @@ GDELT_BASE = (
     "DATEADDED", "SOURCEURL",
 )
 GDELT_EXTRA = ("status", "statement", "sentence_start", "sentence_end", "article_id", "event_id", "plover_type",
-               "plover_mode", "date", "date_precision", "trigger", "published", "source")
+               "plover_mode", "date", "date_precision", "trigger", "published", "source", "story_event", "sources")
 GDELT_COLUMNS = GDELT_BASE + GDELT_EXTRA
 
 # PLOVER type -> CAMEO root code (the PLOVER manual's CAMEO table; REQUEST is PLOVER's DEMAND,
@@ -342,8 +343,21 @@ def _stamp(iso: str | None) -> str:
         return ""
 
 
-def gdelt_row(row: EventRow) -> list[Any]:
-    """The GDELT-style row of one stored event."""
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """How widely an event is reported: its story event (``chronicle link``) and that story
+    event's reports, distinct articles and independent outlets."""
+
+    story_event: str | None = None
+    reports: int = 1
+    sources: int = 1
+    articles: int = 1
+
+
+def gdelt_row(row: EventRow, cover: Coverage | None = None) -> list[Any]:
+    """The GDELT-style row of one stored event; ``cover`` fills NumMentions, NumSources and
+    NumArticles from its story event (one report each when the store is not linked)."""
+    cover = cover or Coverage()
     v, p = row.event, row.place
     types = plover().types.get(v.type, {})
     root = CAMEO_ROOT.get(v.type, "")
@@ -352,7 +366,8 @@ def gdelt_row(row: EventRow) -> list[Any]:
     out = [f"{row.article_id}:{v.id}", *_gdelt_dates(date, precision)]
     out += _gdelt_actor(v.actor) + _gdelt_actor(v.recipient)
     out += ["", root + "0" if root else "", root + "0" if root else "", root,
-            QUAD.get(str(types.get("quad", "")), ""), types.get("score", ""), 1, 1, 1, ""]
+            QUAD.get(str(types.get("quad", "")), ""), types.get("score", ""), cover.reports, cover.sources,
+            cover.articles, ""]
     out += [""] * 16  # actor geography: not read
     if p is not None:
         out += ["", p.name or p.text, p.country or "", "", "", "" if p.lat is None else p.lat,
@@ -361,8 +376,73 @@ def gdelt_row(row: EventRow) -> list[Any]:
         out += [""] * 8
     out += [_stamp(row.ingested_at), row.url or ""]
     out += [v.status, v.statement or "", v.sentence.start, v.sentence.end, row.article_id, v.id, v.type,
-            v.mode or "", date or "", precision or "", _one_line(v.trigger.text), row.published or "", row.source or ""]
+            v.mode or "", date or "", precision or "", _one_line(v.trigger.text), row.published or "", row.source or "",
+            cover.story_event or "", cover.sources]
     return out
+
+
+def _coverage(store: Store, rows: list[EventRow]) -> list[Coverage | None]:
+    """The story event of each row (None for an event the link step has not seen)."""
+    found: dict[tuple[str, str], Coverage] = {}
+    for i in range(0, len(rows), 250):
+        chunk = rows[i:i + 250]
+        cond = " OR ".join("(l.article_id = ? AND l.event_id = ?)" for _ in chunk)
+        params = tuple(x for r in chunk for x in (r.article_id, r.event.id))
+        for r in store._query(
+                "SELECT l.article_id, l.event_id, s.id, s.reports, s.sources, s.articles FROM event_links l "
+                f"JOIN story_events s ON s.id = l.story_event WHERE {cond}", params):
+            found[(r[0], r[1])] = Coverage(r[2], int(r[3]), int(r[4]), int(r[5]))
+    return [found.get((r.article_id, r.event.id)) for r in rows]
+
+
+def _covered(store: Store, f: ExportFilters) -> Iterator[tuple[EventRow, Coverage | None]]:
+    """The events to export with their coverage: every report, or (``f.dedupe``) the first report
+    of each story event, in the order of story event ids."""
+    if f.dedupe:
+        yield from _story_representatives(store, f)
+        return
+    page: list[EventRow] = []
+    for row in _iter_events(store, f):
+        page.append(row)
+        if len(page) >= PAGE:
+            yield from zip(page, _coverage(store, page), strict=True)
+            page = []
+    if page:
+        yield from zip(page, _coverage(store, page), strict=True)
+
+
+def _story_representatives(store: Store, f: ExportFilters) -> Iterator[tuple[EventRow, Coverage | None]]:
+    """Each story event once: its first report (earliest published, then article id), as GDELT
+    keeps the first article that coded an event, with the story event's coverage."""
+    page: list[tuple[Any, ...]] = []
+
+    def flush() -> Iterator[tuple[EventRow, Coverage | None]]:
+        ids = [r[0] for r in page]
+        first: dict[str, tuple[str, str]] = {}
+        for r in store._query(
+                "SELECT l.story_event, l.article_id, l.event_id FROM event_links l JOIN articles a ON "
+                f"a.id = l.article_id WHERE l.story_event IN ({_in(ids)}) "
+                "ORDER BY l.story_event, a.published, l.article_id, l.start", tuple(ids)):
+            first.setdefault(r[0], (r[1], r[2]))
+        wanted = [first[i] for i in ids if i in first]
+        events: dict[tuple[str, str], EventRow] = {}
+        for i in range(0, len(wanted), 250):
+            chunk = wanted[i:i + 250]
+            cond = " OR ".join("(e.article_id = ? AND e.id = ?)" for _ in chunk)
+            for r in store._query(store._EVENT_SELECT + f" WHERE {cond}", tuple(x for k in chunk for x in k)):
+                events[(r[0], r[7])] = store._event_row(r)
+        for r in page:
+            key = first.get(r[0])
+            if key is not None and key in events:
+                yield events[key], Coverage(r[0], int(r[16]), int(r[18]), int(r[17]))
+
+    for row in _story_event_rows(store, f):
+        page.append(row)
+        if len(page) >= PAGE:
+            yield from flush()
+            page = []
+    if page:
+        yield from flush()
 
 
 def _iter_events(store: Store, f: ExportFilters) -> Iterator[EventRow]:
@@ -381,8 +461,8 @@ def write_gdelt(store: Store, table: Table, f: ExportFilters, out: IO[str]) -> i
     w = csv.writer(out, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     w.writerow(GDELT_COLUMNS)
     n = 0
-    for row in _iter_events(store, f):
-        w.writerow(gdelt_row(row))
+    for row, cover in _covered(store, f):
+        w.writerow(gdelt_row(row, cover))
         n += 1
     return n
 
@@ -401,9 +481,10 @@ def _plover_party(p: Any) -> dict[str, Any]:
                               ("entity", p.entity), ("start", p.start), ("end", p.end)) if v is not None}
 
 
-def plover_event(row: EventRow) -> dict[str, Any]:
+def plover_event(row: EventRow, cover: Coverage | None = None) -> dict[str, Any]:
     """One event as a PLOVER JSON object (the PLOVER manual's field names, as POLECAT uses them),
-    with chronicle's own fields after them: status, statement, article, spans."""
+    with chronicle's own fields after them: status, statement, article, spans, and its story
+    event's coverage when the store is linked."""
     v, p = row.event, row.place
     types = plover().types.get(v.type, {})
     actors = v.actors or ([v.actor] if v.actor else [])
@@ -431,6 +512,9 @@ def plover_event(row: EventRow) -> dict[str, Any]:
         "statement": v.statement,
         "article": row.article_id,
         "published": row.published,
+        "story_event": cover.story_event if cover else None,
+        "reports": cover.reports if cover else 1,
+        "sources": cover.sources if cover else 1,
     }
     if p is not None:
         out["event_loc"] = {k: val for k, val in (
@@ -442,8 +526,8 @@ def plover_event(row: EventRow) -> dict[str, Any]:
 
 def write_plover(store: Store, table: Table, f: ExportFilters, out: IO[str]) -> int:
     n = 0
-    for row in _iter_events(store, f):
-        out.write(json.dumps(plover_event(row), ensure_ascii=False))
+    for row, cover in _covered(store, f):
+        out.write(json.dumps(plover_event(row, cover), ensure_ascii=False))
         out.write("\n")
         n += 1
     return n
@@ -486,8 +570,124 @@ def export(store: Store, fmt: str, what: str | None, out: Any, filters: ExportFi
                           for n, s in FORMATS.items())
         raise ConfigError(f"no export of {what} as {fmt}; available: {valid}; --what: {', '.join(WHAT)}")
     _check_filters(table, f)
+    if f.dedupe and fmt not in ("gdelt", "plover"):
+        raise ConfigError("--dedupe writes one GDELT or PLOVER row per story event (--format gdelt|plover); "
+                          "for a table of story events use --what story-events")
+    if f.dedupe and f.source:
+        raise ConfigError("--source keeps reports of one outlet; with --dedupe a row is a story event of many: "
+                          "drop one of them")
     return int(spec.write(store, table, f, out))
 
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
+
+
+# --- the link step's tables (chronicle link) ----------------------------------------------------
+
+ARTICLE_PAGE = 200  # articles whose link rows are read per query
+
+
+def _linked_article_pages(store: Store, f: ExportFilters) -> Iterator[list[str]]:
+    """The ids of the linked articles that pass the filters, ARTICLE_PAGE at a time, in id order."""
+    conds, params = [], []
+    for cond, val in (("a.published >= ?", f.since), ("a.published <= ?", f.until), ("a.source = ?", f.source)):
+        if val:
+            conds.append(cond)
+            params.append(val)
+    last = ""
+    while True:
+        rows = store._query(
+            "SELECT l.article_id FROM link_articles l JOIN articles a ON a.id = l.article_id WHERE l.article_id > ?"
+            + "".join(f" AND {c}" for c in conds) + " ORDER BY l.article_id LIMIT ?", (last, *params, ARTICLE_PAGE))
+        if not rows:
+            return
+        ids = [r[0] for r in rows]
+        yield ids
+        last = ids[-1]
+
+
+def _in(ids: list[str]) -> str:
+    return ",".join("?" * len(ids))
+
+
+def _event_report_rows(store: Store, f: ExportFilters) -> Iterator[tuple[Any, ...]]:
+    for ids in _linked_article_pages(store, f):
+        yield from (tuple(r) for r in store._query(
+            "SELECT l.article_id, l.start, l.\"end\", substr(a.text, l.start + 1, l.\"end\" - l.start), "
+            "l.story_event, 'event', l.event_id, l.status FROM event_links l JOIN articles a ON a.id = l.article_id "
+            f"WHERE l.article_id IN ({_in(ids)}) ORDER BY l.article_id, l.start, l.event_id", tuple(ids)))
+
+
+def _entity_mention_rows(store: Store, f: ExportFilters) -> Iterator[tuple[Any, ...]]:
+    for ids in _linked_article_pages(store, f):
+        rows = store._query(
+            "SELECT m.article_id, m.start, m.\"end\", m.text, l.canonical_id, 'entity', m.entity_id, m.kind "
+            "FROM entity_links l JOIN mentions m ON m.article_id = l.article_id AND m.entity_id = l.entity_id "
+            f"WHERE l.article_id IN ({_in(ids)}) UNION ALL "
+            "SELECT p.article_id, p.start, p.\"end\", p.text, l.canonical_id, 'entity', p.id, 'place' "
+            "FROM entity_links l JOIN places p ON p.article_id = l.article_id AND p.id = l.entity_id "
+            f"WHERE l.article_id IN ({_in(ids)})", (*ids, *ids))
+        yield from sorted((tuple(r) for r in rows), key=lambda r: (r[0], r[1], r[2], r[6]))
+
+
+def _dispute_rows(store: Store, f: ExportFilters) -> Iterator[tuple[Any, ...]]:
+    conds, params = _article_conds(f, "t")
+    conds = [c.replace("t.article_id", "t.b_article") for c in conds]
+    stored = (*DISPUTE_COLUMNS[:17], Column("data"))
+    for row in _paged(store, "disputes", stored, conds, params, key=("id",)):
+        data = json.loads(row[-1])
+        yield (*row[:-1], data["a"]["text"], data["b"]["text"], data.get("why"), row[-1])
+
+
+def _dispute_records(store: Store, f: ExportFilters) -> Iterator[str]:
+    """One dispute a line: {"a": {article, start, end, text, ...}, "b": {...}, "claim", "why"}."""
+    for r in _dispute_rows(store, f):
+        d = dict(zip([c.name for c in DISPUTE_COLUMNS], r, strict=True))
+        side = {p: {"article": d[f"{p}_article"], "start": d[f"{p}_start"], "end": d[f"{p}_end"],
+                    "text": d[f"{p}_text"], "kind": d[f"{p}_kind"], "ref": d[f"{p}_ref"],
+                    "speaker": d[f"{p}_speaker"], "canonical": d[f"{p}_canonical"]} for p in ("a", "b")}
+        yield json.dumps({"id": d["id"], **side, "claim": d["a_text"], "story": d["story"], "score": d["score"],
+                          "why": d["why"]}, ensure_ascii=False)
+
+
+def _story_event_rows(store: Store, f: ExportFilters) -> Iterator[tuple[Any, ...]]:
+    conds, params = [], []
+    for col, val in (("type", f.type), ("actor_country", f.actor), ("recipient_country", f.recipient),
+                     ("status", f.status)):
+        if val:
+            conds.append(f"t.{col} = ?")
+            params.append(val if col == "status" else val.upper())
+    if f.since:
+        conds.append("substr(coalesce(t.date, t.first) || '-99-99', 1, 10) >= ?")
+        params.append(f.since)
+    if f.until:
+        conds.append("substr(coalesce(t.date, t.first) || '-01-01', 1, 10) <= ?")
+        params.append(f.until)
+    return _paged(store, "story_events", STORY_EVENT_COLUMNS, conds, params, key=("id",))
+
+
+LINK_COLUMNS = _s("article") + _i("start", "end") + _s("text", "cluster", "kind")
+DISPUTE_COLUMNS = (_s("id", "a_article", "a_kind", "a_ref") + _i("a_start", "a_end") + _s("a_speaker", "a_canonical",
+                   "b_article", "b_kind", "b_ref") + _i("b_start", "b_end") + _s("b_speaker", "b_canonical", "story")
+                   + _f("score") + _s("a_text", "b_text", "why", "data"))
+STORY_EVENT_COLUMNS = (_s("id", "type", "mode", "status", "date", "precision", "actor", "actor_country",
+                          "actor_canonical", "recipient", "recipient_country", "recipient_canonical", "place",
+                          "place_country") + _f("lat", "lon") + _i("reports", "articles", "sources")
+                       + _s("first", "last", "data"))
+CANONICAL_COLUMNS = _s("id", "name", "type", "country", "role") + _i("articles", "mentions") + _s("first", "last",
+                                                                                                  "data")
+
+register(Table("event-reports", LINK_COLUMNS + _s("event_id", "status"), _event_report_rows,
+               "each event report with its story event (`cluster`): which sentences of which articles report "
+               "the same event"))
+register(Table("entity-mentions", LINK_COLUMNS + _s("entity_id", "mention_kind"), _entity_mention_rows,
+               "each entity mention (and geocoded place) with its canonical entity (`cluster`)"))
+register(Table("disputes", DISPUTE_COLUMNS, _dispute_rows, "claims and their denials: two spans each",
+               records=_dispute_records))
+register(Table("story-events", STORY_EVENT_COLUMNS, _story_event_rows,
+               "one row per story event (an event however many articles report it), with its coverage",
+               events=True))
+register(Table("canonical-entities", CANONICAL_COLUMNS,
+               lambda store, f: _paged(store, "canonical_entities", CANONICAL_COLUMNS, [], [], key=("id",)),
+               "one row per canonical entity (an entity across articles)"))

@@ -261,6 +261,9 @@ def demo(db: str) -> None:
     with resources.as_file(corpus) as path, open_store(db) as store:
         summary = ingest_paths([str(path)], store, progress=_Progress(False))
         click.echo(f"demo corpus: {summary.line()} -> {db}")
+        from chronicle.link import link
+
+        click.echo(f"linked across articles: {link(store).line()}")
         click.echo(
             f"the database holds {store.count('articles')} articles, {store.count('entities')} entities, "
             f"{store.count('statements')} statements, {store.count('events')} events, "

@@ -2,6 +2,7 @@
 from chronicle.cli import (
     events,  # noqa: F401  (chronicle events)
     export,  # noqa: F401  (chronicle export)
+    link,  # noqa: F401  (chronicle link, entities, disputes, timeline)
     places,  # noqa: F401  (chronicle places)
     serve,  # noqa: F401  (chronicle serve)
     statements,  # noqa: F401  (chronicle statements)

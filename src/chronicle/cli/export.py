@@ -23,9 +23,12 @@ __all__ = ["export_cmd"]
 @click.option("--what", type=click.Choice(list(WHAT)), default=None,
               help="What to export [default: articles; events for gdelt and plover].")
 @click.option("--source", "source_name", metavar="NAME", help="Only articles from this outlet.")
+@click.option("--dedupe", is_flag=True,
+              help="gdelt/plover: one row per story event (after `chronicle link`), with its number of reports, "
+                   "articles and independent sources, instead of one row per report.")
 @filters
-def export_cmd(out: str, fmt: str, what: str | None, source_name: str | None, etype: str | None, actor: str | None,
-               recipient: str | None, since: str | None, until: str | None, status: str | None,
+def export_cmd(out: str, fmt: str, what: str | None, source_name: str | None, dedupe: bool, etype: str | None,
+               actor: str | None, recipient: str | None, since: str | None, until: str | None, status: str | None,
                db: str | None) -> None:
     """Write the stored record to OUT (a file, or - for standard output), streamed from the
     database: `--format jsonl` the records themselves; `--format csv|parquet --what events`
@@ -35,7 +38,7 @@ def export_cmd(out: str, fmt: str, what: str | None, source_name: str | None, et
     filter events."""
     what = what or default_what(fmt)
     f = ExportFilters(since=since, until=until, source=source_name, type=etype, actor=actor, recipient=recipient,
-                      status=status)
+                      status=status, dedupe=dedupe)
     binary = FORMATS[fmt].binary
     if binary and out == "-":
         raise ConfigError(f"--format {fmt} writes a file: name one (OUT)")

@@ -6,7 +6,7 @@ import json
 import math
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -218,6 +218,13 @@ class Store(ABC):
     @abstractmethod
     def add_fingerprints(self, fingerprints: Mapping[str, list[str]]) -> None:
         """Band keys for articles already stored (those stored before near-duplicates existed)."""
+
+    @abstractmethod
+    def write_rows(self, statements: Sequence[tuple[str, tuple[Any, ...]]],
+                   inserts: Mapping[str, Sequence[tuple[Any, ...]]]) -> None:
+        """One transaction: run ``statements`` (portable SQL with ``?`` placeholders: deletes and
+        updates), then insert ``inserts`` (table -> rows, columns in schema order). The link step
+        writes its tables with it."""
 
     @abstractmethod
     def record_failure(self, origin: str, stage: str, reason: str, once: bool = False) -> None:

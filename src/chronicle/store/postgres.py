@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
@@ -45,6 +45,21 @@ _COLUMNS = {
     "article_bands": ("key", "article_id"),
     "duplicates": ("id", "duplicate_of", "url", "origin", "title", "published", "source", "content_hash",
                    "similarity", "ingested_at"),
+}
+# the link step's tables (written with ``write_rows``)
+_LINK_COLUMNS = {
+    "link_articles": ("article_id", "story", "similarity", "terms", "linked_at"),
+    "link_terms": ("term", "n"),
+    "canonical_entities": ("id", "name", "type", "country", "role", "articles", "mentions", "first", "last", "data"),
+    "canonical_keys": ("key", "canonical_id"),
+    "entity_links": ("article_id", "entity_id", "kind", "canonical_id"),
+    "story_events": ("id", "type", "mode", "status", "date", "precision", "actor", "actor_country",
+                     "actor_canonical", "recipient", "recipient_country", "recipient_canonical", "place",
+                     "place_country", "lat", "lon", "reports", "articles", "sources", "first", "last", "data"),
+    "event_links": ("article_id", "event_id", "story_event", "start", "end", "status"),
+    "disputes": ("id", "a_article", "a_kind", "a_ref", "a_start", "a_end", "a_speaker", "a_canonical",
+                 "b_article", "b_kind", "b_ref", "b_start", "b_end", "b_speaker", "b_canonical", "story", "score",
+                 "data"),
 }
 
 
@@ -254,10 +269,10 @@ class PostgresStore(Store):
                 known.add("url:" + r[1])
         return known
 
-    def _copy(self, cur: Any, table: str, rows: list[tuple[Any, ...]]) -> None:
+    def _copy(self, cur: Any, table: str, rows: Sequence[tuple[Any, ...]]) -> None:
         if not rows:
             return
-        cols = ", ".join(f'"{c}"' for c in _COLUMNS[table])
+        cols = ", ".join(f'"{c}"' for c in (_COLUMNS.get(table) or _LINK_COLUMNS[table]))
         with cur.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
@@ -293,6 +308,18 @@ class PostgresStore(Store):
         except psycopg.Error as e:
             raise _explain(self.target, e) from None
         return result
+
+    def write_rows(self, statements: Sequence[tuple[str, tuple[Any, ...]]],
+                   inserts: Mapping[str, Sequence[tuple[Any, ...]]]) -> None:
+        """One transaction: the statements, then COPY of every table's rows."""
+        try:
+            with self.conn.transaction(), self.conn.cursor() as cur:
+                for sql, params in statements:
+                    cur.execute(translate(sql, bool(params)), params)
+                for table, rows in inserts.items():
+                    self._copy(cur, table, rows)
+        except self._psycopg.Error as e:
+            raise _explain(self.target, e) from None
 
     def write_duplicates(self, duplicates: Iterable[Duplicate]) -> int:
         added = 0

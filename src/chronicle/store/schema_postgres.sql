@@ -175,3 +175,114 @@ CREATE INDEX IF NOT EXISTS entities_name_codes ON entities (name, article_id, ty
 CREATE INDEX IF NOT EXISTS events_actor_country ON events (actor_country);
 CREATE INDEX IF NOT EXISTS events_recipient_country ON events (recipient_country);
 CREATE INDEX IF NOT EXISTS events_date_type ON events (date, type);
+
+-- Cross-article links (link/): kept beside the per-article facts and pointing at them; never
+-- rewriting them. `chronicle link` fills them incrementally; `chronicle link --rebuild` anew.
+-- The articles the link step has read: their story and what they are about (weighted terms).
+CREATE TABLE IF NOT EXISTS link_articles (
+    article_id TEXT PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+    story TEXT NOT NULL,
+    similarity DOUBLE PRECISION NOT NULL,
+    terms TEXT NOT NULL,
+    linked_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS link_articles_story ON link_articles (story);
+-- in how many linked articles each term is (inverse document frequency)
+CREATE TABLE IF NOT EXISTS link_terms (
+    term TEXT PRIMARY KEY,
+    n INTEGER NOT NULL
+);
+-- one entity across articles; `data` holds its names, types, countries and roles with counts
+CREATE TABLE IF NOT EXISTS canonical_entities (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    type TEXT,
+    country TEXT,
+    role TEXT,
+    articles INTEGER NOT NULL,
+    mentions INTEGER NOT NULL,
+    first TEXT,
+    last TEXT,
+    data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS canonical_entities_name ON canonical_entities (name);
+CREATE INDEX IF NOT EXISTS canonical_entities_country ON canonical_entities (country, articles);
+-- the keys that lead to a canonical entity (per:vladimir putin, cty:RUS, sur:reid@story, ...)
+CREATE TABLE IF NOT EXISTS canonical_keys (
+    key TEXT NOT NULL,
+    canonical_id TEXT NOT NULL,
+    PRIMARY KEY (key, canonical_id)
+);
+CREATE INDEX IF NOT EXISTS canonical_keys_canonical ON canonical_keys (canonical_id);
+-- each article's entity (kind 'entity') or geocoded place (kind 'place') -> its canonical entity
+CREATE TABLE IF NOT EXISTS entity_links (
+    article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    entity_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    canonical_id TEXT NOT NULL,
+    PRIMARY KEY (article_id, entity_id)
+);
+CREATE INDEX IF NOT EXISTS entity_links_canonical ON entity_links (canonical_id, article_id);
+-- one event across articles, with what its reports say (the commonest value shown) and its coverage
+CREATE TABLE IF NOT EXISTS story_events (
+    id TEXT PRIMARY KEY,
+    type TEXT NOT NULL,
+    mode TEXT,
+    status TEXT,
+    date TEXT,
+    precision TEXT,
+    actor TEXT,
+    actor_country TEXT,
+    actor_canonical TEXT,
+    recipient TEXT,
+    recipient_country TEXT,
+    recipient_canonical TEXT,
+    place TEXT,
+    place_country TEXT,
+    lat DOUBLE PRECISION,
+    lon DOUBLE PRECISION,
+    reports INTEGER NOT NULL,
+    articles INTEGER NOT NULL,
+    sources INTEGER NOT NULL,
+    first TEXT,
+    last TEXT,
+    data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS story_events_type_date ON story_events (type, date);
+CREATE INDEX IF NOT EXISTS story_events_actor ON story_events (actor_canonical);
+CREATE INDEX IF NOT EXISTS story_events_recipient ON story_events (recipient_canonical);
+-- each article's event (its trigger's span) -> its story event
+CREATE TABLE IF NOT EXISTS event_links (
+    article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    event_id TEXT NOT NULL,
+    story_event TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    status TEXT,
+    PRIMARY KEY (article_id, event_id)
+);
+CREATE INDEX IF NOT EXISTS event_links_story_event ON event_links (story_event);
+-- a claim and its denial or refutation: two spans (statements, events or sentences) of one or two articles
+CREATE TABLE IF NOT EXISTS disputes (
+    id TEXT PRIMARY KEY,
+    a_article TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    a_kind TEXT NOT NULL,
+    a_ref TEXT,
+    a_start INTEGER NOT NULL,
+    a_end INTEGER NOT NULL,
+    a_speaker TEXT,
+    a_canonical TEXT,
+    b_article TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    b_kind TEXT NOT NULL,
+    b_ref TEXT,
+    b_start INTEGER NOT NULL,
+    b_end INTEGER NOT NULL,
+    b_speaker TEXT,
+    b_canonical TEXT,
+    story TEXT,
+    score DOUBLE PRECISION NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS disputes_a ON disputes (a_article);
+CREATE INDEX IF NOT EXISTS disputes_b ON disputes (b_article);
+CREATE INDEX IF NOT EXISTS disputes_canonical ON disputes (a_canonical, b_canonical);

@@ -6,7 +6,7 @@ import logging
 import os
 import re
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from importlib import resources
 from typing import Any
 
@@ -165,6 +165,25 @@ class SQLiteStore(Store):
                 pass
             raise _explain(self.target, e) from None
         return result
+
+    def write_rows(self, statements: Sequence[tuple[str, tuple[Any, ...]]],
+                   inserts: Mapping[str, Sequence[tuple[Any, ...]]]) -> None:
+        cur = self.conn.cursor()
+        try:
+            cur.execute("BEGIN IMMEDIATE")
+            for sql, params in statements:
+                cur.execute(sql, params)
+            for table, rows in inserts.items():
+                if rows:
+                    marks = ",".join("?" * len(rows[0]))
+                    cur.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+            cur.execute("COMMIT")
+        except sqlite3.Error as e:
+            try:
+                cur.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+            raise _explain(self.target, e) from None
 
     def record_failure(self, origin: str, stage: str, reason: str, once: bool = False) -> None:
         try:

@@ -1,0 +1,306 @@
+"""Disputes: a claim and its denial or refutation, in one article or across articles.
+
+**Claims** are what an article puts forward as true: its statements with stance assert or
+accuse, its events reported as happened or claimed, and (for articles that report a story
+without disputing it) its sentences. **Denials** are statements with stance deny or reject,
+events reported as denied, and sentences that call something false ("the story is a hoax", "no
+evidence that...", ``lexicon/data/refutations.tsv``), unless negated ("not a hoax").
+
+A claim and a denial are linked when they speak of the same thing: in one article, a denial
+that follows a claim and shares its words or answers its parties (the accused denies: the
+denial's speaker is the claim's target or its event's actor; or the denial rejects the
+claimant's words); across articles of one story (``stories.py``), every article that reports
+the story without disputing it is paired with every article that disputes it, the claim being
+the report's span most like the denial. Each dispute keeps both spans, their speakers (with
+their canonical entities) and their articles' dates.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from chronicle.lexicon import read_tsv
+from chronicle.link.terms import content_words
+from chronicle.record import Record
+
+if TYPE_CHECKING:
+    from chronicle.link.entities import Canonicals
+    from chronicle.link.stories import Stories
+    from chronicle.store.base import Store
+
+__all__ = ["Disputes", "Span", "claims_and_denials", "refutation_terms"]
+
+CLAIM_STANCES = frozenset({"assert", "accuse"})
+DENIAL_STANCES = frozenset({"deny", "reject"})
+MIN_SHARED = 2  # content words a claim and its denial must share (besides a structural match)
+SAME_DENIAL = 3  # content words two articles' denials share when they report the same denial
+RELATED_SIMILARITY = 0.1  # articles of another story this much alike may still dispute
+MAX_STORY_ARTICLES = 200  # the story's most recent articles compared with a new one
+_NEGATION = re.compile(r"\b(?:not|no|never|n't|nor|without)\W+(?:\w+\W+){0,2}$", re.IGNORECASE)
+_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+[\"'”’)]*|\n|$)")
+
+
+@cache
+def refutation_terms() -> tuple[re.Pattern[str], dict[str, str]]:
+    """The refutation lexicon as one pattern, and each term's kind."""
+    kinds: dict[str, str] = {}
+    parts = []
+    for row in read_tsv("refutations.tsv"):
+        term = row["term"].strip().lower()
+        kinds[term.rstrip("*")] = row.get("kind") or "falsity"
+        body = re.escape(term.rstrip("*")).replace(r"\ ", r"\s+").replace("'", "['’]")
+        parts.append(body + (r"\w*" if term.endswith("*") else r"\b"))
+    parts.sort(key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(parts) + ")", re.IGNORECASE), kinds
+
+
+@dataclass(slots=True)
+class Span:
+    """One side of a dispute: what the article says, where, and who says it."""
+
+    article: str
+    kind: str  # statement, event, sentence
+    ref: str | None  # the statement's or event's id
+    start: int
+    end: int
+    text: str
+    words: frozenset[str]
+    speaker: str | None = None
+    speaker_canonical: str | None = None
+    target_canonicals: frozenset[str] = frozenset()  # whom a claim accuses / a denial answers
+    actor_canonicals: frozenset[str] = frozenset()
+    story_event: str | None = None
+    published: str | None = None
+    agents: frozenset[str] = frozenset()  # countries of who did what is claimed or denied
+
+
+def _agents(*parties: Any) -> frozenset[str]:
+    return frozenset(p.country for p in parties if p is not None and p.country)
+
+
+@dataclass(slots=True)
+class Sides:
+    """An article's claims and denials."""
+
+    article: str
+    story: str
+    published: str | None
+    claims: list[Span] = field(default_factory=list)
+    denials: list[Span] = field(default_factory=list)
+    sentences: list[Span] = field(default_factory=list)
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(w for w in content_words(text) if not w.startswith("#"))
+
+
+def sentences(text: str) -> Iterable[tuple[int, int]]:
+    for m in _SENTENCE.finditer(text):
+        s, e = m.start(), m.end()
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e - s >= 12:
+            yield s, e
+
+
+def _refutes(sentence: str) -> bool:
+    pattern, _ = refutation_terms()
+    return any(not _NEGATION.search(sentence[max(0, m.start() - 40):m.start()]) for m in pattern.finditer(sentence))
+
+
+def claims_and_denials(rec: Record, story: str, canon: dict[str, str],
+                       event_of: dict[str, str] | None = None) -> Sides:
+    """An article's claims and denials, each with its words and parties."""
+    a = rec.article
+    text = a.text
+    sides = Sides(a.id, story, a.published)
+    event_of = event_of or {}
+
+    def cid(entity: str | None) -> str | None:
+        return canon.get(entity) if entity else None
+
+    stated: list[tuple[int, int]] = []
+    for s in rec.statements:
+        if s.negated:
+            continue
+        spk = s.speaker
+        start = min(x.start for x in (s.content, s.cue, spk) if x is not None)
+        end = max(x.end for x in (s.content, s.cue, spk) if x is not None)
+        target = cid(s.target.entity) if s.target else None
+        denial = s.stance in DENIAL_STANCES or _refutes(s.content.text)
+        # who did what is at stake: the accused of an accusation, the denier of a denial
+        agents = _agents(s.target) if s.stance == "accuse" else _agents(spk) if s.stance == "deny" else frozenset()
+        span = Span(a.id, "statement", s.id, start, end, text[start:end], _words(s.content.text),
+                    spk.text if spk else None, cid(spk.entity) if spk else None,
+                    frozenset({target} if target else ()), published=a.published, agents=agents)
+        if denial:
+            sides.denials.append(span)
+            stated.append((start, end))
+        elif s.stance in CLAIM_STANCES:
+            sides.claims.append(span)
+    for v in rec.events:
+        actors = frozenset(c for c in (cid(p.entity) for p in [v.actor, *v.actors] if p is not None) if c)
+        targets = frozenset(c for c in (cid(p.entity) for p in [v.recipient, *v.recipients] if p is not None) if c)
+        st, en = v.sentence.start, v.sentence.end
+        span = Span(a.id, "event", v.id, st, en, text[st:en], _words(text[st:en]), None, None, targets, actors,
+                    event_of.get(v.id), a.published, _agents(v.actor, *v.actors))
+        if v.status == "denied":
+            sides.denials.append(span)
+        elif v.status in ("asserted", "claimed"):
+            sides.claims.append(span)
+    for st, en in sentences(text):
+        sent = text[st:en]
+        span = Span(a.id, "sentence", None, st, en, sent, _words(sent), published=a.published)
+        sides.sentences.append(span)
+        if _refutes(sent) and not any(s <= st < e or st <= s < en for s, e in stated):
+            sides.denials.append(span)
+    return sides
+
+
+def _shared(a: Span, b: Span) -> int:
+    return len(a.words & b.words)
+
+
+def _answers(claim: Span, denial: Span) -> bool:
+    """The denial answers the claim's parties: the accused denies, or the claimant is rejected."""
+    if denial.speaker_canonical and denial.speaker_canonical in (claim.target_canonicals | claim.actor_canonicals):
+        return True
+    if claim.speaker_canonical and claim.speaker_canonical in denial.target_canonicals:
+        return True
+    return bool(claim.story_event and claim.story_event == denial.story_event and claim.kind == denial.kind == "event")
+
+
+def _score(claim: Span, denial: Span) -> float:
+    return _shared(claim, denial) + (3.0 if _answers(claim, denial) else 0.0)
+
+
+def _linked(claim: Span, denial: Span) -> bool:
+    if claim.agents and denial.agents and not claim.agents & denial.agents:
+        return False  # one says X did it, the other that Y did not: two different acts
+    shared = _shared(claim, denial)
+    return shared >= MIN_SHARED or (_answers(claim, denial) and shared >= 1) or (
+        claim.kind == denial.kind == "event" and claim.story_event is not None
+        and claim.story_event == denial.story_event)
+
+
+def _row(claim: Span, denial: Span, story: str, score: float, why: str) -> tuple[Any, ...]:
+    key = f"{claim.article}:{claim.start}:{claim.end}|{denial.article}:{denial.start}:{denial.end}"
+    did = "d-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+    shared = sorted(claim.words & denial.words)
+    data = {"a": {"text": claim.text, "speaker": claim.speaker, "published": claim.published},
+            "b": {"text": denial.text, "speaker": denial.speaker, "published": denial.published},
+            "shared": shared[:20], "why": why}
+    return (did, claim.article, claim.kind, claim.ref, claim.start, claim.end, claim.speaker,
+            claim.speaker_canonical, denial.article, denial.kind, denial.ref, denial.start, denial.end,
+            denial.speaker, denial.speaker_canonical, story, round(score, 3),
+            json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+
+
+class Disputes:
+    """Finds the disputes a batch of newly linked articles takes part in."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def _partners(self, article: str, story: str, stories: Stories, can: Canonicals,
+                  cache: dict[str, Sides]) -> list[Sides]:
+        """The articles a new one may dispute with: its story's (the latest ``MAX_STORY_ARTICLES``)
+        and those most like it (``RELATED_SIMILARITY``), whatever their story."""
+        ids = list(stories.members.get(story, []))[-MAX_STORY_ARTICLES:]
+        ids += [a for a, _ in stories.similar(article, RELATED_SIMILARITY)]
+        seen: list[str] = []
+        for i in ids:
+            if i != article and i not in seen:
+                seen.append(i)
+        missing = [i for i in seen if i not in cache]
+        for sides in self._load_sides(missing, stories, can):
+            cache[sides.article] = sides
+        return [cache[i] for i in seen if i in cache]
+
+    def _load_sides(self, members: list[str], stories: Stories, can: Canonicals) -> list[Sides]:
+        if not members:
+            return []
+        marks = ",".join("?" * len(members))
+        recs = {r[0]: Record.from_json(r[1]) for r in self.store._query(
+            f"SELECT id, record FROM articles WHERE id IN ({marks})", tuple(members))}
+        links: dict[str, dict[str, str]] = {}
+        for r in self.store._query(
+                f"SELECT article_id, entity_id, canonical_id FROM entity_links WHERE article_id IN ({marks})",
+                tuple(members)):
+            links.setdefault(r[0], {})[r[1]] = can.resolve_id(r[2])
+        events: dict[str, dict[str, str]] = {}
+        for r in self.store._query(
+                f"SELECT article_id, event_id, story_event FROM event_links WHERE article_id IN ({marks})",
+                tuple(members)):
+            events.setdefault(r[0], {})[r[1]] = r[2]
+        return [claims_and_denials(recs[m], stories.story_of.get(m, ""), links.get(m, {}), events.get(m, {}))
+                for m in members if m in recs]
+
+    def find(self, linked: list[tuple[Record, str, dict[str, str], dict[str, str]]], stories: Stories,
+             can: Canonicals) -> list[tuple[Any, ...]]:
+        """Dispute rows for a batch: ``linked`` holds (record, story, entity links, event links)."""
+        new_sides = [claims_and_denials(rec, story, {k: can.resolve_id(v) for k, v in links.items()}, events)
+                     for rec, story, links, events in linked]
+        rows: dict[str, tuple[Any, ...]] = {}
+        for sides in new_sides:  # within one article
+            for d in sides.denials:
+                best, best_score = None, 0.0
+                for c in sides.claims:
+                    if c.start >= d.start or not _linked(c, d):
+                        continue
+                    sc = _score(c, d)
+                    if sc > best_score:
+                        best, best_score = c, sc
+                if best is not None:
+                    row = _row(best, d, sides.story, best_score, "in one article")
+                    rows[row[0]] = row
+        # across articles: each new article against its story and the articles most like it
+        cache: dict[str, Sides] = {x.article: x for x in new_sides}
+        for n in new_sides:
+            partners = [p for p in self._partners(n.article, n.story, stories, can, cache) if p.article != n.article]
+            for other in partners:
+                for x, y in ((n, other), (other, n)):
+                    found = _across(x, y)
+                    if found is not None:
+                        c, d, sc = found
+                        row = _row(c, d, y.story, sc, "across articles")
+                        rows[row[0]] = row
+        return list(rows.values())
+
+
+def _across(x: Sides, y: Sides) -> tuple[Span, Span, float] | None:
+    """The best claim of ``x`` that a denial of ``y`` disputes, unless ``x`` reports that same
+    denial itself (then the two articles are on one side)."""
+    best: tuple[Span, Span, float] | None = None
+    for d in y.denials:
+        if any(len(d.words & own.words) >= SAME_DENIAL for own in x.denials):
+            continue
+        for c in x.claims + x.sentences:
+            if c.kind == "sentence" and any(o.start <= c.start < o.end for o in x.denials):
+                continue
+            if not _linked(c, d):
+                continue
+            sc = _score(c, d) + (0.5 if c.kind != "sentence" else 0.0)
+            if best is None or sc > best[2]:
+                best = (c, d, sc)
+    return best
+
+
+def _story_words(members: list[Sides]) -> frozenset[str]:
+    """Words found in at least two articles of the story: what the story is about."""
+    seen: dict[str, int] = {}
+    for s in members:
+        words: set[str] = set()
+        for sp in s.sentences:
+            words |= sp.words
+        for w in words:
+            seen[w] = seen.get(w, 0) + 1
+    return frozenset(w for w, n in seen.items() if n >= 2)
