@@ -3,7 +3,7 @@
 **Claims** are what an article puts forward as true: its statements with stance assert or
 accuse, its events reported as happened or claimed, and (for articles that report a story
 without disputing it) its sentences. **Denials** are statements with stance deny or reject,
-events reported as denied, and sentences that call something false ("the story is a hoax", "no
+and sentences that call something false ("the story is a hoax", "no
 evidence that...", ``lexicon/data/refutations.tsv``), unless negated ("not a hoax").
 
 A claim and a denial are linked when they speak of the same thing: in one article, a denial
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -37,8 +38,10 @@ if TYPE_CHECKING:
 __all__ = ["Disputes", "Span", "claims_and_denials", "refutation_terms"]
 
 CLAIM_STANCES = frozenset({"assert", "accuse"})
-DENIAL_STANCES = frozenset({"deny", "reject"})
 MIN_SHARED = 2  # content words a claim and its denial must share (besides a structural match)
+MIN_SIMILARITY = 0.15  # and how alike their words must be (idf-weighted cosine)
+MIN_SENTENCE_WORDS = 4  # content words a sentence needs to be a claim
+CENTRAL = 0.3  # a denial disputes what another article reports when it is this central to its own
 SAME_DENIAL = 3  # content words two articles' denials share when they report the same denial
 RELATED_SIMILARITY = 0.1  # articles of another story this much alike may still dispute
 MAX_STORY_ARTICLES = 200  # the story's most recent articles compared with a new one
@@ -46,18 +49,24 @@ _NEGATION = re.compile(r"\b(?:not|no|never|n't|nor|without)\W+(?:\w+\W+){0,2}$",
 _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+[\"'”’)]*|\n|$)")
 
 
-@cache
-def refutation_terms() -> tuple[re.Pattern[str], dict[str, str]]:
-    """The refutation lexicon as one pattern, and each term's kind."""
-    kinds: dict[str, str] = {}
+def _pattern(terms: list[str]) -> re.Pattern[str]:
     parts = []
-    for row in read_tsv("refutations.tsv"):
-        term = row["term"].strip().lower()
-        kinds[term.rstrip("*")] = row.get("kind") or "falsity"
+    for term in terms:
         body = re.escape(term.rstrip("*")).replace(r"\ ", r"\s+").replace("'", "['’]")
         parts.append(body + (r"\w*" if term.endswith("*") else r"\b"))
     parts.sort(key=len, reverse=True)
-    return re.compile(r"\b(?:" + "|".join(parts) + ")", re.IGNORECASE), kinds
+    return re.compile(r"\b(?:" + "|".join(parts) + ")", re.IGNORECASE)
+
+
+@cache
+def refutation_terms() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The refutation lexicon as two patterns: words that call something false (or rebut it),
+    and nouns that name a claim (what a rejection must be about to dispute something)."""
+    refute, claim = [], []
+    for row in read_tsv("refutations.tsv"):
+        term = row["term"].strip().lower()
+        (claim if row.get("kind") == "claim" else refute).append(term)
+    return _pattern(refute), _pattern(claim)
 
 
 @dataclass(slots=True)
@@ -91,6 +100,7 @@ class Sides:
     article: str
     story: str
     published: str | None
+    vector: dict[str, float] = field(default_factory=dict)  # what the article is about (its terms)
     claims: list[Span] = field(default_factory=list)
     denials: list[Span] = field(default_factory=list)
     sentences: list[Span] = field(default_factory=list)
@@ -111,17 +121,21 @@ def sentences(text: str) -> Iterable[tuple[int, int]]:
             yield s, e
 
 
+def _names_claim(text: str) -> bool:
+    return refutation_terms()[1].search(text) is not None
+
+
 def _refutes(sentence: str) -> bool:
     pattern, _ = refutation_terms()
     return any(not _NEGATION.search(sentence[max(0, m.start() - 40):m.start()]) for m in pattern.finditer(sentence))
 
 
 def claims_and_denials(rec: Record, story: str, canon: dict[str, str],
-                       event_of: dict[str, str] | None = None) -> Sides:
+                       event_of: dict[str, str] | None = None, vector: dict[str, float] | None = None) -> Sides:
     """An article's claims and denials, each with its words and parties."""
     a = rec.article
     text = a.text
-    sides = Sides(a.id, story, a.published)
+    sides = Sides(a.id, story, a.published, vector or {})
     event_of = event_of or {}
 
     def cid(entity: str | None) -> str | None:
@@ -135,7 +149,9 @@ def claims_and_denials(rec: Record, story: str, canon: dict[str, str],
         start = min(x.start for x in (s.content, s.cue, spk) if x is not None)
         end = max(x.end for x in (s.content, s.cue, spk) if x is not None)
         target = cid(s.target.entity) if s.target else None
-        denial = s.stance in DENIAL_STANCES or _refutes(s.content.text)
+        # a denial; a rejection only of a claim ("rejected the accusations", not "rejected the plan")
+        denial = (s.stance == "deny" or (s.stance == "reject" and _names_claim(s.content.text))
+                  or _refutes(s.content.text))
         # who did what is at stake: the accused of an accusation, the denier of a denial
         agents = _agents(s.target) if s.stance == "accuse" else _agents(spk) if s.stance == "deny" else frozenset()
         span = Span(a.id, "statement", s.id, start, end, text[start:end], _words(s.content.text),
@@ -152,43 +168,63 @@ def claims_and_denials(rec: Record, story: str, canon: dict[str, str],
         st, en = v.sentence.start, v.sentence.end
         span = Span(a.id, "event", v.id, st, en, text[st:en], _words(text[st:en]), None, None, targets, actors,
                     event_of.get(v.id), a.published, _agents(v.actor, *v.actors))
-        if v.status == "denied":
-            sides.denials.append(span)
-        elif v.status in ("asserted", "claimed"):
+        # an event the text negates ("did not attack") is no denial of anyone's claim: denials are
+        # attributed (a deny statement) or call something false
+        if v.status in ("asserted", "claimed"):
             sides.claims.append(span)
     for st, en in sentences(text):
         sent = text[st:en]
         span = Span(a.id, "sentence", None, st, en, sent, _words(sent), published=a.published)
-        sides.sentences.append(span)
+        if len(span.words) >= MIN_SENTENCE_WORDS:  # "Bernie Sanders: 1,501." claims nothing
+            sides.sentences.append(span)
         if _refutes(sent) and not any(s <= st < e or st <= s < en for s, e in stated):
             sides.denials.append(span)
     return sides
 
 
-def _shared(a: Span, b: Span) -> int:
-    return len(a.words & b.words)
+class Matcher:
+    """How alike a claim and a denial are: the cosine of their content words, each weighted by its
+    inverse document frequency over the linked articles (a shared rare word says more than a shared
+    common one), with the structural links between their parties."""
+
+    def __init__(self, df: dict[str, int] | None = None, docs: int = 0) -> None:
+        self.df = df or {}
+        self.docs = docs
+        self._norms: dict[int, float] = {}
+
+    def idf(self, word: str) -> float:
+        return math.log((self.docs + 1) / (self.df.get(word, 0) + 1)) + 1.0
+
+    def norm(self, span: Span) -> float:
+        n = self._norms.get(id(span))
+        if n is None:
+            n = math.sqrt(sum(self.idf(w) ** 2 for w in span.words)) or 1.0
+            self._norms[id(span)] = n
+        return n
+
+    def similarity(self, a: Span, b: Span) -> float:
+        shared = a.words & b.words
+        if not shared:
+            return 0.0
+        return sum(self.idf(w) ** 2 for w in shared) / (self.norm(a) * self.norm(b))
+
+    def linked(self, claim: Span, denial: Span) -> float | None:
+        """The score of a claim and a denial that speak of the same thing, else None."""
+        if claim.agents and denial.agents and not claim.agents & denial.agents:
+            return None  # one says X did it, the other that Y did not: two different acts
+        sim = self.similarity(claim, denial)
+        shared = len(claim.words & denial.words)
+        answers = _answers(claim, denial)
+        if (answers and shared >= 1 and sim >= MIN_SIMILARITY / 2) or (shared >= MIN_SHARED and sim >= MIN_SIMILARITY):
+            return sim + (0.3 if answers else 0.0)
+        return None
 
 
 def _answers(claim: Span, denial: Span) -> bool:
     """The denial answers the claim's parties: the accused denies, or the claimant is rejected."""
     if denial.speaker_canonical and denial.speaker_canonical in (claim.target_canonicals | claim.actor_canonicals):
         return True
-    if claim.speaker_canonical and claim.speaker_canonical in denial.target_canonicals:
-        return True
-    return bool(claim.story_event and claim.story_event == denial.story_event and claim.kind == denial.kind == "event")
-
-
-def _score(claim: Span, denial: Span) -> float:
-    return _shared(claim, denial) + (3.0 if _answers(claim, denial) else 0.0)
-
-
-def _linked(claim: Span, denial: Span) -> bool:
-    if claim.agents and denial.agents and not claim.agents & denial.agents:
-        return False  # one says X did it, the other that Y did not: two different acts
-    shared = _shared(claim, denial)
-    return shared >= MIN_SHARED or (_answers(claim, denial) and shared >= 1) or (
-        claim.kind == denial.kind == "event" and claim.story_event is not None
-        and claim.story_event == denial.story_event)
+    return bool(claim.speaker_canonical and claim.speaker_canonical in denial.target_canonicals)
 
 
 def _row(claim: Span, denial: Span, story: str, score: float, why: str) -> tuple[Any, ...]:
@@ -241,23 +277,27 @@ class Disputes:
                 f"SELECT article_id, event_id, story_event FROM event_links WHERE article_id IN ({marks})",
                 tuple(members)):
             events.setdefault(r[0], {})[r[1]] = r[2]
-        return [claims_and_denials(recs[m], stories.story_of.get(m, ""), links.get(m, {}), events.get(m, {}))
+        return [claims_and_denials(recs[m], stories.story_of.get(m, ""), links.get(m, {}), events.get(m, {}),
+                                   stories.vectors.get(m))
                 for m in members if m in recs]
 
     def find(self, linked: list[tuple[Record, str, dict[str, str], dict[str, str]]], stories: Stories,
-             can: Canonicals) -> list[tuple[Any, ...]]:
-        """Dispute rows for a batch: ``linked`` holds (record, story, entity links, event links)."""
-        new_sides = [claims_and_denials(rec, story, {k: can.resolve_id(v) for k, v in links.items()}, events)
+             can: Canonicals, df: dict[str, int] | None = None, docs: int = 0) -> list[tuple[Any, ...]]:
+        """Dispute rows for a batch: ``linked`` holds (record, story, entity links, event links);
+        ``df``/``docs`` weigh words by how rare they are in the linked articles."""
+        m = Matcher(df, docs)
+        new_sides = [claims_and_denials(rec, story, {k: can.resolve_id(v) for k, v in links.items()}, events,
+                                        stories.vectors.get(rec.article.id))
                      for rec, story, links, events in linked]
         rows: dict[str, tuple[Any, ...]] = {}
         for sides in new_sides:  # within one article
             for d in sides.denials:
                 best, best_score = None, 0.0
                 for c in sides.claims:
-                    if c.start >= d.start or not _linked(c, d):
+                    if c.end > d.start:  # the claim comes first, and is not the denial itself
                         continue
-                    sc = _score(c, d)
-                    if sc > best_score:
+                    sc = m.linked(c, d)
+                    if sc is not None and sc > best_score:
                         best, best_score = c, sc
                 if best is not None:
                     row = _row(best, d, sides.story, best_score, "in one article")
@@ -268,7 +308,7 @@ class Disputes:
             partners = [p for p in self._partners(n.article, n.story, stories, can, cache) if p.article != n.article]
             for other in partners:
                 for x, y in ((n, other), (other, n)):
-                    found = _across(x, y)
+                    found = _across(x, y, m)
                     if found is not None:
                         c, d, sc = found
                         row = _row(c, d, y.story, sc, "across articles")
@@ -276,19 +316,27 @@ class Disputes:
         return list(rows.values())
 
 
-def _across(x: Sides, y: Sides) -> tuple[Span, Span, float] | None:
+def _central(span: Span, vec: dict[str, float]) -> float:
+    """How much a span is about what its article is about: the weight its words carry in the
+    article's vector (its heaviest terms, L2-normalised)."""
+    return sum(vec.get(w, 0.0) for w in span.words)
+
+
+def _across(x: Sides, y: Sides, m: Matcher) -> tuple[Span, Span, float] | None:
     """The best claim of ``x`` that a denial of ``y`` disputes, unless ``x`` reports that same
     denial itself (then the two articles are on one side)."""
     best: tuple[Span, Span, float] | None = None
     for d in y.denials:
         if any(len(d.words & own.words) >= SAME_DENIAL for own in x.denials):
             continue
+        central = _central(d, y.vector) >= CENTRAL
         for c in x.claims + x.sentences:
             if c.kind == "sentence" and any(o.start <= c.start < o.end for o in x.denials):
                 continue
-            if not _linked(c, d):
+            sc = m.linked(c, d)
+            if sc is None or not (central or _answers(c, d)):
                 continue
-            sc = _score(c, d) + (0.5 if c.kind != "sentence" else 0.0)
+            sc += 0.1 if c.kind != "sentence" else 0.0
             if best is None or sc > best[2]:
                 best = (c, d, sc)
     return best

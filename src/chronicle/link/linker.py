@@ -163,7 +163,7 @@ class Linker:
                 summary.reports += 1
             rows["link_articles"].append((a.id, story, round(sim, 4), json.dumps(vec, separators=(",", ":")), stamp))
             linked.append((rec, story, res.links, event_of))
-        dispute_rows = self.disputes.find(linked, self.stories, can)
+        dispute_rows = self.disputes.find(linked, self.stories, can, self.df, self.docs)
         summary.disputes += len(dispute_rows)
         # merges of this batch: every link table follows the surviving id
         merged_now = {k: can.resolve_id(k) for k in can.merged if k not in merged_before}

@@ -12,6 +12,7 @@ changes as articles join it.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -108,6 +109,6 @@ class Stories:
         if best is not None and score >= STORY_SIMILARITY:
             self.add(article_id, best, vec, published)
             return best, score
-        story = "s-" + article_id[:16]
+        story = "s-" + hashlib.sha1(article_id.encode("utf-8")).hexdigest()[:12]
         self.add(article_id, story, vec, published)
         return story, 0.0
