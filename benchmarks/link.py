@@ -124,7 +124,7 @@ def main() -> None:
         rows.append(timed(store, f"then {args.more} more (incremental)"))
         rows.append(timed(store, "then nothing new"))
     load_avg = os.getloadavg()
-    print(f"\n| run | articles | wall s | CPU s | articles/s | peak RSS MB |\n|---|---:|---:|---:|---:|---:|")
+    print("\n| run | articles | wall s | CPU s | articles/s | peak RSS MB |\n|---|---:|---:|---:|---:|---:|")
     for r in rows:
         print(f"| {r['run']} | {r['articles']} | {r['wall_s']} | {r['cpu_s']} | {r['articles_per_s']} | "
               f"{r['peak_rss_mb']} |")
