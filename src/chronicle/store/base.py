@@ -6,6 +6,7 @@ import json
 import math
 import re
 from abc import ABC, abstractmethod
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -15,9 +16,10 @@ from chronicle.errors import StoreError
 from chronicle.record import Article, Event, Place, Record, Statement, content_hash
 
 __all__ = [
+    "SUMMARIES",
     "ArticleRow", "Duplicate", "EventAt", "EventRow", "Filters", "Page", "PlaceSummary", "SearchHit", "StatementRow",
     "Store", "WriteResult",
-    "fact_rows", "now",
+    "fact_rows", "now", "summary_counts", "summary_upsert",
 ]
 
 
@@ -188,8 +190,57 @@ def fact_rows(record: Record) -> dict[str, list[tuple[Any, ...]]]:
     return rows
 
 
+# What the events explorer draws for all the events at once, counted as records are written (schema 3),
+# so that the explorer without filters never aggregates every event: events per day and type, who acts
+# on whom (by entity name, and by country), and events per place. Each table is its key columns and a
+# count `n`; the key columns are NOT NULL, a missing day, place name or place country is kept as ''.
+# A filtered view is counted from the facts themselves.
+SUMMARIES: dict[str, tuple[str, ...]] = {
+    "event_days": ("day", "type"),
+    "event_edges": ("kind", "src", "dst"),
+    "event_places": ("name", "country", "lat", "lon"),
+}
+
+
+def summary_counts(records: Iterable[Record]) -> dict[str, Counter[tuple[Any, ...]]]:
+    """What records add to each summary table: key -> number of events. The same counts as the
+    queries of ``Store.event_timeline``, ``event_network`` and ``event_places`` without filters."""
+    out: dict[str, Counter[tuple[Any, ...]]] = {t: Counter() for t in SUMMARIES}
+    for rec in records:
+        names = {e.id: e.name for e in rec.entities}
+        places = {p.id: p for p in rec.places}
+        for v in rec.events:
+            date = v.date.value if v.date else None
+            day = date if date is not None else rec.article.published
+            out["event_days"][("" if day is None else day, v.type)] += 1
+            a, r = v.actor, v.recipient
+            src = names.get(a.entity) if a and a.entity is not None else None
+            dst = names.get(r.entity) if r and r.entity is not None else None
+            src = src if src is not None else (a.text if a else None)
+            dst = dst if dst is not None else (r.text if r else None)
+            if src is not None and dst is not None:
+                out["event_edges"][("entity", src, dst)] += 1
+            if a and r and a.country is not None and r.country is not None:
+                out["event_edges"][("country", a.country, r.country)] += 1
+            p = places.get(v.place) if v.place is not None else None
+            if p is not None and p.lat is not None and p.lon is not None:
+                out["event_places"][("" if p.name is None else p.name, "" if p.country is None else p.country,
+                                      p.lat, p.lon)] += 1
+    return out
+
+
+def summary_upsert(table: str) -> str:
+    """The statement that adds counts to a summary table (``?`` placeholders: key columns, then n)."""
+    cols = ", ".join(SUMMARIES[table])
+    marks = ",".join("?" * (len(SUMMARIES[table]) + 1))
+    return (f"INSERT INTO {table} ({cols}, n) VALUES ({marks}) "
+            f"ON CONFLICT ({cols}) DO UPDATE SET n = {table}.n + excluded.n")
+
+
 class Store(ABC):
     """The narrow interface every backend implements."""
+
+    _summarised: bool | None = None
 
     target: str
 
@@ -546,17 +597,15 @@ class Store(ABC):
 
     def facets(self) -> dict[str, Any]:
         """What the filters can take: sources, countries, event types, statuses, stances, dates."""
-        def col(sql: str) -> list[Any]:
-            return [r[0] for r in self._query(sql) if r[0] is not None]
+        def col(*columns: tuple[str, str]) -> list[Any]:
+            return [r[0] for r in self._query(_distinct(*columns))]
         return {
-            "sources": col("SELECT DISTINCT source FROM articles ORDER BY source"),
-            "countries": col("SELECT country FROM (SELECT DISTINCT country FROM entities UNION "
-                             "SELECT DISTINCT actor_country FROM events UNION "
-                             "SELECT DISTINCT recipient_country FROM events) c ORDER BY country"),
-            "event_types": col("SELECT DISTINCT type FROM events ORDER BY type"),
-            "statuses": col("SELECT DISTINCT status FROM events ORDER BY status"),
-            "stances": col("SELECT DISTINCT stance FROM statements ORDER BY stance"),
-            "roles": col("SELECT DISTINCT role FROM entities ORDER BY role"),
+            "sources": col(("articles", "source")),
+            "countries": col(("entities", "country"), ("events", "actor_country"), ("events", "recipient_country")),
+            "event_types": col(("events", "type")),
+            "statuses": col(("events", "status")),
+            "stances": col(("statements", "stance")),
+            "roles": col(("entities", "role")),
             "first": self._scalar("SELECT min(published) FROM articles"),
             "last": self._scalar("SELECT max(published) FROM articles"),
         }
@@ -613,10 +662,8 @@ class Store(ABC):
                          "AND x.id = s.speaker_entity AND x.country = ?)")
             ps.append(f.country)
         if f.entity:
-            conds.append("s.article_id IN (SELECT article_id FROM entities WHERE name = ?) AND EXISTS "
-                         "(SELECT 1 FROM entities x WHERE x.article_id = s.article_id AND x.id = s.speaker_entity "
-                         "AND x.name = ?)")
-            ps += [f.entity, f.entity]
+            conds.append("(s.article_id, s.speaker_entity) IN (SELECT article_id, id FROM entities WHERE name = ?)")
+            ps.append(f.entity)
         if query:
             msub, mp = self._match_ids(query, FACT_SEARCH_ARTICLES)
             conds.append(f"s.article_id IN ({msub})")
@@ -681,9 +728,9 @@ class Store(ABC):
     def _events_filter(self, f: Filters, query: str | None = None,
                      entity_as: str = "any") -> tuple[str, tuple[Any, ...]]:
         """Conditions on ``events e`` (the articles only through subqueries)."""
-        ids = {"actor": "e.actor_entity", "recipient": "e.recipient_entity",
-               "any": "e.actor_entity, e.recipient_entity"}.get(entity_as)
-        if ids is None:
+        cols = {"actor": ("actor_entity",), "recipient": ("recipient_entity",),
+                "any": ("actor_entity", "recipient_entity")}.get(entity_as)
+        if cols is None:
             raise StoreError(f"no relation '{entity_as}' between an entity and events; valid: actor, recipient, any")
         conds: list[str] = []
         ps: list[Any] = []
@@ -702,10 +749,11 @@ class Store(ABC):
         if f.country:
             conds.append("(e.actor_country = ? OR e.recipient_country = ?)")
             ps += [f.country, f.country]
-        if f.entity:
-            conds.append("e.article_id IN (SELECT article_id FROM entities WHERE name = ?) AND EXISTS (SELECT 1 "
-                         f"FROM entities x WHERE x.article_id = e.article_id AND x.id IN ({ids}) AND x.name = ?)")
-            ps += [f.entity, f.entity]
+        if f.entity:  # the events whose actor or recipient is an entity of that name, found from its rows
+            conds.append("(e.article_id, e.id) IN (" + " UNION ".join(
+                f"SELECT v.article_id, v.id FROM entities x JOIN events v ON v.article_id = x.article_id "
+                f"AND v.{col} = x.id WHERE x.name = ?" for col in cols) + ")")
+            ps += [f.entity] * len(cols)
         if query:
             msub, mp = self._match_ids(query, FACT_SEARCH_ARTICLES)
             conds.append(f"e.article_id IN ({msub})")
@@ -717,10 +765,27 @@ class Store(ABC):
                 ps.append(f"%{w}%")
         return " AND ".join(conds) or "1 = 1", tuple(ps)
 
+    def _summaries(self, f: Filters | None) -> bool:
+        """Whether a question about all the events can be read from the summary tables: no filter,
+        and a database that keeps them (schema 3 on; an older one opened read-only does not)."""
+        if f is not None and f != Filters():
+            return False
+        if self._summarised is None:
+            version = self._scalar("SELECT value FROM meta WHERE key = 'schema_version'")
+            self._summarised = version is not None and int(version) >= 3
+        return self._summarised
+
     def event_timeline(self, f: Filters | None = None) -> list[dict[str, Any]]:
         """Events per date and type (an event's date as precise as it is given, else its article's
         publication date)."""
-        where, params = self._events_filter(f or Filters())
+        if self._summaries(f):
+            return [{"day": r[0] or None, "type": r[1], "n": int(r[2])}
+                    for r in self._query("SELECT day, type, n FROM event_days ORDER BY day, type")]
+        return self._event_days(f or Filters())
+
+    def _event_days(self, f: Filters) -> list[dict[str, Any]]:
+        """Events per date and type among those that pass the filters, counted from the events."""
+        where, params = self._events_filter(f)
         return self._rows(
             "SELECT coalesce(e.date, a.published) AS day, e.type, count(*) AS n FROM events e "
             f"JOIN articles a ON a.id = e.article_id WHERE {where} GROUP BY day, e.type ORDER BY day, e.type",
@@ -729,17 +794,11 @@ class Store(ABC):
     def event_network(self, f: Filters | None = None, by: str = "entity", limit: int = 60) -> dict[str, Any]:
         """Who acts on whom: edges (actor -> recipient, weighted by events) between entities (or
         between countries, ``by="country"``), heaviest first, and the nodes they join."""
-        where, params = self._events_filter(f or Filters())
-        if by == "country":
-            src, dst, join = "e.actor_country", "e.recipient_country", ""
+        if self._summaries(f):
+            edges = self._rows("SELECT src, dst, n FROM event_edges WHERE kind = ? ORDER BY n DESC, src, dst LIMIT ?",
+                               ("country" if by == "country" else "entity", limit), ("source", "target", "n"))
         else:
-            src, dst = "coalesce(xa.name, e.actor)", "coalesce(xr.name, e.recipient)"
-            join = ("LEFT JOIN entities xa ON xa.article_id = e.article_id AND xa.id = e.actor_entity "
-                    "LEFT JOIN entities xr ON xr.article_id = e.article_id AND xr.id = e.recipient_entity ")
-        edges = self._rows(
-            f"SELECT {src} AS src, {dst} AS dst, count(*) AS n FROM events e {join}"
-            f"WHERE {where} AND {src} IS NOT NULL AND {dst} IS NOT NULL "
-            "GROUP BY src, dst ORDER BY n DESC, src, dst LIMIT ?", (*params, limit), ("source", "target", "n"))
+            edges = self._event_edges(f or Filters(), by, limit)
         weight: dict[str, int] = {}
         for e in edges:
             for k in (e["source"], e["target"]):
@@ -747,14 +806,36 @@ class Store(ABC):
         nodes = [{"id": k, "n": n} for k, n in sorted(weight.items(), key=lambda kv: (-kv[1], kv[0]))]
         return {"by": by, "nodes": nodes, "edges": edges}
 
+    def _event_edges(self, f: Filters, by: str, limit: int) -> list[dict[str, Any]]:
+        """The heaviest edges among the events that pass the filters, counted from the events."""
+        where, params = self._events_filter(f)
+        if by == "country":
+            src, dst, join = "e.actor_country", "e.recipient_country", ""
+        else:
+            src, dst = "coalesce(xa.name, e.actor)", "coalesce(xr.name, e.recipient)"
+            join = ("LEFT JOIN entities xa ON xa.article_id = e.article_id AND xa.id = e.actor_entity "
+                    "LEFT JOIN entities xr ON xr.article_id = e.article_id AND xr.id = e.recipient_entity ")
+        return self._rows(
+            f"SELECT {src} AS src, {dst} AS dst, count(*) AS n FROM events e {join}"
+            f"WHERE {where} AND {src} IS NOT NULL AND {dst} IS NOT NULL "
+            "GROUP BY src, dst ORDER BY n DESC, src, dst LIMIT ?", (*params, limit), ("source", "target", "n"))
+
     def event_places(self, f: Filters | None = None, limit: int = 500) -> list[dict[str, Any]]:
         """The places of the events that pass the filters, with how many events each holds."""
-        where, params = self._events_filter(f or Filters())
+        if self._summaries(f):
+            return [{"name": r[0] or None, "country": r[1] or None, "lat": r[2], "lon": r[3], "n": int(r[4])}
+                    for r in self._query("SELECT name, country, lat, lon, n FROM event_places "
+                                         "ORDER BY n DESC, name, country, lat, lon LIMIT ?", (limit,))]
+        return self._event_places(f or Filters(), limit)
+
+    def _event_places(self, f: Filters, limit: int) -> list[dict[str, Any]]:
+        """The places of the events that pass the filters, counted from the events."""
+        where, params = self._events_filter(f)
         return self._rows(
             "SELECT p.name, p.country, p.lat, p.lon, count(*) AS n FROM events e "
             "JOIN places p ON p.article_id = e.article_id "
             f"AND p.id = e.place_id WHERE {where} AND p.lat IS NOT NULL AND p.lon IS NOT NULL "
-            "GROUP BY p.name, p.country, p.lat, p.lon ORDER BY n DESC, p.name LIMIT ?",
+            "GROUP BY p.name, p.country, p.lat, p.lon ORDER BY n DESC, p.name, p.country, p.lat, p.lon LIMIT ?",
             (*params, limit), ("name", "country", "lat", "lon", "n"))
 
     def list_entities(self, f: Filters | None = None, query: str | None = None, limit: int = 50,
@@ -904,6 +985,18 @@ class Filters:
     role: str | None = None  # of entities
     type: str | None = None  # of entities: PERSON, ORG, GPE, ...
     article: str | None = None  # one article's facts
+
+
+def _distinct(*columns: tuple[str, str]) -> str:
+    """SQL for the distinct values (NULL left out, in order) of indexed columns, each ``(table,
+    column)``: a loose index scan, one index seek per value rather than a read of every row (a
+    recursive query, the same in SQLite and PostgreSQL)."""
+    ctes, selects = [], []
+    for i, (table, col) in enumerate(columns):
+        ctes.append(f"v{i}(x) AS (SELECT min({col}) FROM {table} UNION ALL "
+                    f"SELECT (SELECT min({col}) FROM {table} WHERE {col} > v{i}.x) FROM v{i} WHERE v{i}.x IS NOT NULL)")
+        selects.append(f"SELECT x FROM v{i} WHERE x IS NOT NULL")
+    return f"WITH RECURSIVE {', '.join(ctes)} {' UNION '.join(selects)} ORDER BY x"
 
 
 def _words(query: str) -> list[str]:
