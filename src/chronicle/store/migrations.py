@@ -22,21 +22,23 @@ __all__ = ["SCHEMA_VERSION", "STEPS", "Step", "pending"]
 
 # step 3, also at the end of both schema files (the same statements in both dialects)
 READ_INDEXES = """
-CREATE INDEX IF NOT EXISTS entities_name_ids ON entities (name, article_id, id);
+CREATE INDEX IF NOT EXISTS entities_name_ids ON entities (name, type, country, role, article_id, id);
 CREATE INDEX IF NOT EXISTS entities_role ON entities (role);
 CREATE INDEX IF NOT EXISTS events_status ON events (status);
 CREATE INDEX IF NOT EXISTS events_countries ON events (actor_country, recipient_country);
 CREATE INDEX IF NOT EXISTS events_actor_entity ON events (article_id, actor_entity, id);
 CREATE INDEX IF NOT EXISTS events_recipient_entity ON events (article_id, recipient_entity, id);
-CREATE INDEX IF NOT EXISTS statements_speaker ON statements (article_id, speaker_entity, id);
+CREATE INDEX IF NOT EXISTS statements_speaker ON statements (article_id, speaker_entity, id, start, "end");
 """
 
-# step 3: the summary tables (created empty by the schema files) counted from the events already
+# step 3: the summary tables (created empty by the schema files) counted from the facts already
 # stored, as ``store.base.summary_counts`` counts what each write adds
 SUMMARIES = """
+DELETE FROM entity_names;
 DELETE FROM event_days;
 DELETE FROM event_edges;
 DELETE FROM event_places;
+INSERT INTO entity_names (name, n) SELECT name, count(DISTINCT article_id) FROM entities GROUP BY name;
 INSERT INTO event_days (day, type, n)
 SELECT coalesce(e.date, a.published, ''), e.type, count(*) FROM events e JOIN articles a ON a.id = e.article_id
 GROUP BY coalesce(e.date, a.published, ''), e.type;
@@ -69,8 +71,8 @@ STEPS: tuple[Step, ...] = (
          sqlite="CREATE INDEX IF NOT EXISTS failures_key ON failures (origin, stage, reason);",
          postgres="CREATE INDEX IF NOT EXISTS failures_key ON failures (origin, stage, reason);"),
     Step(3, "indexes for the web UI's and the API's queries (an entity's name to its rows, an event's or a "
-            "statement's parties to their entities, the values the filters offer); the events explorer's "
-            "counts of all the events (event_days, event_edges, event_places) counted from the stored events",
+            "statement's parties to their entities, the values the filters offer); the counts behind the views "
+            "without filters (entity_names, event_days, event_edges, event_places) counted from the stored facts",
          sqlite=READ_INDEXES + SUMMARIES, postgres=READ_INDEXES + SUMMARIES),
 )
 
