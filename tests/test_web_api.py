@@ -203,8 +203,14 @@ def test_api_failures(client: TestClient) -> None:
 
 # --- pagination -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("url", ["/api/articles", "/api/statements", "/api/events", "/api/entities",
-                                 "/api/search?q=Borduria+OR+Berg", "/api/entities/Anna%20Berg/mentions"])
+PAGED = ["/api/articles", "/api/statements", "/api/events", "/api/entities", "/api/search?q=Borduria+OR+Berg",
+         "/api/search?q=Borduria&kind=statements", "/api/search?q=Ruritania&kind=events",
+         "/api/search?q=r&kind=entities", "/api/articles?country=RUR", "/api/events?entity=Anna+Berg",
+         "/api/entities/Anna%20Berg/mentions", "/api/entities/Anna%20Berg/statements",
+         "/api/entities/Anna%20Berg/events"]
+
+
+@pytest.mark.parametrize("url", PAGED)
 def test_api_pagination_walks_every_item_once(client: TestClient, url: str) -> None:
     everything = ok(client, url + ("&" if "?" in url else "?") + "limit=500")
     total = everything["total"]
@@ -221,6 +227,18 @@ def test_api_pagination_walks_every_item_once(client: TestClient, url: str) -> N
     assert seen == [json.dumps(x, sort_keys=True) for x in everything["items"]]
     beyond = ok(client, url + ("&" if "?" in url else "?") + f"offset={total + 5}")
     assert beyond["items"] == [] and beyond["next"] is None
+
+
+def test_every_paginated_endpoint_is_walked(client: TestClient) -> None:
+    """Each endpoint that takes ``offset`` (and each ``kind`` of the search) is in PAGED above."""
+    spec = ok(client, "/api/openapi.json")
+    paged = {p for p, ops in spec["paths"].items()
+             if any(q["name"] == "offset" for q in ops.get("get", {}).get("parameters", []))}
+    walked = {re.sub(r"^/api/entities/[^/?]+", "/api/entities/{name}", u.split("?")[0]) for u in PAGED}
+    walked = {"/api/articles/{article_id}" if w == "/api/articles/{name}" else w for w in walked}
+    assert paged and paged <= walked, paged - walked
+    kinds = {m.group(1) for u in PAGED if (m := re.search(r"kind=(\w+)", u))}
+    assert kinds | {"articles"} == {"articles", "statements", "events", "entities"}
 
 
 # --- one error shape --------------------------------------------------------------------------
@@ -250,6 +268,30 @@ def test_api_pagination_walks_every_item_once(client: TestClient, url: str) -> N
 ])
 def test_api_errors_have_one_shape(client: TestClient, method: str, url: str, status: int) -> None:
     is_error(client.request(method, url, json={}), status)
+
+
+def test_api_server_errors_have_one_shape(web_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A store that fails (a damaged or vanished database) answers 503, anything unexpected 500:
+    the one shape, one line, no traceback; a page answers with an error page."""
+    from chronicle.errors import StoreError
+    from chronicle.store import Store
+
+    def damaged(*args: object, **kw: object) -> None:
+        raise StoreError(f"{web_db}: not a chronicle database (file is not SQLite or is damaged)")
+
+    def broken(*args: object, **kw: object) -> None:
+        raise KeyError("surprise")
+
+    with TestClient(create_app(web_db, warm=False), raise_server_exceptions=False) as c:
+        monkeypatch.setattr(Store, "list_events", damaged)
+        body = is_error(c.get("/api/events"), 503)
+        assert "damaged" in body["error"] and "\n" not in body["error"]
+        r = c.get("/events")
+        assert r.status_code == 503 and r.headers["content-type"].startswith("text/html") and "damaged" in r.text
+        monkeypatch.setattr(Store, "entity_profile", broken)
+        body = is_error(c.get("/api/entities/Anna%20Berg"), 500)
+        assert body["error"] == "internal error (KeyError); see the server's log"
+        assert "surprise" not in body["error"] and "Traceback" not in c.get("/entities/Anna%20Berg").text
 
 
 def test_api_id_prefixes(client: TestClient) -> None:

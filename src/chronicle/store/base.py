@@ -6,6 +6,7 @@ import json
 import math
 import re
 from abc import ABC, abstractmethod
+from collections import Counter, OrderedDict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -15,9 +16,10 @@ from chronicle.errors import StoreError
 from chronicle.record import Article, Event, Place, Record, Statement, content_hash
 
 __all__ = [
+    "SUMMARIES",
     "ArticleRow", "Duplicate", "EventAt", "EventRow", "Filters", "Page", "PlaceSummary", "SearchHit", "StatementRow",
     "Store", "WriteResult",
-    "fact_rows", "now",
+    "fact_rows", "now", "summary_counts", "summary_upsert",
 ]
 
 
@@ -188,8 +190,66 @@ def fact_rows(record: Record) -> dict[str, list[tuple[Any, ...]]]:
     return rows
 
 
+# Counts over all the facts, kept by every write (schema 3), so that a view without filters never
+# aggregates every row: the articles of each entity name (the entity list, and its search by name) and
+# what the events explorer draws: events per day and type, who acts on whom (by entity name, and by
+# country), and events per place. Each table is its key columns and a count `n`; the key columns are NOT
+# NULL, a missing day, place name or place country is kept as ''. A view with filters is counted from
+# the facts themselves.
+SUMMARIES: dict[str, tuple[str, ...]] = {
+    "entity_names": ("name",),
+    "event_days": ("day", "type"),
+    "event_edges": ("kind", "src", "dst"),
+    "event_places": ("name", "country", "lat", "lon"),
+}
+
+# the filters each view applies (a view none of whose filters is set reads the summary tables)
+_EVENT_FILTERS = ("date_from", "date_to", "source", "country", "entity", "event_type", "status", "article")
+_ENTITY_FILTERS = ("date_from", "date_to", "source", "country", "role", "type")
+
+
+def summary_counts(records: Iterable[Record]) -> dict[str, Counter[tuple[Any, ...]]]:
+    """What records add to each summary table: key -> how many (articles for ``entity_names``,
+    events for the others). The same counts as ``Store.list_entities``, ``event_timeline``,
+    ``event_network`` and ``event_places`` count without filters."""
+    out: dict[str, Counter[tuple[Any, ...]]] = {t: Counter() for t in SUMMARIES}
+    for rec in records:
+        names = {e.id: e.name for e in rec.entities}
+        out["entity_names"].update((n,) for n in set(names.values()))
+        places = {p.id: p for p in rec.places}
+        for v in rec.events:
+            date = v.date.value if v.date else None
+            day = date if date is not None else rec.article.published
+            out["event_days"][("" if day is None else day, v.type)] += 1
+            a, r = v.actor, v.recipient
+            src = names.get(a.entity) if a and a.entity is not None else None
+            dst = names.get(r.entity) if r and r.entity is not None else None
+            src = src if src is not None else (a.text if a else None)
+            dst = dst if dst is not None else (r.text if r else None)
+            if src is not None and dst is not None:
+                out["event_edges"][("entity", src, dst)] += 1
+            if a and r and a.country is not None and r.country is not None:
+                out["event_edges"][("country", a.country, r.country)] += 1
+            p = places.get(v.place) if v.place is not None else None
+            if p is not None and p.lat is not None and p.lon is not None:
+                out["event_places"][("" if p.name is None else p.name, "" if p.country is None else p.country,
+                                      p.lat, p.lon)] += 1
+    return out
+
+
+def summary_upsert(table: str) -> str:
+    """The statement that adds counts to a summary table (``?`` placeholders: key columns, then n)."""
+    cols = ", ".join(SUMMARIES[table])
+    marks = ",".join("?" * (len(SUMMARIES[table]) + 1))
+    return (f"INSERT INTO {table} ({cols}, n) VALUES ({marks}) "
+            f"ON CONFLICT ({cols}) DO UPDATE SET n = {table}.n + excluded.n")
+
+
 class Store(ABC):
     """The narrow interface every backend implements."""
+
+    _summarised: bool | None = None  # whether the database keeps the summary tables (read once)
+    _matches: OrderedDict[tuple[str, int], list[str]] | None = None  # see _best_matches
 
     target: str
 
@@ -534,6 +594,23 @@ class Store(ABC):
         (only the ``best`` ranked ones when given)."""
         raise NotImplementedError(f"{type(self).__name__} has no full-text search")
 
+    def _best_matches(self, query: str) -> list[str]:
+        """The ids of the ``FACT_SEARCH_ARTICLES`` articles that match ``query`` best (what a search
+        for statements or events looks in). Ranking every match is the costly part, and a search page
+        counts and lists the statements and the events of the same articles: the ids are kept for the
+        next call with the same query while the database holds the same articles."""
+        if self._matches is None:
+            self._matches = OrderedDict()
+        memo = self._matches
+        key = (query, self.data_version())
+        ids = memo.get(key)
+        if ids is None:
+            sub, params = self._match_ids(query, FACT_SEARCH_ARTICLES)
+            ids = memo[key] = [r[0] for r in self._query(sub, params)]
+            while len(memo) > 16:
+                memo.popitem(last=False)
+        return ids
+
     def _search_page(self, query: str, where: str, params: tuple[Any, ...], limit: int, offset: int,
                      marks: tuple[str, str]) -> tuple[list[dict[str, Any]], int]:
         """Ranked article hits (id, title, published, source, url, origin, snippet) for ``query``
@@ -546,17 +623,15 @@ class Store(ABC):
 
     def facets(self) -> dict[str, Any]:
         """What the filters can take: sources, countries, event types, statuses, stances, dates."""
-        def col(sql: str) -> list[Any]:
-            return [r[0] for r in self._query(sql) if r[0] is not None]
+        def col(*columns: tuple[str, str]) -> list[Any]:
+            return [r[0] for r in self._query(_distinct(*columns))]
         return {
-            "sources": col("SELECT DISTINCT source FROM articles ORDER BY source"),
-            "countries": col("SELECT country FROM (SELECT DISTINCT country FROM entities UNION "
-                             "SELECT DISTINCT actor_country FROM events UNION "
-                             "SELECT DISTINCT recipient_country FROM events) c ORDER BY country"),
-            "event_types": col("SELECT DISTINCT type FROM events ORDER BY type"),
-            "statuses": col("SELECT DISTINCT status FROM events ORDER BY status"),
-            "stances": col("SELECT DISTINCT stance FROM statements ORDER BY stance"),
-            "roles": col("SELECT DISTINCT role FROM entities ORDER BY role"),
+            "sources": col(("articles", "source")),
+            "countries": col(("entities", "country"), ("events", "actor_country"), ("events", "recipient_country")),
+            "event_types": col(("events", "type")),
+            "statuses": col(("events", "status")),
+            "stances": col(("statements", "stance")),
+            "roles": col(("entities", "role")),
             "first": self._scalar("SELECT min(published) FROM articles"),
             "last": self._scalar("SELECT max(published) FROM articles"),
         }
@@ -597,8 +672,11 @@ class Store(ABC):
         the speaker's); ``query``: statements of the articles that match it best (the first
         ``FACT_SEARCH_ARTICLES``) whose speaker, cue or content holds every word of it."""
         f = f or Filters()
-        conds: list[str] = []
-        ps: list[Any] = []
+        source, conds, ps = "statements s", [], []
+        if f.entity:  # the statements of the entities of that name, found from their rows
+            source = ("(SELECT article_id, id FROM entities WHERE name = ?) sx "
+                      "JOIN statements s ON s.article_id = sx.article_id AND s.speaker_entity = sx.id")
+            ps.append(f.entity)
         sub = _article_subset(Filters(date_from=f.date_from, date_to=f.date_to, source=f.source,
                                       article=f.article))
         if sub:
@@ -612,30 +690,30 @@ class Store(ABC):
             conds.append("EXISTS (SELECT 1 FROM entities x WHERE x.article_id = s.article_id "
                          "AND x.id = s.speaker_entity AND x.country = ?)")
             ps.append(f.country)
-        if f.entity:
-            conds.append("s.article_id IN (SELECT article_id FROM entities WHERE name = ?) AND EXISTS "
-                         "(SELECT 1 FROM entities x WHERE x.article_id = s.article_id AND x.id = s.speaker_entity "
-                         "AND x.name = ?)")
-            ps += [f.entity, f.entity]
         if query:
-            msub, mp = self._match_ids(query, FACT_SEARCH_ARTICLES)
-            conds.append(f"s.article_id IN ({msub})")
-            ps.extend(mp)
+            ids = self._best_matches(query)
+            conds.append(f"s.article_id IN ({','.join('?' * len(ids))})" if ids else "1 = 0")
+            ps.extend(ids)
             for w in _words(query):
                 conds.append("lower(coalesce(s.speaker, '') || ' ' || coalesce(s.cue, '') || ' ' || s.content) "
                              "LIKE ?")
                 ps.append(f"%{w}%")
-        return self._statement_page(" AND ".join(conds) or "1 = 1", tuple(ps), limit, offset, cap)
+        return self._statement_page(" AND ".join(conds) or "1 = 1", tuple(ps), limit, offset, cap, source)
 
     def _statement_page(self, where: str, params: tuple[Any, ...], limit: int, offset: int,
-                        cap: int | None = None) -> Page:
-        total = self._count(f"SELECT 1 FROM statements s WHERE {where}", params, cap)
+                        cap: int | None = None, source: str = "statements s") -> Page:
+        """A page of the statements ``s`` read from ``source`` that satisfy ``where`` (``params``: those
+        of the source, then those of the conditions), newest article first."""
+        total = self._count(f"SELECT 1 FROM {source} WHERE {where}", params, cap)
+        # the page's keys first (sorting narrow rows), then what it shows
         rows = self._rows(
             "SELECT s.article_id, a.title, a.published, a.source, s.id, s.speaker, s.cue, s.content, s.kind, "
             "s.stance, s.start, s.\"end\", s.data, "
             "(SELECT x.name FROM entities x WHERE x.article_id = s.article_id AND x.id = s.speaker_entity) "
-            f"FROM statements s JOIN articles a ON a.id = s.article_id WHERE {where} "
-            "ORDER BY a.published DESC, a.id, s.start LIMIT ? OFFSET ?",
+            f"FROM (SELECT s.article_id, s.id, a.published, s.start FROM {source} JOIN articles a "
+            f"ON a.id = s.article_id WHERE {where} ORDER BY a.published DESC, a.id, s.start, s.id LIMIT ? OFFSET ?) k "
+            "JOIN statements s ON s.article_id = k.article_id AND s.id = k.id JOIN articles a ON a.id = k.article_id "
+            "ORDER BY k.published DESC, k.article_id, k.start, k.id",
             (*params, limit, offset),
             ("article_id", "title", "published", "source", "id", "speaker", "cue", "content", "kind", "stance",
              "start", "end", "data", "speaker_name"))
@@ -656,18 +734,18 @@ class Store(ABC):
         ``entity_as`` says whether ``f.entity`` must be the actor, the recipient or ``any``;
         ``query``: events of the best-matching articles whose participants, type or sentence hold
         every word of it."""
-        where, params = self._events_filter(f or Filters(), query, entity_as)
-        total = self._count(f"SELECT 1 FROM events e WHERE {where}", params, cap)
+        source, where, params = self._events_filter(f or Filters(), query, entity_as)
+        total = self._count(f"SELECT 1 FROM {source} WHERE {where}", params, cap)
         rows = self._rows(
             "SELECT e.article_id, a.title, a.published, a.source, e.id, e.type, e.mode, e.status, "
             "e.actor, e.actor_country, e.recipient, e.recipient_country, "
             "(SELECT x.name FROM entities x WHERE x.article_id = e.article_id AND x.id = e.actor_entity), "
             "(SELECT x.name FROM entities x WHERE x.article_id = e.article_id AND x.id = e.recipient_entity), "
             "e.date, p.name, p.country, e.start, e.\"end\", substr(a.text, e.start + 1, e.\"end\" - e.start), e.data "
-            f"FROM (SELECT * FROM events e WHERE {where} ORDER BY e.date DESC, e.article_id, e.start "
+            f"FROM (SELECT e.* FROM {source} WHERE {where} ORDER BY e.date DESC, e.article_id, e.start, e.id "
             "LIMIT ? OFFSET ?) e JOIN articles a ON a.id = e.article_id "
             "LEFT JOIN places p ON p.article_id = e.article_id AND p.id = e.place_id "
-            "ORDER BY e.date DESC, e.article_id, e.start",
+            "ORDER BY e.date DESC, e.article_id, e.start, e.id",
             (*params, limit, offset),
             ("article_id", "title", "published", "source", "id", "type", "mode", "status", "actor",
              "actor_country", "recipient", "recipient_country", "actor_name", "recipient_name", "date",
@@ -679,14 +757,21 @@ class Store(ABC):
         return Page(rows, total, limit, offset, capped=cap is not None and total >= cap)
 
     def _events_filter(self, f: Filters, query: str | None = None,
-                     entity_as: str = "any") -> tuple[str, tuple[Any, ...]]:
-        """Conditions on ``events e`` (the articles only through subqueries)."""
-        ids = {"actor": "e.actor_entity", "recipient": "e.recipient_entity",
-               "any": "e.actor_entity, e.recipient_entity"}.get(entity_as)
-        if ids is None:
+                       entity_as: str = "any") -> tuple[str, str, tuple[Any, ...]]:
+        """What to read the events ``e`` that pass the filters from (``FROM {source}``: the events
+        table, or the events of one entity joined from its rows), the conditions on them (the
+        articles only through subqueries), and the parameters of both, in that order."""
+        cols = {"actor": ("actor_entity",), "recipient": ("recipient_entity",),
+                "any": ("actor_entity", "recipient_entity")}.get(entity_as)
+        if cols is None:
             raise StoreError(f"no relation '{entity_as}' between an entity and events; valid: actor, recipient, any")
-        conds: list[str] = []
-        ps: list[Any] = []
+        source, conds, ps = "events e", [], []
+        if f.entity:  # the events whose actor or recipient is an entity of that name, found from its rows
+            source = ("(" + " UNION ".join(
+                f"SELECT v.article_id, v.id FROM entities x JOIN events v ON v.article_id = x.article_id "
+                f"AND v.{col} = x.id WHERE x.name = ?" for col in cols) + ") ek "
+                "JOIN events e ON e.article_id = ek.article_id AND e.id = ek.id")
+            ps += [f.entity] * len(cols)
         sub = _article_subset(Filters(source=f.source))
         if sub:
             conds.append(f"e.article_id IN ({sub[0]})")
@@ -702,44 +787,51 @@ class Store(ABC):
         if f.country:
             conds.append("(e.actor_country = ? OR e.recipient_country = ?)")
             ps += [f.country, f.country]
-        if f.entity:
-            conds.append("e.article_id IN (SELECT article_id FROM entities WHERE name = ?) AND EXISTS (SELECT 1 "
-                         f"FROM entities x WHERE x.article_id = e.article_id AND x.id IN ({ids}) AND x.name = ?)")
-            ps += [f.entity, f.entity]
         if query:
-            msub, mp = self._match_ids(query, FACT_SEARCH_ARTICLES)
-            conds.append(f"e.article_id IN ({msub})")
-            ps.extend(mp)
+            ids = self._best_matches(query)
+            conds.append(f"e.article_id IN ({','.join('?' * len(ids))})" if ids else "1 = 0")
+            ps.extend(ids)
             for w in _words(query):
                 conds.append("lower(coalesce(e.actor, '') || ' ' || coalesce(e.recipient, '') || ' ' || e.type "
                              "|| ' ' || (SELECT substr(a.text, e.start + 1, e.\"end\" - e.start) FROM articles a "
                              "WHERE a.id = e.article_id)) LIKE ?")
                 ps.append(f"%{w}%")
-        return " AND ".join(conds) or "1 = 1", tuple(ps)
+        return source, " AND ".join(conds) or "1 = 1", tuple(ps)
+
+    def _summaries(self, f: Filters | None, applies: tuple[str, ...] = _EVENT_FILTERS) -> bool:
+        """Whether a view can be read from the summary tables: none of the filters that apply to it
+        is set, and the database keeps them (schema 3 on; an older one opened read-only does not)."""
+        if f is not None and any(getattr(f, k) for k in applies):
+            return False
+        if self._summarised is None:
+            version = self._scalar("SELECT value FROM meta WHERE key = 'schema_version'")
+            self._summarised = version is not None and int(version) >= 3
+        return self._summarised
 
     def event_timeline(self, f: Filters | None = None) -> list[dict[str, Any]]:
         """Events per date and type (an event's date as precise as it is given, else its article's
         publication date)."""
-        where, params = self._events_filter(f or Filters())
+        if self._summaries(f):
+            return [{"day": r[0] or None, "type": r[1], "n": int(r[2])}
+                    for r in self._query("SELECT day, type, n FROM event_days ORDER BY day, type")]
+        return self._event_days(f or Filters())
+
+    def _event_days(self, f: Filters) -> list[dict[str, Any]]:
+        """Events per date and type among those that pass the filters, counted from the events."""
+        source, where, params = self._events_filter(f)
         return self._rows(
-            "SELECT coalesce(e.date, a.published) AS day, e.type, count(*) AS n FROM events e "
+            f"SELECT coalesce(e.date, a.published) AS day, e.type, count(*) AS n FROM {source} "
             f"JOIN articles a ON a.id = e.article_id WHERE {where} GROUP BY day, e.type ORDER BY day, e.type",
             params, ("day", "type", "n"))
 
     def event_network(self, f: Filters | None = None, by: str = "entity", limit: int = 60) -> dict[str, Any]:
         """Who acts on whom: edges (actor -> recipient, weighted by events) between entities (or
         between countries, ``by="country"``), heaviest first, and the nodes they join."""
-        where, params = self._events_filter(f or Filters())
-        if by == "country":
-            src, dst, join = "e.actor_country", "e.recipient_country", ""
+        if self._summaries(f):
+            edges = self._rows("SELECT src, dst, n FROM event_edges WHERE kind = ? ORDER BY n DESC, src, dst LIMIT ?",
+                               ("country" if by == "country" else "entity", limit), ("source", "target", "n"))
         else:
-            src, dst = "coalesce(xa.name, e.actor)", "coalesce(xr.name, e.recipient)"
-            join = ("LEFT JOIN entities xa ON xa.article_id = e.article_id AND xa.id = e.actor_entity "
-                    "LEFT JOIN entities xr ON xr.article_id = e.article_id AND xr.id = e.recipient_entity ")
-        edges = self._rows(
-            f"SELECT {src} AS src, {dst} AS dst, count(*) AS n FROM events e {join}"
-            f"WHERE {where} AND {src} IS NOT NULL AND {dst} IS NOT NULL "
-            "GROUP BY src, dst ORDER BY n DESC, src, dst LIMIT ?", (*params, limit), ("source", "target", "n"))
+            edges = self._event_edges(f or Filters(), by, limit)
         weight: dict[str, int] = {}
         for e in edges:
             for k in (e["source"], e["target"]):
@@ -747,14 +839,36 @@ class Store(ABC):
         nodes = [{"id": k, "n": n} for k, n in sorted(weight.items(), key=lambda kv: (-kv[1], kv[0]))]
         return {"by": by, "nodes": nodes, "edges": edges}
 
+    def _event_edges(self, f: Filters, by: str, limit: int) -> list[dict[str, Any]]:
+        """The heaviest edges among the events that pass the filters, counted from the events."""
+        source, where, params = self._events_filter(f)
+        if by == "country":
+            src, dst, join = "e.actor_country", "e.recipient_country", ""
+        else:
+            src, dst = "coalesce(xa.name, e.actor)", "coalesce(xr.name, e.recipient)"
+            join = ("LEFT JOIN entities xa ON xa.article_id = e.article_id AND xa.id = e.actor_entity "
+                    "LEFT JOIN entities xr ON xr.article_id = e.article_id AND xr.id = e.recipient_entity ")
+        return self._rows(
+            f"SELECT {src} AS src, {dst} AS dst, count(*) AS n FROM {source} {join}"
+            f"WHERE {where} AND {src} IS NOT NULL AND {dst} IS NOT NULL "
+            "GROUP BY src, dst ORDER BY n DESC, src, dst LIMIT ?", (*params, limit), ("source", "target", "n"))
+
     def event_places(self, f: Filters | None = None, limit: int = 500) -> list[dict[str, Any]]:
         """The places of the events that pass the filters, with how many events each holds."""
-        where, params = self._events_filter(f or Filters())
+        if self._summaries(f):
+            return [{"name": r[0] or None, "country": r[1] or None, "lat": r[2], "lon": r[3], "n": int(r[4])}
+                    for r in self._query("SELECT name, country, lat, lon, n FROM event_places "
+                                         "ORDER BY n DESC, name, country, lat, lon LIMIT ?", (limit,))]
+        return self._event_places(f or Filters(), limit)
+
+    def _event_places(self, f: Filters, limit: int) -> list[dict[str, Any]]:
+        """The places of the events that pass the filters, counted from the events."""
+        source, where, params = self._events_filter(f)
         return self._rows(
-            "SELECT p.name, p.country, p.lat, p.lon, count(*) AS n FROM events e "
+            f"SELECT p.name, p.country, p.lat, p.lon, count(*) AS n FROM {source} "
             "JOIN places p ON p.article_id = e.article_id "
             f"AND p.id = e.place_id WHERE {where} AND p.lat IS NOT NULL AND p.lon IS NOT NULL "
-            "GROUP BY p.name, p.country, p.lat, p.lon ORDER BY n DESC, p.name LIMIT ?",
+            "GROUP BY p.name, p.country, p.lat, p.lon ORDER BY n DESC, p.name, p.country, p.lat, p.lon LIMIT ?",
             (*params, limit), ("name", "country", "lat", "lon", "n"))
 
     def list_entities(self, f: Filters | None = None, query: str | None = None, limit: int = 50,
@@ -762,25 +876,31 @@ class Store(ABC):
         """Entities grouped by name (until ``link`` resolves them across articles), the most
         widely reported first, each with its commonest type, country and role."""
         f = f or Filters()
-        conds: list[str] = []
-        ps: list[Any] = []
-        sub = _article_subset(Filters(date_from=f.date_from, date_to=f.date_to, source=f.source))
-        if sub:
-            conds.append(f"x.article_id IN ({sub[0]})")
-            ps += sub[1]
-        for col, val in (("x.country", f.country), ("x.role", f.role), ("x.type", f.type)):
-            if val:
-                conds.append(f"{col} = ?")
-                ps.append(val)
-        for w in _words(query or ""):
-            conds.append("lower(x.name) LIKE ?")
-            ps.append(f"%{w}%")
-        where = " AND ".join(conds) or "1 = 1"
-        total = self._count(f"SELECT DISTINCT x.name FROM entities x WHERE {where}", tuple(ps), cap)
-        items = self._rows(
-            f"SELECT x.name, count(DISTINCT x.article_id) AS n FROM entities x WHERE {where} "
-            "GROUP BY x.name ORDER BY n DESC, x.name LIMIT ? OFFSET ?",
-            (*ps, limit, offset), ("name", "articles"))
+        words = [f"%{w}%" for w in _words(query or "")]
+        if self._summaries(f, _ENTITY_FILTERS):  # at most words of the name: the names' counts say it
+            where = " AND ".join(["1 = 1", *("lower(name) LIKE ?" for _ in words)])
+            total = self._count(f"SELECT 1 FROM entity_names WHERE {where}", tuple(words), cap)
+            items = self._rows(f"SELECT name, n FROM entity_names WHERE {where} ORDER BY n DESC, name LIMIT ? OFFSET ?",
+                               (*words, limit, offset), ("name", "articles"))
+        else:
+            conds: list[str] = []
+            ps: list[Any] = []
+            sub = _article_subset(Filters(date_from=f.date_from, date_to=f.date_to, source=f.source))
+            if sub:
+                conds.append(f"x.article_id IN ({sub[0]})")
+                ps += sub[1]
+            for col, val in (("x.country", f.country), ("x.role", f.role), ("x.type", f.type)):
+                if val:
+                    conds.append(f"{col} = ?")
+                    ps.append(val)
+            conds += ["lower(x.name) LIKE ?" for _ in words]
+            ps += words
+            where = " AND ".join(conds) or "1 = 1"
+            total = self._count(f"SELECT DISTINCT x.name FROM entities x WHERE {where}", tuple(ps), cap)
+            items = self._rows(
+                f"SELECT x.name, count(DISTINCT x.article_id) AS n FROM entities x WHERE {where} "
+                "GROUP BY x.name ORDER BY n DESC, x.name LIMIT ? OFFSET ?",
+                (*ps, limit, offset), ("name", "articles"))
         if items:
             marks = ",".join("?" * len(items))
             codes: dict[str, list[tuple[int, Any, Any, Any]]] = {}
@@ -854,13 +974,12 @@ class Store(ABC):
         (``rel="about"``: another speaker's statement mentions them)."""
         if rel == "by":
             return self.list_statements(Filters(entity=name), limit=limit, offset=offset)
-        if rel == "about":
+        if rel == "about":  # found from the entity's mentions: the statements whose span holds one
             return self._statement_page(
-                "s.article_id IN (SELECT article_id FROM entities WHERE name = ?) AND EXISTS (SELECT 1 FROM "
-                "entities x JOIN mentions m ON m.article_id = x.article_id AND m.entity_id = x.id "
-                "WHERE x.article_id = s.article_id AND x.name = ? "
-                "AND (s.speaker_entity IS NULL OR s.speaker_entity <> x.id) "
-                "AND m.start >= s.start AND m.\"end\" <= s.\"end\")", (name, name), limit, offset)
+                "(s.article_id, s.id) IN (SELECT t.article_id, t.id FROM entities x JOIN mentions m "
+                "ON m.article_id = x.article_id AND m.entity_id = x.id "
+                "JOIN statements t ON t.article_id = x.article_id AND m.start >= t.start AND m.\"end\" <= t.\"end\" "
+                "WHERE x.name = ? AND (t.speaker_entity IS NULL OR t.speaker_entity <> x.id))", (name,), limit, offset)
         raise StoreError(f"no relation '{rel}' between an entity and statements; valid: by, about")
 
     def entity_events(self, name: str, rel: str = "any", limit: int = 200, offset: int = 0) -> Page:
@@ -904,6 +1023,18 @@ class Filters:
     role: str | None = None  # of entities
     type: str | None = None  # of entities: PERSON, ORG, GPE, ...
     article: str | None = None  # one article's facts
+
+
+def _distinct(*columns: tuple[str, str]) -> str:
+    """SQL for the distinct values (NULL left out, in order) of indexed columns, each ``(table,
+    column)``: a loose index scan, one index seek per value rather than a read of every row (a
+    recursive query, the same in SQLite and PostgreSQL)."""
+    ctes, selects = [], []
+    for i, (table, col) in enumerate(columns):
+        ctes.append(f"v{i}(x) AS (SELECT min({col}) FROM {table} UNION ALL "
+                    f"SELECT (SELECT min({col}) FROM {table} WHERE {col} > v{i}.x) FROM v{i} WHERE v{i}.x IS NOT NULL)")
+        selects.append(f"SELECT x FROM v{i} WHERE x IS NOT NULL")
+    return f"WITH RECURSIVE {', '.join(ctes)} {' UNION '.join(selects)} ORDER BY x"
 
 
 def _words(query: str) -> list[str]:

@@ -20,6 +20,44 @@ from dataclasses import dataclass
 __all__ = ["SCHEMA_VERSION", "STEPS", "Step", "pending"]
 
 
+# step 3, also at the end of both schema files (the same statements in both dialects)
+READ_INDEXES = """
+CREATE INDEX IF NOT EXISTS entities_name_ids ON entities (name, type, country, role, article_id, id);
+CREATE INDEX IF NOT EXISTS entities_role ON entities (role);
+CREATE INDEX IF NOT EXISTS events_status ON events (status);
+CREATE INDEX IF NOT EXISTS events_countries ON events (actor_country, recipient_country);
+CREATE INDEX IF NOT EXISTS events_actor_entity ON events (article_id, actor_entity, id);
+CREATE INDEX IF NOT EXISTS events_recipient_entity ON events (article_id, recipient_entity, id);
+CREATE INDEX IF NOT EXISTS statements_speaker ON statements (article_id, speaker_entity, id, start, "end");
+"""
+
+# step 3: the summary tables (created empty by the schema files) counted from the facts already
+# stored, as ``store.base.summary_counts`` counts what each write adds
+SUMMARIES = """
+DELETE FROM entity_names;
+DELETE FROM event_days;
+DELETE FROM event_edges;
+DELETE FROM event_places;
+INSERT INTO entity_names (name, n) SELECT name, count(DISTINCT article_id) FROM entities GROUP BY name;
+INSERT INTO event_days (day, type, n)
+SELECT coalesce(e.date, a.published, ''), e.type, count(*) FROM events e JOIN articles a ON a.id = e.article_id
+GROUP BY coalesce(e.date, a.published, ''), e.type;
+INSERT INTO event_edges (kind, src, dst, n)
+SELECT 'entity', coalesce(xa.name, e.actor), coalesce(xr.name, e.recipient), count(*) FROM events e
+LEFT JOIN entities xa ON xa.article_id = e.article_id AND xa.id = e.actor_entity
+LEFT JOIN entities xr ON xr.article_id = e.article_id AND xr.id = e.recipient_entity
+WHERE coalesce(xa.name, e.actor) IS NOT NULL AND coalesce(xr.name, e.recipient) IS NOT NULL
+GROUP BY coalesce(xa.name, e.actor), coalesce(xr.name, e.recipient);
+INSERT INTO event_edges (kind, src, dst, n)
+SELECT 'country', actor_country, recipient_country, count(*) FROM events
+WHERE actor_country IS NOT NULL AND recipient_country IS NOT NULL GROUP BY actor_country, recipient_country;
+INSERT INTO event_places (name, country, lat, lon, n)
+SELECT coalesce(p.name, ''), coalesce(p.country, ''), p.lat, p.lon, count(*) FROM events e
+JOIN places p ON p.article_id = e.article_id AND p.id = e.place_id WHERE p.lat IS NOT NULL AND p.lon IS NOT NULL
+GROUP BY coalesce(p.name, ''), coalesce(p.country, ''), p.lat, p.lon;
+"""
+
+
 @dataclass(frozen=True, slots=True)
 class Step:
     version: int
@@ -32,6 +70,10 @@ STEPS: tuple[Step, ...] = (
     Step(2, "failures indexed by input, stage and reason (ingest records a failure once across reruns)",
          sqlite="CREATE INDEX IF NOT EXISTS failures_key ON failures (origin, stage, reason);",
          postgres="CREATE INDEX IF NOT EXISTS failures_key ON failures (origin, stage, reason);"),
+    Step(3, "indexes for the web UI's and the API's queries (an entity's name to its rows, an event's or a "
+            "statement's parties to their entities, the values the filters offer); the counts behind the views "
+            "without filters (entity_names, event_days, event_edges, event_places) counted from the stored facts",
+         sqlite=READ_INDEXES + SUMMARIES, postgres=READ_INDEXES + SUMMARIES),
 )
 
 SCHEMA_VERSION = max([1, *(s.version for s in STEPS)])

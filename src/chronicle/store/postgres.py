@@ -23,7 +23,16 @@ from urllib.parse import urlsplit, urlunsplit
 from chronicle.errors import StoreError
 from chronicle.record import Article, Record
 from chronicle.store import migrations
-from chronicle.store.base import Duplicate, SearchHit, Store, WriteResult, fact_rows, now
+from chronicle.store.base import (
+    Duplicate,
+    SearchHit,
+    Store,
+    WriteResult,
+    fact_rows,
+    now,
+    summary_counts,
+    summary_upsert,
+)
 from chronicle.store.migrations import SCHEMA_VERSION
 
 __all__ = ["PostgresStore", "is_postgres", "translate"]
@@ -288,6 +297,7 @@ class PostgresStore(Store):
             with self.conn.transaction(), self.conn.cursor() as cur:
                 known = self._known(records)
                 tables: dict[str, list[tuple[Any, ...]]] = {t: [] for t in _COLUMNS}
+                stored: list[Record] = []
                 stamp = now()
                 for rec in records:
                     a = rec.article
@@ -297,6 +307,7 @@ class PostgresStore(Store):
                         result.skipped += 1
                         continue
                     known |= keys
+                    stored.append(rec)
                     tables["articles"].append((a.id, a.url, a.origin, a.title, a.published, a.source, a.language,
                                                a.author, a.text, h, rec.to_json(), stamp))
                     for table, rows in fact_rows(rec).items():
@@ -305,6 +316,9 @@ class PostgresStore(Store):
                     result.stored += 1
                 for table in _COLUMNS:
                     self._copy(cur, table, tables[table])
+                for table, counts in summary_counts(stored).items():
+                    if counts:
+                        cur.executemany(translate(summary_upsert(table)), [(*k, n) for k, n in counts.items()])
         except psycopg.Error as e:
             raise _explain(self.target, e) from None
         return result

@@ -286,3 +286,47 @@ CREATE TABLE IF NOT EXISTS disputes (
 CREATE INDEX IF NOT EXISTS disputes_a ON disputes (a_article);
 CREATE INDEX IF NOT EXISTS disputes_b ON disputes (b_article);
 CREATE INDEX IF NOT EXISTS disputes_canonical ON disputes (a_canonical, b_canonical);
+
+-- (schema 3) an entity's name to its rows; an event's or a statement's parties to their entities (the
+-- entity pages and the entity filter); the values the filters offer, read by a loose index scan
+CREATE INDEX IF NOT EXISTS entities_name_ids ON entities (name, type, country, role, article_id, id);
+CREATE INDEX IF NOT EXISTS entities_role ON entities (role);
+CREATE INDEX IF NOT EXISTS events_status ON events (status);
+CREATE INDEX IF NOT EXISTS events_countries ON events (actor_country, recipient_country);
+CREATE INDEX IF NOT EXISTS events_actor_entity ON events (article_id, actor_entity, id);
+CREATE INDEX IF NOT EXISTS events_recipient_entity ON events (article_id, recipient_entity, id);
+CREATE INDEX IF NOT EXISTS statements_speaker ON statements (article_id, speaker_entity, id, start, "end");
+
+-- (schema 3) counts of all the facts, kept by every write (store/base.py, SUMMARIES), for the views
+-- without filters: entities by name with the number of their articles; for the events explorer, events
+-- per day and type, who acts on whom by entity name (kind 'entity') and by country code ('country'),
+-- and events per place. A missing day, place name or place country is kept as ''. A view with filters
+-- is counted from the facts.
+CREATE TABLE IF NOT EXISTS entity_names (
+    name TEXT PRIMARY KEY,
+    n INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS entity_names_n ON entity_names (n);
+CREATE TABLE IF NOT EXISTS event_days (
+    day TEXT NOT NULL,
+    type TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (day, type)
+);
+CREATE TABLE IF NOT EXISTS event_edges (
+    kind TEXT NOT NULL,
+    src TEXT NOT NULL,
+    dst TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (kind, src, dst)
+);
+CREATE INDEX IF NOT EXISTS event_edges_n ON event_edges (kind, n);
+CREATE TABLE IF NOT EXISTS event_places (
+    name TEXT NOT NULL,
+    country TEXT NOT NULL,
+    lat DOUBLE PRECISION NOT NULL,
+    lon DOUBLE PRECISION NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (name, country, lat, lon)
+);
+CREATE INDEX IF NOT EXISTS event_places_n ON event_places (n);

@@ -13,7 +13,16 @@ from typing import Any
 from chronicle.errors import StoreError
 from chronicle.record import Article, Record
 from chronicle.store import migrations
-from chronicle.store.base import Duplicate, SearchHit, Store, WriteResult, fact_rows, now
+from chronicle.store.base import (
+    Duplicate,
+    SearchHit,
+    Store,
+    WriteResult,
+    fact_rows,
+    now,
+    summary_counts,
+    summary_upsert,
+)
 from chronicle.store.migrations import SCHEMA_VERSION
 
 __all__ = ["SCHEMA_VERSION", "SQLiteStore"]
@@ -134,6 +143,7 @@ class SQLiteStore(Store):
 
     def write(self, records: Iterable[Record], fingerprints: Mapping[str, list[str]] | None = None) -> WriteResult:
         result = WriteResult()
+        stored: list[Record] = []
         cur = self.conn.cursor()
         try:
             cur.execute("BEGIN IMMEDIATE")
@@ -142,6 +152,7 @@ class SQLiteStore(Store):
                 if self.has_article(a):
                     result.skipped += 1
                     continue
+                stored.append(rec)
                 cur.execute(
                     "INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                     (a.id, a.url, a.origin, a.title, a.published, a.source, a.language, a.author,
@@ -157,6 +168,8 @@ class SQLiteStore(Store):
                 if keys:
                     cur.executemany("INSERT INTO article_bands VALUES (?,?)", [(k, a.id) for k in keys])
                 result.stored += 1
+            for table, counts in summary_counts(stored).items():
+                cur.executemany(summary_upsert(table), [(*k, n) for k, n in counts.items()])
             cur.execute("COMMIT")
         except sqlite3.Error as e:
             try:

@@ -86,6 +86,10 @@ class QueryCache:
                 self._data.popitem(last=False)
         return value
 
+    def clear(self) -> None:
+        """Forget every kept result."""
+        with self._lock:
+            self._data.clear()
 
     def memo(self, store: Store, key: tuple[Any, ...], fn: Callable[[], Any]) -> Any:
         """What ``fn()`` returns (a chart built from cached queries), kept like a query's result."""
