@@ -40,6 +40,9 @@ __all__ = ["Disputes", "Span", "claims_and_denials", "refutation_terms"]
 CLAIM_STANCES = frozenset({"assert", "accuse"})
 MIN_SHARED = 2  # content words a claim and its denial must share (besides a structural match)
 MIN_SIMILARITY = 0.15  # and how alike their words must be (idf-weighted cosine)
+# words that refer to a claim without saying it ("denied it", "dismissed the accusations")
+REFERRING = frozenset({"claim", "accusation", "allegation", "charge", "report", "story", "rumor", "rumour",
+                       "suggestion", "assertion", "idea", "notion", "this", "that", "version"})
 MIN_SENTENCE_WORDS = 4  # content words a sentence needs to be a claim
 CENTRAL = 0.3  # a denial disputes what another article reports when it is this central to its own
 SAME_DENIAL = 3  # content words two articles' denials share when they report the same denial
@@ -53,7 +56,9 @@ def _pattern(terms: list[str]) -> re.Pattern[str]:
     parts = []
     for term in terms:
         body = re.escape(term.rstrip("*")).replace(r"\ ", r"\s+").replace("'", "['’]")
-        parts.append(body + (r"\w*" if term.endswith("*") else r"\b"))
+        # "was made up of": a phrase ending in "up" followed by "of" says what something consists of
+        tail = r"(?!\s+of\b)" if term.endswith(" up") else ""
+        parts.append(body + (r"\w*" if term.endswith("*") else r"\b") + tail)
     parts.sort(key=len, reverse=True)
     return re.compile(r"\b(?:" + "|".join(parts) + ")", re.IGNORECASE)
 
@@ -87,6 +92,9 @@ class Span:
     story_event: str | None = None
     published: str | None = None
     agents: frozenset[str] = frozenset()  # countries of who did what is claimed or denied
+    accuses: bool = False  # an accusation, or an event someone claims (its agents are the accused)
+    denies: bool = False  # a denial by its speaker (its agents are the denier)
+    borrowed: bool = False  # a denial whose words are those of the sentence before ("Moscow denies it")
 
 
 def _agents(*parties: Any) -> frozenset[str]:
@@ -142,6 +150,7 @@ def claims_and_denials(rec: Record, story: str, canon: dict[str, str],
         return canon.get(entity) if entity else None
 
     stated: list[tuple[int, int]] = []
+    spans = list(sentences(text))
     for s in rec.statements:
         if s.negated:
             continue
@@ -154,20 +163,30 @@ def claims_and_denials(rec: Record, story: str, canon: dict[str, str],
                   or _refutes(s.content.text))
         # who did what is at stake: the accused of an accusation, the denier of a denial
         agents = _agents(s.target) if s.stance == "accuse" else _agents(spk) if s.stance == "deny" else frozenset()
-        span = Span(a.id, "statement", s.id, start, end, text[start:end], _words(s.content.text),
+        words = _words(s.content.text)
+        borrowed = denial and len(words - REFERRING) < 2
+        if borrowed:
+            # "Moscow denies it", "Lavrov dismissed the accusations": what is denied is what came before
+            before = [t for t in spans if t[1] <= start][-1:]
+            words = words | frozenset(w for b, e in before for w in _words(text[b:e]))
+        span = Span(a.id, "statement", s.id, start, end, text[start:end], words,
                     spk.text if spk else None, cid(spk.entity) if spk else None,
-                    frozenset({target} if target else ()), published=a.published, agents=agents)
+                    frozenset({target} if target else ()), published=a.published, agents=agents,
+                    accuses=s.stance == "accuse", denies=s.stance == "deny", borrowed=borrowed)
         if denial:
             sides.denials.append(span)
             stated.append((start, end))
         elif s.stance in CLAIM_STANCES:
             sides.claims.append(span)
+    said_by = {s.id: s.speaker for s in rec.statements}
     for v in rec.events:
         actors = frozenset(c for c in (cid(p.entity) for p in [v.actor, *v.actors] if p is not None) if c)
+        spk = said_by.get(v.statement) if v.statement else None
         targets = frozenset(c for c in (cid(p.entity) for p in [v.recipient, *v.recipients] if p is not None) if c)
         st, en = v.sentence.start, v.sentence.end
-        span = Span(a.id, "event", v.id, st, en, text[st:en], _words(text[st:en]), None, None, targets, actors,
-                    event_of.get(v.id), a.published, _agents(v.actor, *v.actors))
+        span = Span(a.id, "event", v.id, st, en, text[st:en], _words(text[st:en]), spk.text if spk else None,
+                    cid(spk.entity) if spk else None, targets, actors, event_of.get(v.id), a.published,
+                    _agents(v.actor, *v.actors), accuses=v.status == "claimed")
         # an event the text negates ("did not attack") is no denial of anyone's claim: denials are
         # attributed (a deny statement) or call something false
         if v.status in ("asserted", "claimed"):
@@ -212,6 +231,8 @@ class Matcher:
         """The score of a claim and a denial that speak of the same thing, else None."""
         if claim.agents and denial.agents and not claim.agents & denial.agents:
             return None  # one says X did it, the other that Y did not: two different acts
+        if claim.speaker_canonical and claim.speaker_canonical == denial.speaker_canonical:
+            return None  # nobody disputes their own words
         sim = self.similarity(claim, denial)
         shared = len(claim.words & denial.words)
         answers = _answers(claim, denial)
@@ -222,8 +243,12 @@ class Matcher:
 
 def _answers(claim: Span, denial: Span) -> bool:
     """The denial answers the claim's parties: the accused denies, or the claimant is rejected."""
-    if denial.speaker_canonical and denial.speaker_canonical in (claim.target_canonicals | claim.actor_canonicals):
+    accused = claim.target_canonicals if claim.kind == "statement" else (
+        claim.actor_canonicals if claim.accuses else frozenset())  # an event someone claims: its actor is accused
+    if denial.speaker_canonical and denial.speaker_canonical in accused:
         return True
+    if claim.accuses and denial.denies and claim.agents & denial.agents:
+        return True  # "accused Ukrainian forces of ..." / "Ukraine denied ..."
     return bool(claim.speaker_canonical and claim.speaker_canonical in denial.target_canonicals)
 
 
@@ -336,6 +361,8 @@ def _across(x: Sides, y: Sides, m: Matcher) -> tuple[Span, Span, float] | None:
             sc = m.linked(c, d)
             if sc is None or not (central or _answers(c, d)):
                 continue
+            if d.borrowed and not _answers(c, d):
+                continue  # "Moscow denies it" answers its own article's claim, or the accuser elsewhere
             sc += 0.1 if c.kind != "sentence" else 0.0
             if best is None or sc > best[2]:
                 best = (c, d, sc)

@@ -12,8 +12,9 @@ and enough agrees (the recipe of ../shared/PRIOR-ART-events.md, 6.4):
   "overnight" or "on Tuesday"); known places must be the same place, one inside the other, or
   within ``PLACE_KM`` of each other;
 - **enough in common**: within one story (articles on the same news, ``stories.py``) the same
-  type without conflict is enough; across stories it takes a known date on both sides and a
-  shared actor or recipient, plus the same place or trigger word.
+  trigger word, the same actor or recipient, or two weaker agreements (the parties' countries,
+  the date, the place); across stories a known date on both sides and a shared actor or
+  recipient, plus the same place or trigger word.
 
 A report joins the best-scoring candidate (shared trigger word, actor, recipient, date and place
 add to the score). A story event keeps its reports (article, event, span, status), what they
@@ -39,6 +40,7 @@ __all__ = ["FAMILY", "PLACE_KM", "Report", "StoryEvent", "StoryEvents", "trigger
 
 FAMILY = {"asserted": "fact", "claimed": "fact", "denied": "fact"}
 PLACE_KM = 60.0
+MIN_EVIDENCE = 2
 DAY_SLACK = 1
 _ROW_LEMMA = re.compile(r"plover_triggers\.tsv:\d+ '([^']+)'")
 
@@ -226,14 +228,21 @@ class StoryEvent:
         return False
 
     def score(self, r: Report) -> int:
+        return (2 if r.story in self.stories else 0) + self.evidence(r)
+
+    def evidence(self, r: Report) -> int:
+        """What the report and the story event have in common besides their type: the trigger
+        word, the parties (the same entity, else the same country), the date, the place."""
         s = 0
-        if r.story in self.stories:
-            s += 2
+        for party, ids, countries in ((r.actor, self.actors, self.actor_countries),
+                                      (r.recipient, self.recipients, self.recipient_countries)):
+            if party is None:
+                continue
+            if party.canonical and party.canonical in ids:
+                s += 2
+            elif party.country and party.country in countries:
+                s += 1
         if r.lemma in self.lemmas:
-            s += 2
-        if r.actor and r.actor.canonical and r.actor.canonical in self.actors:
-            s += 2
-        if r.recipient and r.recipient.canonical and r.recipient.canonical in self.recipients:
             s += 2
         if r.date and r.date in self.dates:
             s += 1
@@ -242,9 +251,11 @@ class StoryEvent:
         return s
 
     def joinable(self, r: Report) -> bool:
-        """Enough in common (the conflicts are checked apart)."""
+        """Enough in common (the conflicts are checked apart): in one story, the trigger word, a
+        party, or two weaker agreements (countries, date, place); across stories, a known date, a
+        shared party and the same place or trigger word."""
         if r.story in self.stories:
-            return True
+            return self.evidence(r) >= MIN_EVIDENCE
         if not (r.date and self.dates):
             return False
         shared = bool((r.actor and r.actor.canonical and r.actor.canonical in self.actors)
