@@ -51,12 +51,36 @@ class _Serialisable:
 
     @classmethod
     def from_dict(cls: type[T], data: dict[str, Any]) -> T:
-        hints = _hints_of(cls)
-        kwargs = {}
-        for f in dataclasses.fields(cls):  # type: ignore[arg-type]
-            if f.name in data:
-                kwargs[f.name] = _load(hints[f.name], data[f.name])
-        return cls(**kwargs)
+        loaders = _LOADERS.get(cls)
+        if loaders is None:
+            hints = _hints_of(cls)
+            loaders = _LOADERS[cls] = tuple((f.name, _loader(hints[f.name]))
+                                            for f in dataclasses.fields(cls))  # type: ignore[arg-type]
+        return cls(**{name: load(data[name]) for name, load in loaders if name in data})
+
+
+# class -> (field name, how to read its JSON value), worked out once from the type hints
+_LOADERS: dict[type, tuple[tuple[str, Any], ...]] = {}
+
+
+def _loader(hint: Any) -> Any:
+    """A function reading a JSON value of type ``hint`` (what ``_load`` does, decided once)."""
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        inner = [a for a in typing.get_args(hint) if a is not type(None)]
+        nested = [a for a in inner if isinstance(a, type) and issubclass(a, _Serialisable)]
+        if len(inner) == 1 and not nested:
+            one = _loader(inner[0])
+            return lambda v: None if v is None else one(v)
+        return lambda v: _load(hint, v)
+    if origin is list:
+        (item,) = typing.get_args(hint)
+        if isinstance(item, type) and issubclass(item, _Serialisable):
+            return lambda v: None if v is None else [item.from_dict(x) for x in v]
+        return lambda v: _load(hint, v)
+    if isinstance(hint, type) and issubclass(hint, _Serialisable):
+        return lambda v: None if v is None else hint.from_dict(v)
+    return lambda v: v
 
 
 def _hints_of(cls: type) -> dict[str, Any]:

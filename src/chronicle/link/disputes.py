@@ -21,13 +21,15 @@ import hashlib
 import json
 import math
 import re
+from bisect import bisect_left
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from chronicle.lexicon import read_tsv
-from chronicle.link.terms import content_words
+from chronicle.link.terms import positioned_words
 from chronicle.record import Record
 
 if TYPE_CHECKING:
@@ -48,6 +50,7 @@ CENTRAL = 0.3  # a denial disputes what another article reports when it is this 
 SAME_DENIAL = 3  # content words two articles' denials share when they report the same denial
 RELATED_SIMILARITY = 0.1  # articles of another story this much alike may still dispute
 MAX_STORY_ARTICLES = 200  # the story's most recent articles compared with a new one
+KEEP_SIDES = 4000  # articles' claims and denials kept in memory between batches
 _NEGATION = re.compile(r"\b(?:not|no|never|n't|nor|without)\W+(?:\w+\W+){0,2}$", re.IGNORECASE)
 _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+[\"'”’)]*|\n|$)")
 
@@ -114,10 +117,6 @@ class Sides:
     sentences: list[Span] = field(default_factory=list)
 
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(w for w in content_words(text) if not w.startswith("#"))
-
-
 def sentences(text: str) -> Iterable[tuple[int, int]]:
     for m in _SENTENCE.finditer(text):
         s, e = m.start(), m.end()
@@ -145,6 +144,11 @@ def claims_and_denials(rec: Record, story: str, canon: dict[str, str],
     text = a.text
     sides = Sides(a.id, story, a.published, vector or {})
     event_of = event_of or {}
+    tokens = positioned_words(text)
+    starts = [t[0] for t in tokens]
+
+    def span_words(start: int, end: int) -> frozenset[str]:
+        return frozenset(t[1] for t in tokens[bisect_left(starts, start):bisect_left(starts, end)])
 
     def cid(entity: str | None) -> str | None:
         return canon.get(entity) if entity else None
@@ -163,12 +167,12 @@ def claims_and_denials(rec: Record, story: str, canon: dict[str, str],
                   or _refutes(s.content.text))
         # who did what is at stake: the accused of an accusation, the denier of a denial
         agents = _agents(s.target) if s.stance == "accuse" else _agents(spk) if s.stance == "deny" else frozenset()
-        words = _words(s.content.text)
+        words = span_words(s.content.start, s.content.end)
         borrowed = denial and len(words - REFERRING) < 2
         if borrowed:
             # "Moscow denies it", "Lavrov dismissed the accusations": what is denied is what came before
             before = [t for t in spans if t[1] <= start][-1:]
-            words = words | frozenset(w for b, e in before for w in _words(text[b:e]))
+            words = words | frozenset(w for b, e in before for w in span_words(b, e))
         span = Span(a.id, "statement", s.id, start, end, text[start:end], words,
                     spk.text if spk else None, cid(spk.entity) if spk else None,
                     frozenset({target} if target else ()), published=a.published, agents=agents,
@@ -184,16 +188,16 @@ def claims_and_denials(rec: Record, story: str, canon: dict[str, str],
         spk = said_by.get(v.statement) if v.statement else None
         targets = frozenset(c for c in (cid(p.entity) for p in [v.recipient, *v.recipients] if p is not None) if c)
         st, en = v.sentence.start, v.sentence.end
-        span = Span(a.id, "event", v.id, st, en, text[st:en], _words(text[st:en]), spk.text if spk else None,
+        span = Span(a.id, "event", v.id, st, en, text[st:en], span_words(st, en), spk.text if spk else None,
                     cid(spk.entity) if spk else None, targets, actors, event_of.get(v.id), a.published,
                     _agents(v.actor, *v.actors), accuses=v.status == "claimed")
         # an event the text negates ("did not attack") is no denial of anyone's claim: denials are
         # attributed (a deny statement) or call something false
         if v.status in ("asserted", "claimed"):
             sides.claims.append(span)
-    for st, en in sentences(text):
+    for st, en in spans:
         sent = text[st:en]
-        span = Span(a.id, "sentence", None, st, en, sent, _words(sent), published=a.published)
+        span = Span(a.id, "sentence", None, st, en, sent, span_words(st, en), published=a.published)
         if len(span.words) >= MIN_SENTENCE_WORDS:  # "Bernie Sanders: 1,501." claims nothing
             sides.sentences.append(span)
         if _refutes(sent) and not any(s <= st < e or st <= s < en for s, e in stated):
@@ -270,6 +274,13 @@ class Disputes:
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        self.kept: OrderedDict[str, Sides] = OrderedDict()  # recently read articles' sides, across batches
+
+    def _keep(self, sides: Sides) -> None:
+        self.kept[sides.article] = sides
+        self.kept.move_to_end(sides.article)
+        while len(self.kept) > KEEP_SIDES:
+            self.kept.popitem(last=False)
 
     def _partners(self, article: str, story: str, stories: Stories, can: Canonicals,
                   cache: dict[str, Sides]) -> list[Sides]:
@@ -281,9 +292,13 @@ class Disputes:
         for i in ids:
             if i != article and i not in seen:
                 seen.append(i)
+        for i in seen:
+            if i not in cache and i in self.kept:
+                cache[i] = self.kept[i]
         missing = [i for i in seen if i not in cache]
         for sides in self._load_sides(missing, stories, can):
             cache[sides.article] = sides
+            self._keep(sides)
         return [cache[i] for i in seen if i in cache]
 
     def _load_sides(self, members: list[str], stories: Stories, can: Canonicals) -> list[Sides]:
@@ -329,6 +344,8 @@ class Disputes:
                     rows[row[0]] = row
         # across articles: each new article against its story and the articles most like it
         cache: dict[str, Sides] = {x.article: x for x in new_sides}
+        for x in new_sides:
+            self._keep(x)
         for n in new_sides:
             partners = [p for p in self._partners(n.article, n.story, stories, can, cache) if p.article != n.article]
             for other in partners:

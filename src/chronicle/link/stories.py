@@ -22,6 +22,7 @@ __all__ = ["STORY_DAYS", "STORY_SIMILARITY", "Stories"]
 
 STORY_SIMILARITY = 0.15
 STORY_DAYS = 7
+NEIGHBOURS = 0.1  # similarities kept from assigning an article, for whoever asks again (disputes)
 CANDIDATE_TERMS = 20  # an article's heaviest terms looked up to find the articles like it
 MAX_POSTINGS = 5000  # a term in more articles than this finds nothing in particular
 
@@ -44,6 +45,8 @@ class Stories:
     day_of: dict[str, int | None] = field(default_factory=dict)
     members: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     postings: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    # the articles like one it was compared with when it was assigned (cosine >= NEIGHBOURS), this run
+    neighbours: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
 
     def add(self, article_id: str, story: str, vec: Vector, published: str | None) -> None:
         self.vectors[article_id] = vec
@@ -56,6 +59,9 @@ class Stories:
     def similar(self, article_id: str, threshold: float) -> list[tuple[str, float]]:
         """Linked articles whose cosine with this one reaches ``threshold``, most alike first
         (dated articles: within ``STORY_DAYS``)."""
+        known = self.neighbours.get(article_id)
+        if known is not None and threshold >= NEIGHBOURS:
+            return [(a, sim) for a, sim in known if sim >= threshold]
         vec = self.vectors.get(article_id)
         if vec is None:
             return []
@@ -86,13 +92,19 @@ class Stories:
         day = _day(published)
         candidates = self._candidates(vec)
         sims: dict[str, list[float]] = defaultdict(list)
+        near: list[tuple[str, float]] = []
         for other in candidates:
             if other == article_id:
                 continue
             oday = self.day_of.get(other)
             if day is not None and oday is not None and abs(day - oday) > STORY_DAYS:
                 continue
-            sims[self.story_of[other]].append(cosine(vec, self.vectors[other]))
+            sim = cosine(vec, self.vectors[other])
+            sims[self.story_of[other]].append(sim)
+            if sim >= NEIGHBOURS:
+                near.append((other, sim))
+        near.sort(key=lambda kv: (-kv[1], kv[0]))
+        self.neighbours[article_id] = near
         best, score = None, 0.0
         for story, values in sorted(sims.items()):
             members = self.members[story]

@@ -20,7 +20,8 @@ from importlib import resources
 
 from chronicle.record import Record
 
-__all__ = ["STOPWORDS", "TOP_TERMS", "Vector", "content_words", "cosine", "stem", "term_counts", "vector"]
+__all__ = ["STOPWORDS", "TOP_TERMS", "Vector", "content_words", "cosine", "positioned_words", "stem", "term_counts",
+           "vector"]
 
 TOP_TERMS = 60  # terms kept per article (the heaviest): enough to compare, small to store
 NAME_WEIGHT = 2.0
@@ -61,19 +62,40 @@ def stem(word: str) -> str:
     return w
 
 
+_TERMS: dict[str, str] = {}  # a word as written -> its term ("" when it is none): words repeat a lot
+
+
+def _term(word: str) -> str:
+    t = _TERMS.get(word)
+    if t is None:
+        w = word.lower().replace("’", "'")
+        if w[0].isdigit():
+            t = "#" + w.replace(",", "") if len(w) >= 2 or "." in w else ""
+        else:
+            if w.endswith("'s"):
+                w = w[:-2]
+            t = "" if len(w) < 3 or w in STOPWORDS else stem(w)
+        if len(_TERMS) < 500_000:
+            _TERMS[word] = t
+    return t
+
+
 def content_words(text: str) -> Iterable[str]:
     """The stemmed content words and the numbers of a text, in order."""
     for m in _WORD.finditer(text):
-        w = m.group().lower().replace("’", "'")
-        if w[0].isdigit():
-            if len(w) >= 2 or "." in w:
-                yield "#" + w.replace(",", "")
-            continue
-        if w.endswith("'s"):
-            w = w[:-2]
-        if len(w) < 3 or w in STOPWORDS:
-            continue
-        yield stem(w)
+        t = _term(m.group())
+        if t:
+            yield t
+
+
+def positioned_words(text: str) -> list[tuple[int, str]]:
+    """The content words of a text (not its numbers) with where each starts, in order."""
+    out = []
+    for m in _WORD.finditer(text):
+        t = _term(m.group())
+        if t and t[0] != "#":
+            out.append((m.start(), t))
+    return out
 
 
 def term_counts(record: Record, name_keys: Mapping[str, Iterable[str]]) -> Counter[str]:
