@@ -6,6 +6,7 @@ weeks later that must stay apart, and two people named Johnson who must stay apa
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import sqlite3
@@ -247,6 +248,9 @@ def test_link_cli(tmp_path: Path, records: list[Record]) -> None:
     assert any(i["kind"] == "statement" for i in items)
     out = runner.invoke(cli, ["timeline", "--entity", "United Kingdom", "--db", db])
     assert "AGREE" in out.output and "2 article(s), 2 source(s)" in out.output
+    out = runner.invoke(cli, ["timeline", "--entity", "United Kingdom", "--db", db, "--csv"])
+    rows = list(csv.DictReader(io.StringIO(out.output)))
+    assert any(r["kind"] == "event" and r["type"] == "AGREE" and r["sources"] == "2" for r in rows)
 
 
 # --- the parts, without the model ---------------------------------------------------------------------------
@@ -318,7 +322,6 @@ def export_rows(store: object, what: str) -> list[object]:
 
 def test_link_gdelt_export_counts_sources_and_dedupes(linked) -> None:  # type: ignore[no-untyped-def]
     store, _ = linked
-    import csv
 
     def rows(dedupe: bool) -> list[dict[str, str]]:
         buf = io.StringIO()

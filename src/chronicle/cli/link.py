@@ -129,8 +129,9 @@ def disputes_cmd(entity: str | None, article: str | None, across: bool, limit: i
 @click.option("--entity", required=True, metavar="NAME", help="A canonical entity: its name (or part) or id.")
 @click.option("--limit", default=200, show_default=True, help="At most this many events and statements each.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object a line.")
+@click.option("--csv", "as_csv", is_flag=True, help="A CSV table (a header line, one row an item).")
 @click.option("--db", default=None, help=DB_HELP)
-def timeline_cmd(entity: str, limit: int, as_json: bool, db: str | None) -> None:
+def timeline_cmd(entity: str, limit: int, as_json: bool, as_csv: bool, db: str | None) -> None:
     """The dated story events an entity takes part in (as actor or recipient) and its
     statements, oldest first, each with how many articles and outlets report it."""
     with open_store(db, readonly=True) as store:
@@ -139,6 +140,17 @@ def timeline_cmd(entity: str, limit: int, as_json: bool, db: str | None) -> None
     if as_json:
         for i in items:
             click.echo(json.dumps(i, ensure_ascii=False))
+        return
+    if as_csv:
+        import csv
+
+        cols = ["kind", "date", "precision", "type", "mode", "status", "role", "actor", "recipient", "place",
+                "stance", "cue", "content", "reports", "articles", "sources", "story_event", "article", "statement",
+                "source", "title"]
+        w = csv.DictWriter(sys.stdout, fieldnames=cols, extrasaction="ignore", lineterminator="\n")
+        w.writeheader()
+        for i in items:
+            w.writerow(i)
         return
     click.echo(f"{c['name']} ({c['id']}): {len(items)} item(s)")
     for i in items:
