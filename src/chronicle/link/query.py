@@ -12,8 +12,10 @@ from typing import Any
 from chronicle.store.base import Store
 
 __all__ = [
-    "canonical_entities", "canonical_entity", "disputes", "find_canonical", "is_linked", "link_counts",
-    "story_event", "story_events", "timeline",
+    "article_links", "canonical_articles", "canonical_entities", "canonical_entity", "canonical_id",
+    "canonical_names", "canonical_types", "canonicals_of_name", "count_canonical_articles", "count_canonical_entities",
+    "count_disputes", "count_story_events", "count_timeline", "dispute", "disputes", "find_canonical", "is_linked",
+    "link_counts", "story_event", "story_events", "timeline", "timeline_page",
 ]
 
 _CANON_COLS = ("id", "name", "type", "country", "role", "articles", "mentions", "first", "last", "data")
@@ -57,11 +59,8 @@ def _canon(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def canonical_entities(store: Store, country: str | None = None, type: str | None = None,
-                       name: str | None = None, min_articles: int = 1, limit: int = 50,
-                       offset: int = 0) -> list[dict[str, Any]]:
-    """Canonical entities, the most widely reported first. ``name`` matches part of the name
-    (case-insensitive); ``country`` is a code (RUS, UN); ``type`` PERSON, ORG, GPE, ..."""
+def _canon_where(country: str | None, type: str | None, name: str | None,
+                 min_articles: int) -> tuple[list[str], list[Any]]:
     where: list[str] = ["articles >= ?"]
     params: list[Any] = [min_articles]
     if country:
@@ -73,10 +72,102 @@ def canonical_entities(store: Store, country: str | None = None, type: str | Non
     if name:
         where.append("lower(name) LIKE ?")
         params.append(f"%{name.lower()}%")
+    return where, params
+
+
+def canonical_entities(store: Store, country: str | None = None, type: str | None = None,
+                       name: str | None = None, min_articles: int = 1, limit: int = 50,
+                       offset: int = 0) -> list[dict[str, Any]]:
+    """Canonical entities, the most widely reported first. ``name`` matches part of the name
+    (case-insensitive); ``country`` is a code (RUS, UN); ``type`` PERSON, ORG, GPE, ..."""
+    where, params = _canon_where(country, type, name, min_articles)
     rows = store._query(
         f"SELECT {', '.join(_CANON_COLS)} FROM canonical_entities WHERE {' AND '.join(where)} "
         "ORDER BY articles DESC, mentions DESC, name, id LIMIT ? OFFSET ?", (*params, limit, offset))
     return [_canon(r) for r in _dicts(rows, _CANON_COLS)]
+
+
+def count_canonical_entities(store: Store, country: str | None = None, type: str | None = None,
+                             name: str | None = None, min_articles: int = 1) -> int:
+    """How many canonical entities ``canonical_entities`` would list with these filters."""
+    where, params = _canon_where(country, type, name, min_articles)
+    return int(store._query(f"SELECT count(*) FROM canonical_entities WHERE {' AND '.join(where)}",
+                            tuple(params))[0][0])
+
+
+def canonical_types(store: Store) -> list[str]:
+    """The types canonical entities have (PERSON, ORG, GPE, ...)."""
+    return [r[0] for r in store._query("SELECT DISTINCT type FROM canonical_entities WHERE type IS NOT NULL "
+                                       "ORDER BY type")]
+
+
+def canonical_id(store: Store, ref: str) -> str | None:
+    """The id of a canonical entity given its id or its name (exactly, case-insensitive; the most
+    reported of that name). Unlike ``find_canonical``, never a guess from part of a name."""
+    rows = store._query("SELECT id FROM canonical_entities WHERE id = ?", (ref,))
+    if not rows:
+        rows = store._query("SELECT id FROM canonical_entities WHERE lower(name) = ? ORDER BY articles DESC, id "
+                            "LIMIT 1", (ref.strip().lower(),))
+    return str(rows[0][0]) if rows else None
+
+
+def canonical_names(store: Store, ids: list[str]) -> dict[str, str]:
+    """The names of canonical entities by id."""
+    out: dict[str, str] = {}
+    ids = sorted(set(ids))
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        for r in store._query(f"SELECT id, name FROM canonical_entities WHERE id IN ({','.join('?' * len(chunk))})",
+                              tuple(chunk)):
+            out[r[0]] = r[1]
+    return out
+
+
+def canonicals_of_name(store: Store, name: str) -> list[dict[str, Any]]:
+    """The canonical entities the per-article entities of this exact name were resolved to, the
+    most of them first: ``{"id", "name", "type", "country", "role", "articles", "n"}``, ``n``
+    being how many of those entities (one an article) resolve to it."""
+    rows = store._query(
+        "SELECT l.canonical_id, count(*) FROM entities e JOIN entity_links l ON l.article_id = e.article_id "
+        "AND l.entity_id = e.id AND l.kind = 'entity' WHERE e.name = ? GROUP BY l.canonical_id", (name,))
+    counts = {r[0]: int(r[1]) for r in rows}
+    if not counts:
+        return []
+    ids = sorted(counts)
+    out = []
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        for r in store._query(f"SELECT id, name, type, country, role, articles FROM canonical_entities WHERE id IN "
+                              f"({','.join('?' * len(chunk))})", tuple(chunk)):
+            out.append({"id": r[0], "name": r[1], "type": r[2], "country": r[3], "role": r[4], "articles": r[5],
+                        "n": counts[r[0]]})
+    out.sort(key=lambda c: (-c["n"], -c["articles"], c["id"]))
+    return out
+
+
+def canonical_articles(store: Store, canonical: str, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+    """The articles a canonical entity appears in, the latest first, each with the per-article
+    entities (or places) resolved to it: ``{"article_id", "title", "published", "source",
+    "entities": [{"id", "kind"}]}``."""
+    arts = store._query(
+        "SELECT a.id, a.title, a.published, a.source FROM articles a WHERE a.id IN (SELECT article_id FROM "
+        "entity_links WHERE canonical_id = ?) ORDER BY a.published DESC, a.id LIMIT ? OFFSET ?",
+        (canonical, limit, offset))
+    out = {r[0]: {"article_id": r[0], "title": r[1], "published": r[2], "source": r[3], "entities": []}
+           for r in arts}
+    ids = list(out)
+    if ids:
+        for r in store._query(f"SELECT article_id, entity_id, kind FROM entity_links WHERE canonical_id = ? AND "
+                              f"article_id IN ({','.join('?' * len(ids))}) ORDER BY article_id, entity_id",
+                              (canonical, *ids)):
+            out[r[0]]["entities"].append({"id": r[1], "kind": r[2]})
+    return list(out.values())
+
+
+def count_canonical_articles(store: Store, canonical: str) -> int:
+    """How many articles a canonical entity appears in."""
+    return int(store._query("SELECT count(DISTINCT article_id) FROM entity_links WHERE canonical_id = ?",
+                            (canonical,))[0][0])
 
 
 def find_canonical(store: Store, ref: str) -> dict[str, Any] | None:
@@ -136,35 +227,64 @@ def canonical_entity(store: Store, ref: str, articles: int = 50) -> dict[str, An
     return c
 
 
-def story_events(store: Store, type: str | None = None, actor: str | None = None, recipient: str | None = None,
-                 since: str | None = None, until: str | None = None, entity: str | None = None,
-                 status: str | None = None, min_articles: int = 1, limit: int = 50,
-                 offset: int = 0) -> list[dict[str, Any]]:
-    """Story events, the latest first (by date, else first report). ``actor``/``recipient`` are
-    country codes; ``entity`` a canonical entity id as actor or recipient; ``status`` keeps those
-    with a report of that status."""
+def _story_where(type: str | None, actor: str | None, recipient: str | None, since: str | None,
+                 until: str | None, entity: str | None, status: str | None, min_articles: int,
+                 country: str | None = None, source: str | None = None) -> tuple[list[str], list[Any]]:
     where: list[str] = ["articles >= ?"]
     params: list[Any] = [min_articles]
     for col, val in (("type", type), ("actor_country", actor), ("recipient_country", recipient)):
         if val:
             where.append(f"{col} = ?")
             params.append(val.upper())
+    if country:
+        where.append("(actor_country = ? OR recipient_country = ?)")
+        params += [country.upper()] * 2
     if entity:
         where.append("(actor_canonical = ? OR recipient_canonical = ?)")
         params += [entity, entity]
-    if status:  # a story event with some reports of this status ("disputed" ones hold denied reports)
+    if status == "disputed":  # the story event's own status: some of its reports deny it
+        where.append("status = ?")
+        params.append(status)
+    elif status:  # a story event with some reports of this status ("disputed" ones hold denied reports)
         where.append("id IN (SELECT story_event FROM event_links WHERE status = ?)")
         params.append(status)
+    if source:  # reported by this outlet
+        where.append("id IN (SELECT l.story_event FROM event_links l JOIN articles a ON a.id = l.article_id "
+                     "WHERE a.source = ?)")
+        params.append(source)
     if since:
         where.append("substr(coalesce(date, first) || '-99-99', 1, 10) >= ?")
         params.append(since)
     if until:
         where.append("substr(coalesce(date, first) || '-01-01', 1, 10) <= ?")
         params.append(until)
+    return where, params
+
+
+def story_events(store: Store, type: str | None = None, actor: str | None = None, recipient: str | None = None,
+                 since: str | None = None, until: str | None = None, entity: str | None = None,
+                 status: str | None = None, min_articles: int = 1, limit: int = 50,
+                 offset: int = 0, country: str | None = None, source: str | None = None) -> list[dict[str, Any]]:
+    """Story events, the latest first (by date, else first report). ``actor``/``recipient`` are
+    country codes, ``country`` either; ``entity`` a canonical entity id as actor or recipient;
+    ``status`` keeps those with a report of that status (``disputed``: those some reports deny);
+    ``source`` those an outlet reports."""
+    where, params = _story_where(type, actor, recipient, since, until, entity, status, min_articles, country,
+                                 source)
     rows = store._query(
         f"SELECT {', '.join(_STORY_COLS)} FROM story_events WHERE {' AND '.join(where)} "
         "ORDER BY coalesce(date, first) DESC, reports DESC, id LIMIT ? OFFSET ?", (*params, limit, offset))
     return _dicts(rows, _STORY_COLS)
+
+
+def count_story_events(store: Store, type: str | None = None, actor: str | None = None, recipient: str | None = None,
+                       since: str | None = None, until: str | None = None, entity: str | None = None,
+                       status: str | None = None, min_articles: int = 1, country: str | None = None,
+                       source: str | None = None) -> int:
+    """How many story events ``story_events`` would list with these filters."""
+    where, params = _story_where(type, actor, recipient, since, until, entity, status, min_articles, country,
+                                 source)
+    return int(store._query(f"SELECT count(*) FROM story_events WHERE {' AND '.join(where)}", tuple(params))[0][0])
 
 
 def story_event(store: Store, story_id: str) -> dict[str, Any] | None:
@@ -202,13 +322,10 @@ def _side(row: dict[str, Any], p: str, data: dict[str, Any], meta: dict[str, tup
             "title": art[0], "published": art[1], "source": art[2]}
 
 
-def disputes(store: Store, entity: str | None = None, article: str | None = None, across: bool = False,
-             limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
-    """Disputes, the latest first: each a claim (``a``) and its denial (``b``) with their spans,
-    speakers, articles and dates. ``entity``: a canonical entity id that speaks on either side or
-    appears in either article; ``article``: an article on either side; ``across``: only those
-    across two articles."""
-    where, params = ["1 = 1"], []
+def _dispute_where(entity: str | None, article: str | None, across: bool,
+                   story_event: str | None = None) -> tuple[list[str], list[Any]]:
+    where: list[str] = ["1 = 1"]
+    params: list[Any] = []
     if entity:
         where.append("(a_canonical = ? OR b_canonical = ? OR a_article IN (SELECT article_id FROM entity_links "
                      "WHERE canonical_id = ?) OR b_article IN (SELECT article_id FROM entity_links "
@@ -219,11 +336,31 @@ def disputes(store: Store, entity: str | None = None, article: str | None = None
         params += [article, article]
     if across:
         where.append("a_article <> b_article")
+    if story_event:  # a side is a report of this story event
+        where.append("d.id IN (SELECT x.id FROM event_links l JOIN disputes x ON x.a_article = l.article_id AND "
+                     "x.a_ref = l.event_id AND x.a_kind = 'event' WHERE l.story_event = ? UNION SELECT x.id FROM "
+                     "event_links l JOIN disputes x ON x.b_article = l.article_id AND x.b_ref = l.event_id AND "
+                     "x.b_kind = 'event' WHERE l.story_event = ?)")
+        params += [story_event, story_event]
+    return where, params
+
+
+def disputes(store: Store, entity: str | None = None, article: str | None = None, across: bool = False,
+             limit: int = 50, offset: int = 0, story_event: str | None = None) -> list[dict[str, Any]]:
+    """Disputes, the latest first: each a claim (``a``) and its denial (``b``) with their spans,
+    speakers, articles and dates. ``entity``: a canonical entity id that speaks on either side or
+    appears in either article; ``article``: an article on either side; ``across``: only those
+    across two articles; ``story_event``: those with a report of that story event on a side."""
+    where, params = _dispute_where(entity, article, across, story_event)
+    # read from the articles, latest first (their date's index), so that the first page stops early
     rows = _dicts(store._query(
-        f"SELECT d.{', d.'.join(_DISPUTE_COLS)} FROM disputes d "
-        "LEFT JOIN articles a ON a.id = d.b_article "
+        f"SELECT d.{', d.'.join(_DISPUTE_COLS)} FROM articles a JOIN disputes d ON d.b_article = a.id "
         f"WHERE {' AND '.join(where)} ORDER BY a.published DESC, d.score DESC, d.id LIMIT ? OFFSET ?",
         (*params, limit, offset)), _DISPUTE_COLS)
+    return _dispute_dicts(store, rows)
+
+
+def _dispute_dicts(store: Store, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ids = sorted({r["a_article"] for r in rows} | {r["b_article"] for r in rows})
     meta: dict[str, tuple[Any, ...]] = {}
     for i in range(0, len(ids), 500):
@@ -239,25 +376,92 @@ def disputes(store: Store, entity: str | None = None, article: str | None = None
     return out
 
 
+def count_disputes(store: Store, entity: str | None = None, article: str | None = None, across: bool = False,
+                   story_event: str | None = None) -> int:
+    """How many disputes ``disputes`` would list with these filters."""
+    where, params = _dispute_where(entity, article, across, story_event)
+    return int(store._query(f"SELECT count(*) FROM disputes d WHERE {' AND '.join(where)}", tuple(params))[0][0])
+
+
+def dispute(store: Store, dispute_id: str) -> dict[str, Any] | None:
+    """One dispute by its id, as ``disputes`` gives it."""
+    rows = _dicts(store._query(f"SELECT {', '.join(_DISPUTE_COLS)} FROM disputes WHERE id = ?", (dispute_id,)),
+                  _DISPUTE_COLS)
+    return _dispute_dicts(store, rows)[0] if rows else None
+
+
+def article_links(store: Store, article_id: str) -> dict[str, dict[str, dict[str, Any]]]:
+    """What the link step made of one article's facts: for each event, its story event (``id``,
+    ``status``, ``reports``, ``articles``, ``sources``); for each entity and place, its
+    canonical entity (``id``, ``name``, ``articles``)."""
+    events = {r[0]: {"id": r[1], "status": r[2], "reports": r[3], "articles": r[4], "sources": r[5]}
+              for r in store._query(
+                  "SELECT l.event_id, s.id, s.status, s.reports, s.articles, s.sources FROM event_links l "
+                  "JOIN story_events s ON s.id = l.story_event WHERE l.article_id = ?", (article_id,))}
+    entities: dict[str, dict[str, Any]] = {}
+    places: dict[str, dict[str, Any]] = {}
+    for r in store._query(
+            "SELECT l.entity_id, l.kind, c.id, c.name, c.articles FROM entity_links l "
+            "JOIN canonical_entities c ON c.id = l.canonical_id WHERE l.article_id = ?", (article_id,)):
+        (places if r[1] == "place" else entities)[r[0]] = {"id": r[2], "name": r[3], "articles": r[4]}
+    return {"events": events, "entities": entities, "places": places}
+
+
+def _timeline_event(e: dict[str, Any], entity: str) -> dict[str, Any]:
+    role = "actor" if e["actor_canonical"] == entity else "recipient"
+    return {"kind": "event", "date": e["date"], "precision": e["precision"], "first": e["first"],
+            "role": role, "story_event": e["id"], "type": e["type"], "mode": e["mode"],
+            "status": e["status"], "actor": e["actor"], "recipient": e["recipient"],
+            "place": e["place"], "reports": e["reports"], "articles": e["articles"],
+            "sources": e["sources"]}
+
+
+def _timeline_statement(r: Any) -> dict[str, Any]:
+    return {"kind": "statement", "date": r[5], "precision": "day" if r[5] else None, "first": r[5],
+            "article": r[0], "statement": r[1], "stance": r[2], "cue": r[3], "content": r[4],
+            "sources": 1, "articles": 1, "source": r[6], "title": r[7]}
+
+
+_TIMELINE_STATEMENTS = (
+    "SELECT s.article_id, s.id, s.stance, s.cue, s.content, a.published, a.source, a.title "
+    "FROM statements s JOIN entity_links l ON l.article_id = s.article_id AND l.entity_id = s.speaker_entity "
+    "JOIN articles a ON a.id = s.article_id WHERE l.canonical_id = ? ")
+
+
 def timeline(store: Store, entity: str, limit: int = 200) -> list[dict[str, Any]]:
     """The dated story events an entity acts in or is acted on, and its statements, oldest
     first, each with its sources (articles and outlets). ``entity`` is a canonical entity id."""
-    items: list[dict[str, Any]] = []
-    for e in story_events(store, entity=entity, limit=limit):
-        role = "actor" if e["actor_canonical"] == entity else "recipient"
-        items.append({"kind": "event", "date": e["date"], "precision": e["precision"], "first": e["first"],
-                      "role": role, "story_event": e["id"], "type": e["type"], "mode": e["mode"],
-                      "status": e["status"], "actor": e["actor"], "recipient": e["recipient"],
-                      "place": e["place"], "reports": e["reports"], "articles": e["articles"],
-                      "sources": e["sources"]})
-    rows = store._query(
-        "SELECT s.article_id, s.id, s.stance, s.cue, s.content, a.published, a.source, a.title, s.data "
-        "FROM statements s JOIN entity_links l ON l.article_id = s.article_id AND l.entity_id = s.speaker_entity "
-        "JOIN articles a ON a.id = s.article_id WHERE l.canonical_id = ? "
-        "ORDER BY a.published DESC, s.article_id, s.start LIMIT ?", (entity, limit))
-    for r in rows:
-        items.append({"kind": "statement", "date": r[5], "precision": "day" if r[5] else None, "first": r[5],
-                      "article": r[0], "statement": r[1], "stance": r[2], "cue": r[3], "content": r[4],
-                      "sources": 1, "articles": 1, "source": r[6], "title": r[7]})
+    items: list[dict[str, Any]] = [_timeline_event(e, entity) for e in story_events(store, entity=entity, limit=limit)]
+    rows = store._query(_TIMELINE_STATEMENTS + "ORDER BY a.published DESC, s.article_id, s.start LIMIT ?",
+                        (entity, limit))
+    items += [_timeline_statement(r) for r in rows]
     items.sort(key=lambda i: (i["date"] or i["first"] or "", i["kind"]))
     return items
+
+
+def count_timeline(store: Store, entity: str) -> tuple[int, int]:
+    """How many story events and statements an entity's timeline holds."""
+    n_statements = int(store._query(
+        "SELECT count(*) FROM statements s JOIN entity_links l ON l.article_id = s.article_id "
+        "AND l.entity_id = s.speaker_entity WHERE l.canonical_id = ?", (entity,))[0][0])
+    return count_story_events(store, entity=entity), n_statements
+
+
+def timeline_page(store: Store, entity: str, limit: int = 50, offset: int = 0,
+                  counts: tuple[int, int] | None = None) -> tuple[list[dict[str, Any]], int]:
+    """One page of an entity's whole timeline (the items of ``timeline``, oldest first, in a
+    total order: date, then story events before statements, then id), and how many items it has
+    (``counts``: what ``count_timeline`` gives, when known)."""
+    n_events, n_statements = counts or count_timeline(store, entity)
+    where, params = _story_where(None, None, None, None, None, entity, None, 1)
+    # the first offset + limit of each kind, in the page's order, merged: the page is their slice
+    want = offset + limit
+    events = _dicts(store._query(
+        f"SELECT {', '.join(_STORY_COLS)} FROM story_events WHERE {' AND '.join(where)} "
+        "ORDER BY coalesce(date, first, ''), id LIMIT ?", (*params, want)), _STORY_COLS)
+    rows = store._query(_TIMELINE_STATEMENTS + "ORDER BY coalesce(a.published, ''), s.article_id, s.id LIMIT ?",
+                        (entity, want))
+    items = [_timeline_event(e, entity) for e in events] + [_timeline_statement(r) for r in rows]
+    items.sort(key=lambda i: (i["date"] or i["first"] or "", i["kind"], i.get("story_event") or "",
+                              i.get("article") or "", i.get("statement") or ""))
+    return items[offset:offset + limit], n_events + n_statements
