@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from chronicle.record import Record
 from chronicle.store import open_store
 from chronicle.web import create_app
-from web_records import SCRIPT, records
+from web_records import SCRIPT, linked_store, records
 
 TOKEN = "s3cret-token"
 
@@ -31,6 +31,24 @@ def web_db(tmp_path_factory: pytest.TempPathFactory) -> str:
 def client(web_db: str) -> Iterator[TestClient]:
     with TestClient(create_app(web_db)) as c:
         yield c
+
+
+@pytest.fixture(scope="module")
+def linked_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The same records, two more reports of the shelling of Lumen (one a denial) and a copy, linked."""
+    return linked_store(str(tmp_path_factory.mktemp("web") / "linked.db"))
+
+
+@pytest.fixture(scope="module")
+def linked(linked_db: str) -> Iterator[TestClient]:
+    with TestClient(create_app(linked_db)) as c:
+        yield c
+
+
+def canonical(c: TestClient, name: str) -> str:
+    """The id of the canonical entity of this name (ids are hashes: found, not written down)."""
+    (item,) = [x for x in ok(c, f"/api/canonical-entities?q={quote(name)}&limit=500")["items"] if x["name"] == name]
+    return str(item["id"])
 
 
 def ok(c: TestClient, url: str) -> dict:
@@ -55,7 +73,10 @@ def test_api_index_lists_every_endpoint(client: TestClient) -> None:
     body = ok(client, "/api")
     paths = {e["path"] for e in body["endpoints"]}
     assert {"/api/articles", "/api/articles/{article_id}", "/api/search", "/api/entities/{name}",
-            "/api/events/network", "/api/records"} <= paths
+            "/api/events/network", "/api/records", "/api/disputes", "/api/disputes/{dispute_id}", "/api/story-events",
+            "/api/story-events/{story_id}", "/api/canonical-entities", "/api/canonical-entities/{canonical_id}",
+            "/api/canonical-entities/{canonical_id}/timeline",
+            "/api/canonical-entities/{canonical_id}/articles"} <= paths
     spec = ok(client, "/api/openapi.json")
     assert set(spec["paths"]) == paths
 
@@ -201,6 +222,149 @@ def test_api_failures(client: TestClient) -> None:
     assert ok(client, "/api/failures") == {"ok": True, "items": []}
 
 
+# --- across articles: what `chronicle link` found -------------------------------------------------
+
+def _lumen(c: TestClient) -> dict:
+    """The story event of the shelling of Lumen."""
+    (ev,) = [e for e in ok(c, "/api/story-events?event_type=ASSAULT")["items"] if e["place"] == "Lumen"]
+    return ev
+
+
+def test_api_link_not_linked_answers_empty_lists(client: TestClient) -> None:
+    for url in ("/api/disputes", "/api/disputes?across=true&entity=Anna+Berg", "/api/story-events",
+                "/api/story-events?status=disputed", "/api/canonical-entities", "/api/canonical-entities?q=berg"):
+        body = ok(client, url)
+        assert (body["total"], body["items"], body["next"]) == (0, [], None), url
+    assert ok(client, "/api/stats")["link"] is None
+    for url in ("/api/story-events/x-0123", "/api/canonical-entities/c-0123", "/api/canonical-entities/c-0123/timeline",
+                "/api/canonical-entities/c-0123/articles", "/api/disputes/d-0123"):
+        assert "chronicle link" in is_error(client.get(url), 404)["error"]
+
+
+def test_api_link_stats(linked: TestClient) -> None:
+    counts = ok(linked, "/api/stats")["link"]
+    assert counts["articles"] == 5 and counts["reports"] == 8
+    assert counts["disputes"] == ok(linked, "/api/disputes")["total"] >= 2
+    assert counts["disputes_across"] == ok(linked, "/api/disputes?across=true")["total"] >= 1
+    assert counts["story_events"] == ok(linked, "/api/story-events")["total"]
+    assert counts["entities"] == ok(linked, "/api/canonical-entities")["total"]
+
+
+def test_api_disputes_claim_and_denial_side_by_side(linked: TestClient) -> None:
+    body = ok(linked, "/api/disputes")
+    pairs = {(d["a"]["article"], d["a"]["ref"], d["b"]["article"], d["b"]["ref"]): d for d in body["items"]}
+    # Berg's accusation (art-1) and Borduria's denial (art-5, its own outlet)
+    d = pairs[("art-1", "s1", "art-5", "s1")]
+    a, b = d["a"], d["b"]
+    assert a["text"] == "Ruritania's President Anna Berg accused Borduria of shelling the port of Lumen on Tuesday"
+    assert (a["kind"], a["speaker"], a["canonical_name"]) == ("statement", "Ruritania's President Anna Berg",
+                                                              "Anna Berg")
+    assert (a["title"], a["source"], a["published"]) == ("Ruritania accuses Borduria over shelling of Lumen",
+                                                         "Test Wire", "2022-05-04")
+    assert b["text"].startswith("Borduria denied shelling the port of Lumen") and b["text"].endswith(SCRIPT)
+    assert (b["speaker"], b["canonical_name"], b["published"]) == ("Borduria", "Borduria", "2022-05-05")
+    assert b["source"] == f"<i>Bordurian Herald</i> {SCRIPT}"  # JSON carries the text as it is
+    assert {"lumen", "port"} <= set(d["shared"]) and d["why"] and d["score"] > 0
+    assert a["canonical"] == canonical(linked, "Anna Berg") and b["canonical"] == canonical(linked, "Borduria")
+    # the spans are the article's own text
+    text = ok(linked, "/api/articles/art-5")["article"]["text"]
+    assert text[b["start"]:b["end"]] == b["text"]
+    # the latest denial first
+    dates = [x["b"]["published"] for x in body["items"]]
+    assert dates == sorted(dates, reverse=True)
+    assert ok(linked, f"/api/disputes/{d['id']}") == {"ok": True, **d}
+
+
+def test_api_disputes_filters(linked: TestClient) -> None:
+    every = ok(linked, "/api/disputes")["items"]
+    across = ok(linked, "/api/disputes?across=true")["items"]
+    assert across == [d for d in every if d["a"]["article"] != d["b"]["article"]]
+    assert len(across) < len(every)  # one dispute lies in one article (art-4's report and its denial)
+    of5 = ok(linked, "/api/disputes?article=art-5")["items"]
+    assert of5 and of5 == [d for d in every if "art-5" in (d["a"]["article"], d["b"]["article"])]
+    berg = canonical(linked, "Anna Berg")
+    by_name, by_id = ok(linked, "/api/disputes?entity=Anna+Berg"), ok(linked, f"/api/disputes?entity={berg}")
+    assert by_name == {**by_id, "next": by_name["next"]} and by_name["total"] >= 1
+    assert ok(linked, "/api/disputes?entity=Nobody+Here")["total"] == 0
+    assert ok(linked, "/api/disputes?article=no-such-article")["total"] == 0
+    lumen = _lumen(linked)["id"]
+    over = ok(linked, f"/api/disputes?story_event={lumen}")["items"]
+    assert over and all("event" in (d["a"]["kind"], d["b"]["kind"]) for d in over)
+
+
+def test_api_story_events_with_their_sources(linked: TestClient) -> None:
+    ev = _lumen(linked)
+    assert (ev["type"], ev["mode"], ev["status"], ev["date"]) == ("ASSAULT", "artillery", "disputed", "2022-05-03")
+    assert (ev["reports"], ev["articles"], ev["sources"]) == (3, 3, 3)  # the copy is no source
+    assert ev["actor_canonical"] == canonical(linked, "Borduria") and ev["actor_country"] == "BOR"
+    one = ok(linked, f"/api/story-events/{ev['id']}")
+    assert one["ok"] is True and {k: one[k] for k in ev} == ev
+    assert one["statuses"] == {"claimed": 1, "asserted": 1, "denied": 1}
+    reports = [(r["article_id"], r["event_id"], r["source"], r["status"], r["trigger"]) for r in one["reports_list"]]
+    assert reports == [("art-1", "v1", "Test Wire", "claimed", "shelling"),
+                       ("art-4", "v1", "Harbour Times", "asserted", "shelled"),
+                       ("art-5", "v1", f"<i>Bordurian Herald</i> {SCRIPT}", "denied", "shelling")]
+    assert one["copies"] == [{"of": "art-4", "id": "art-4-copy", "source": f"Mirror {SCRIPT}",
+                              "url": "https://mirror.example/lumen-shelled"}]
+
+
+@pytest.mark.parametrize(("query", "lumen", "check"), [
+    ("status=disputed", True, lambda e: e["status"] == "disputed"),
+    ("status=denied", True, lambda e: True),
+    ("min_articles=2", True, lambda e: e["articles"] >= 2),
+    ("event_type=aid", False, lambda e: e["type"] == "AID"),
+    ("country=bor", True, lambda e: "BOR" in (e["actor_country"], e["recipient_country"])),
+    ("entity=Borduria", True, lambda e: e["actor"] == "Borduria" or e["recipient"] == "Borduria"),
+    ("entity=Anna+Berg", False, lambda e: "Anna Berg" in (e["actor"], e["recipient"])),
+    ("source=Harbour+Times", True, lambda e: True),
+    ("source=Other+Post", False, lambda e: e["type"] in ("MOBILIZE", "THREATEN")),
+    ("from=2022-05-04", False, lambda e: (e["date"] or "") >= "2022-05"),
+    ("to=2022-05-03", True, lambda e: (e["date"] or "") <= "2022-05-03"),
+    ("entity=Nobody+Here", False, lambda e: False),
+])
+def test_api_story_events_filters(linked: TestClient, query: str, lumen: bool, check) -> None:  # type: ignore[no-untyped-def]
+    body = ok(linked, "/api/story-events?" + query)
+    assert body["total"] == len(body["items"])
+    assert all(check(e) for e in body["items"]), body["items"]
+    assert (_lumen(linked)["id"] in {e["id"] for e in body["items"]}) == lumen
+
+
+def test_api_canonical_entities(linked: TestClient) -> None:
+    body = ok(linked, "/api/canonical-entities")
+    first = body["items"][0]
+    assert (first["name"], first["type"], first["country"], first["role"], first["articles"]) == \
+        ("Anna Berg", "PERSON", "RUR", "GOV", 4)
+    assert first["names"] == {"Anna Berg": 4, "Berg": 2}
+    counts = [e["articles"] for e in body["items"]]
+    assert counts == sorted(counts, reverse=True)
+    assert [e["name"] for e in ok(linked, "/api/canonical-entities?q=BERG")["items"]] == ["Anna Berg"]
+    assert {e["country"] for e in ok(linked, "/api/canonical-entities?country=bor")["items"]} == {"BOR"}
+    assert {e["type"] for e in ok(linked, "/api/canonical-entities?entity_type=person")["items"]} == {"PERSON"}
+    assert all(e["articles"] >= 3 for e in ok(linked, "/api/canonical-entities?min_articles=3")["items"])
+
+
+def test_api_canonical_entity_timeline_and_articles(linked: TestClient) -> None:
+    berg = canonical(linked, "Anna Berg")
+    c = ok(linked, f"/api/canonical-entities/{berg}")
+    assert (c["name"], c["articles"], c["mentions"]) == ("Anna Berg", 4, 6)
+    assert (c["n_story_events"], c["n_statements"]) == (2, 4)  # THREATEN, CONSULT; s1, s2 (art-1), s1 (art-2, art-4)
+    assert c["n_disputes"] == ok(linked, f"/api/disputes?entity={berg}")["total"]
+    tl = ok(linked, f"/api/canonical-entities/{berg}/timeline")
+    assert tl["total"] == 6 and len(tl["items"]) == 6
+    kinds = sorted((i["kind"], i.get("type") or i.get("stance")) for i in tl["items"])
+    assert kinds == [("event", "CONSULT"), ("event", "THREATEN"), ("statement", "accuse"), ("statement", "assert"),
+                     ("statement", "threaten"), ("statement", "warn")]
+    dates = [i["date"] or i["first"] for i in tl["items"]]
+    assert dates == sorted(dates)  # oldest first
+    consult = next(i for i in tl["items"] if i.get("type") == "CONSULT")
+    assert (consult["role"], consult["actor"], consult["sources"]) == ("recipient", "Tomas Reed", 1)
+    said = next(i for i in tl["items"] if i.get("stance") == "accuse")
+    assert (said["article"], said["statement"], said["source"]) == ("art-1", "s1", "Test Wire")
+    arts = ok(linked, f"/api/canonical-entities/{berg}/articles")
+    assert [a["article_id"] for a in arts["items"]] == ["art-2", "art-5", "art-1", "art-4"]  # the latest first
+    assert arts["total"] == 4 and all(a["entities"] for a in arts["items"])
+
+
 # --- pagination -------------------------------------------------------------------------------
 
 PAGED = ["/api/articles", "/api/statements", "/api/events", "/api/entities", "/api/search?q=Borduria+OR+Berg",
@@ -210,8 +374,23 @@ PAGED = ["/api/articles", "/api/statements", "/api/events", "/api/entities", "/a
          "/api/entities/Anna%20Berg/events"]
 
 
+# on the linked store; {berg} is Anna Berg's canonical id
+PAGED_LINKED = ["/api/disputes", "/api/disputes?across=true", "/api/disputes?entity=Anna+Berg", "/api/story-events",
+                "/api/story-events?country=RUR", "/api/canonical-entities", "/api/canonical-entities?min_articles=2",
+                "/api/canonical-entities/{berg}/timeline", "/api/canonical-entities/{berg}/articles"]
+
+
 @pytest.mark.parametrize("url", PAGED)
 def test_api_pagination_walks_every_item_once(client: TestClient, url: str) -> None:
+    walk(client, url)
+
+
+@pytest.mark.parametrize("url", PAGED_LINKED)
+def test_api_pagination_walks_every_item_once_linked(linked: TestClient, url: str) -> None:
+    walk(linked, url.replace("{berg}", canonical(linked, "Anna Berg")))
+
+
+def walk(client: TestClient, url: str) -> None:
     everything = ok(client, url + ("&" if "?" in url else "?") + "limit=500")
     total = everything["total"]
     assert total >= 2 and everything["next"] is None
@@ -235,6 +414,7 @@ def test_every_paginated_endpoint_is_walked(client: TestClient) -> None:
     paged = {p for p, ops in spec["paths"].items()
              if any(q["name"] == "offset" for q in ops.get("get", {}).get("parameters", []))}
     walked = {re.sub(r"^/api/entities/[^/?]+", "/api/entities/{name}", u.split("?")[0]) for u in PAGED}
+    walked |= {u.split("?")[0].replace("{berg}", "{canonical_id}") for u in PAGED_LINKED}
     walked = {"/api/articles/{article_id}" if w == "/api/articles/{name}" else w for w in walked}
     assert paged and paged <= walked, paged - walked
     kinds = {m.group(1) for u in PAGED if (m := re.search(r"kind=(\w+)", u))}
@@ -262,12 +442,26 @@ def test_every_paginated_endpoint_is_walked(client: TestClient) -> None:
     ("GET", "/api/events/network?by=planet", 400),
     ("GET", "/api/entities/Anna%20Berg/statements?rel=near", 400),
     ("GET", "/api/entities/Anna%20Berg/events?rel=near", 400),
+    ("GET", "/api/disputes/d-0000", 404),
+    ("GET", "/api/story-events/x-0000", 404),
+    ("GET", "/api/canonical-entities/c-0000", 404),
+    ("GET", "/api/canonical-entities/c-0000/timeline", 404),
+    ("GET", "/api/canonical-entities/c-0000/articles", 404),
+    ("GET", "/api/disputes?across=perhaps", 400),
+    ("GET", "/api/disputes?limit=501", 400),
+    ("GET", "/api/story-events?from=2022-02-30", 400),
+    ("GET", "/api/story-events?min_articles=0", 400),
+    ("GET", "/api/canonical-entities?min_articles=none", 400),
+    ("GET", "/api/canonical-entities?offset=-1", 400),
+    ("DELETE", "/api/disputes", 405),
     ("DELETE", "/api/articles/art-1", 405),
     ("POST", "/api/articles", 405),
     ("POST", "/api/records", 403),
 ])
-def test_api_errors_have_one_shape(client: TestClient, method: str, url: str, status: int) -> None:
+def test_api_errors_have_one_shape(client: TestClient, linked: TestClient, method: str, url: str,
+                                   status: int) -> None:
     is_error(client.request(method, url, json={}), status)
+    is_error(linked.request(method, url, json={}), status)  # the same on a linked store
 
 
 def test_api_server_errors_have_one_shape(web_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -347,7 +541,8 @@ def test_api_sees_articles_stored_by_another_process(tmp_path) -> None:  # type:
 # --- safety -----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("url", ["/", "/articles", "/articles/art-1", "/api/stats", "/api/nothing", "/nothing",
-                                 "/static/app.css", "/assets/world.svg"])
+                                 "/static/app.css", "/assets/world.svg", "/disputes", "/story-events",
+                                 "/canonical-entities", "/api/disputes"])
 def test_every_response_has_a_strict_csp(client: TestClient, url: str) -> None:
     r = client.get(url)
     csp = r.headers["content-security-policy"]
@@ -394,6 +589,8 @@ def test_every_endpoint_in_the_openapi_errors_with_one_shape(client: TestClient)
     checked = 0
     for path, ops in spec["paths"].items():
         url = path.replace("{article_id}", "no-such-article").replace("{name}", "Nobody%20Here")
+        for param in ("{dispute_id}", "{story_id}", "{canonical_id}"):
+            url = url.replace(param, "no-such-id")
         for method, op in ops.items():
             names = {p["name"] for p in op.get("parameters", [])}
             if method == "post":
@@ -407,7 +604,7 @@ def test_every_endpoint_in_the_openapi_errors_with_one_shape(client: TestClient)
             assert r.status_code >= 400, (method, url)
             is_error(r, r.status_code)
             checked += 1
-    assert checked == sum(len(ops) for ops in spec["paths"].values()) >= 17
+    assert checked == sum(len(ops) for ops in spec["paths"].values()) >= 25
 
 
 def test_chronicle_serve_runs_the_app(web_db: str, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -3,6 +3,7 @@ these tests; no article text is copied from anywhere)."""
 
 from __future__ import annotations
 
+from chronicle.link import link
 from chronicle.record import (
     Article,
     DateValue,
@@ -18,8 +19,10 @@ from chronicle.record import (
     Statement,
     Time,
 )
+from chronicle.store import open_store
+from chronicle.store.base import Duplicate
 
-__all__ = ["SCRIPT", "records"]
+__all__ = ["SCRIPT", "link_copies", "link_records", "linked_store", "records"]
 
 SCRIPT = "<script>alert('x')</script>"
 
@@ -156,3 +159,81 @@ def _hostile() -> Record:
 def records() -> list[Record]:
     """Three articles: two about a made-up conflict with every list filled, one hostile."""
     return [_aid_1(), _aid_2(), _hostile()]
+
+
+# --- for the link step: the shelling of Lumen reported by two more outlets, one of them Borduria's,
+# which denies it (a story event with three sources, disputed; a claim and its denial across articles)
+
+def _lumen_report() -> Record:
+    t = _Text(
+        "Bordurian artillery shelled the port of Lumen on Tuesday, damaging the harbour and a grain store, "
+        "witnesses said. Ruritania's President Anna Berg said the shelling of Lumen would not go unanswered. "
+        "Harbour workers cleared the damaged quays. Borduria's defence ministry denied that its artillery had "
+        "shelled the port.")
+    bord = Entity("e1", "Borduria", "GPE", "BOR", "GOV", [t.mention("Bordurian")])
+    berg = Entity("e2", "Anna Berg", "PERSON", "RUR", "GOV", [t.mention("Ruritania's President Anna Berg",
+                                                                       kind="title")])
+    defence = Entity("e3", "Bordurian defence ministry", "ORG", "BOR", "MIL",
+                     [t.mention("Borduria's defence ministry")])
+    return Record(
+        Article("art-4", url="https://harbour.example/lumen", title="Port of Lumen shelled", published="2022-05-04",
+                source="Harbour Times", text=t.text),
+        entities=[bord, berg, defence],
+        statements=[Statement("s1", t.party("Ruritania's President Anna Berg", "e2", "RUR", "GOV"), t.span("said", 1),
+                              t.span("the shelling of Lumen would not go unanswered"), "indirect", "assert"),
+                    Statement("s2", t.party("Borduria's defence ministry", "e3", "BOR", "MIL"), t.span("denied"),
+                              t.span("its artillery had shelled the port"), "indirect", "deny")],
+        events=[Event("v1", "ASSAULT", t.span("shelled"), t.sentence("shelled"), mode="artillery", status="asserted",
+                      actor=t.party("Bordurian artillery", "e1", "BOR", "GOV"),
+                      recipient=t.party("Lumen", None, "RUR", None), date=DateValue("2022-05-03", "day"),
+                      place="p1")],
+        times=[Time("t1", "Tuesday", *t.at("Tuesday"), value="2022-05-03", precision="day")],
+        places=[Place("p1", "Lumen", *t.at("Lumen"), name="Lumen", country="RU", lat=46.5, lon=30.7)],
+    )
+
+
+def _lumen_denial() -> Record:
+    t = _Text(
+        "Borduria denied shelling the port of Lumen on Tuesday and called the reports of damage to the harbour "
+        f"a fabrication: {SCRIPT}. Bordurian forces did not fire on Lumen, the foreign ministry said. "
+        "Ruritania's President Anna Berg repeated her accusation.")
+    bord = Entity("e1", "Borduria", "GPE", "BOR", "GOV", [t.mention("Borduria")])
+    ministry = Entity("e2", "Bordurian foreign ministry", "ORG", "BOR", "GOV", [t.mention("the foreign ministry")])
+    berg = Entity("e3", "Anna Berg", "PERSON", "RUR", "GOV", [t.mention("Ruritania's President Anna Berg",
+                                                                       kind="title")])
+    content = t.span(f"shelling the port of Lumen on Tuesday and called the reports of damage to the harbour "
+                     f"a fabrication: {SCRIPT}")
+    return Record(
+        Article("art-5", url="https://bordurian.example/denial", title=f"Borduria denies <b>shelling</b> {SCRIPT}",
+                published="2022-05-05", source=f"<i>Bordurian Herald</i> {SCRIPT}", text=t.text),
+        entities=[bord, ministry, berg],
+        statements=[Statement("s1", t.party("Borduria", "e1", "BOR", "GOV"), t.span("denied"), content,
+                              "indirect", "deny")],
+        events=[Event("v1", "ASSAULT", t.span("shelling"), t.sentence("shelling"), mode="artillery", status="denied",
+                      actor=t.party("Borduria", "e1", "BOR", "GOV"), recipient=t.party("Lumen", None, "RUR", None),
+                      date=DateValue("2022-05-03", "day"), place="p1")],
+        times=[Time("t1", "Tuesday", *t.at("Tuesday"), value="2022-05-03", precision="day")],
+        places=[Place("p1", "Lumen", *t.at("Lumen"), name="Lumen", country="RU", lat=46.5, lon=30.7)],
+    )
+
+
+def link_records() -> list[Record]:
+    """Two more articles for a linked store (with ``records()``): another outlet reports the
+    shelling of Lumen, and Borduria's own outlet denies it in words that hold markup."""
+    return [_lumen_report(), _lumen_denial()]
+
+
+def link_copies() -> list[Duplicate]:
+    """A near-duplicate of the second report, republished by another site (never a source)."""
+    return [Duplicate("art-4-copy", "art-4", 0.93, url="https://mirror.example/lumen-shelled",
+                      title="Port of Lumen shelled", published="2022-05-04", source=f"Mirror {SCRIPT}",
+                      content_hash="0" * 40)]
+
+
+def linked_store(db: str) -> str:
+    """A store at ``db`` with ``records()``, ``link_records()`` and their copy, linked."""
+    with open_store(db) as s:
+        s.write(records() + link_records())
+        s.write_duplicates(link_copies())
+        link(s)
+    return db

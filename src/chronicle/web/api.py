@@ -14,12 +14,15 @@ from typing import Annotated, Any, Generic, TypeVar
 from fastapi import APIRouter, Body, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict
 
+from chronicle.errors import StoreError
+from chronicle.link import query
 from chronicle.record import Record
 from chronicle.store import Store
 from chronicle.store.base import Filters, Page
 from chronicle.web.app import ApiError, CachedStore, check_token
 
-__all__ = ["MAX_LIMIT", "filters", "page_params", "router", "store"]
+__all__ = ["MAX_LIMIT", "NOT_LINKED", "StoryFilters", "filters", "linked", "page_params", "router", "store",
+           "story_filters"]
 
 router = APIRouter(prefix="/api", tags=["api"])
 MAX_LIMIT = 500
@@ -160,6 +163,144 @@ class StatsOut(BaseModel):
     ok: bool = True
     counts: dict[str, int]
     facets: dict[str, Any]
+    link: dict[str, int] | None = None
+
+
+class DisputeSideOut(BaseModel):
+    article: str
+    kind: str
+    ref: str | None
+    start: int
+    end: int
+    text: str
+    speaker: str | None
+    canonical: str | None
+    canonical_name: str | None = None
+    title: str | None
+    published: str | None
+    source: str | None
+
+
+class DisputeOut(BaseModel):
+    id: str
+    story: str | None
+    score: float
+    why: str | None
+    shared: list[str]
+    a: DisputeSideOut
+    b: DisputeSideOut
+
+
+class OneDisputeOut(DisputeOut):
+    ok: bool = True
+
+
+class StoryEventOut(BaseModel):
+    id: str
+    type: str
+    mode: str | None
+    status: str | None
+    date: str | None
+    precision: str | None
+    actor: str | None
+    actor_country: str | None
+    actor_canonical: str | None
+    recipient: str | None
+    recipient_country: str | None
+    recipient_canonical: str | None
+    place: str | None
+    place_country: str | None
+    lat: float | None
+    lon: float | None
+    reports: int
+    articles: int
+    sources: int
+    first: str | None
+    last: str | None
+
+
+class ReportOut(BaseModel):
+    article_id: str
+    event_id: str
+    start: int
+    end: int
+    status: str | None
+    title: str | None
+    published: str | None
+    source: str | None
+    url: str | None
+    trigger: str | None
+
+
+class CopyOut(BaseModel):
+    of: str
+    id: str
+    source: str | None
+    url: str | None
+
+
+class StoryEventDetailOut(StoryEventOut):
+    ok: bool = True
+    statuses: dict[str, int]
+    lemmas: dict[str, int]
+    reports_list: list[ReportOut]
+    copies: list[CopyOut]
+
+
+class CanonicalEntityOut(BaseModel):
+    id: str
+    name: str
+    type: str | None
+    country: str | None
+    role: str | None
+    articles: int
+    mentions: int
+    first: str | None
+    last: str | None
+    names: dict[str, int]
+    why: str | None
+
+
+class CanonicalEntityDetailOut(CanonicalEntityOut):
+    ok: bool = True
+    n_story_events: int
+    n_statements: int
+    n_disputes: int
+
+
+class CanonicalArticleOut(BaseModel):
+    article_id: str
+    title: str | None
+    published: str | None
+    source: str | None
+    entities: list[dict[str, str]]
+
+
+class TimelineItemOut(BaseModel):
+    """A dated story event (``kind`` event) or a statement (``kind`` statement)."""
+
+    kind: str
+    date: str | None
+    precision: str | None
+    first: str | None
+    articles: int
+    sources: int
+    story_event: str | None = None
+    role: str | None = None
+    type: str | None = None
+    mode: str | None = None
+    status: str | None = None
+    actor: str | None = None
+    recipient: str | None = None
+    place: str | None = None
+    reports: int | None = None
+    article: str | None = None
+    statement: str | None = None
+    stance: str | None = None
+    cue: str | None = None
+    content: str | None = None
+    source: str | None = None
+    title: str | None = None
 
 
 class WriteOut(BaseModel):
@@ -258,8 +399,10 @@ def index(request: Request) -> dict[str, Any]:
 
 @router.get("/stats", summary="Counts and filter values", response_model=StatsOut)
 def stats(st: St) -> dict[str, Any]:
-    """How many facts of each kind the database holds, and the values each filter can take."""
-    return {"ok": True, "counts": st.stats(), "facets": st.facets()}
+    """How many facts of each kind the database holds, the values each filter can take, and
+    what ``chronicle link`` made of them (``link``: null until the store is linked)."""
+    return {"ok": True, "counts": st.stats(), "facets": st.facets(),
+            "link": query.link_counts(st) if linked(st) else None}
 
 
 @router.get("/articles", summary="Articles", response_model=PageOut[ArticleOut], responses=ERRORS)
@@ -386,6 +529,221 @@ def _known(st: Store, name: str) -> dict[str, Any]:
     if prof is None:
         raise ApiError(404, f"no entity named '{name}'")
     return prof
+
+
+# --- across articles: what `chronicle link` made of the record ---------------------------------
+
+NOT_LINKED = "this database has not been linked across articles yet: run `chronicle link`"
+
+
+def linked(st: Store) -> bool:
+    """Whether ``chronicle link`` has run on this store (False for a database made before it existed)."""
+    try:
+        return query.is_linked(st)
+    except StoreError:
+        return False
+
+
+def _empty(pg: PageParams) -> Page:
+    return Page([], 0, pg.limit, pg.offset)
+
+
+def _canonical_ref(st: Store, ref: str | None) -> str | None:
+    """A canonical entity's id from its id or exact name; a name that is none gives an id that matches nothing."""
+    ref = _clean(ref)
+    if not ref:
+        return None
+    return query.canonical_id(st, ref) or "\x00none"
+
+
+def _article_ref(st: Store, ref: str | None) -> str | None:
+    ref = _clean(ref)
+    if not ref:
+        return None
+    return st.resolve_id(ref) or "\x00none"
+
+
+def with_names(st: Store, disputes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each side's speaker's canonical entity's name beside its id."""
+    names = query.canonical_names(st, [d[s]["canonical"] for d in disputes for s in "ab" if d[s]["canonical"]])
+    for d in disputes:
+        for side in "ab":
+            d[side]["canonical_name"] = names.get(d[side]["canonical"] or "")
+    return disputes
+
+
+def dispute_page(st: Store, entity: str | None, article: str | None, across: bool, story_event: str | None,
+                 limit: int, offset: int, total: int | None = None) -> Page:
+    """A page of disputes (empty when the store is not linked; ``total``: their number, when known)."""
+    if not linked(st):
+        return Page([], 0, limit, offset)
+    cid, aid = _canonical_ref(st, entity), _article_ref(st, article)
+    if total is None:
+        total = query.count_disputes(st, entity=cid, article=aid, across=across, story_event=story_event)
+    items = query.disputes(st, entity=cid, article=aid, across=across, story_event=story_event, limit=limit,
+                           offset=offset) if offset < total else []
+    return Page(with_names(st, items), total, limit, offset)
+
+
+class StoryFilters(BaseModel):
+    since: str | None = None
+    until: str | None = None
+    source: str | None = None
+    country: str | None = None
+    entity: str | None = None
+    type: str | None = None
+    status: str | None = None
+    min_articles: int = 1
+
+
+def story_filters(
+    date_from: Annotated[str | None, Query(alias="from", description="First day (inclusive), YYYY-MM-DD")] = None,
+    date_to: Annotated[str | None, Query(alias="to", description="Last day (inclusive), YYYY-MM-DD")] = None,
+    source: Annotated[str | None, Query(description="An outlet that reports it, as stored")] = None,
+    country: Annotated[str | None, Query(description="The actor's or recipient's code: RUS, UKR, UN")] = None,
+    entity: Annotated[str | None, Query(description="A canonical entity as actor or recipient: its id or its "
+                                                    "name, exactly")] = None,
+    event_type: Annotated[str | None, Query(description="A PLOVER event type: ASSAULT, AID, ...")] = None,
+    status: Annotated[str | None, Query(description="disputed (some reports deny it), or a status some report "
+                                                    "has: asserted, claimed, denied, ...")] = None,
+    min_articles: Annotated[int, Query(ge=1, description="Reported by at least this many articles")] = 1,
+) -> StoryFilters:
+    return StoryFilters(since=_date("from", date_from), until=_date("to", date_to), source=_clean(source),
+                        country=(_clean(country) or "").upper() or None, entity=_clean(entity),
+                        type=(_clean(event_type) or "").upper() or None, status=_clean(status),
+                        min_articles=min_articles)
+
+
+def story_page(st: Store, f: StoryFilters, limit: int, offset: int) -> Page:
+    """A page of story events (empty when the store is not linked)."""
+    if not linked(st):
+        return Page([], 0, limit, offset)
+    kw = {"type": f.type, "since": f.since, "until": f.until, "entity": _canonical_ref(st, f.entity),
+          "status": f.status, "min_articles": f.min_articles, "country": f.country, "source": f.source}
+    total = query.count_story_events(st, **kw)  # type: ignore[arg-type]
+    items = query.story_events(st, limit=limit, offset=offset, **kw) if offset < total else []  # type: ignore[arg-type]
+    return Page(items, total, limit, offset)
+
+
+def canonical_page(st: Store, q: str | None, country: str | None, etype: str | None, min_articles: int,
+                   limit: int, offset: int) -> Page:
+    """A page of canonical entities (empty when the store is not linked)."""
+    if not linked(st):
+        return Page([], 0, limit, offset)
+    kw = {"country": _clean(country), "type": _clean(etype), "name": _clean(q), "min_articles": min_articles}
+    total = query.count_canonical_entities(st, **kw)  # type: ignore[arg-type]
+    items = query.canonical_entities(st, limit=limit, offset=offset, **kw) if offset < total else []  # type: ignore[arg-type]
+    return Page(items, total, limit, offset)
+
+
+def the_story_event(st: Store, story_id: str) -> dict[str, Any]:
+    ev = query.story_event(st, story_id) if linked(st) else None
+    if ev is None:
+        raise ApiError(404, f"no story event '{story_id}'" + ("" if linked(st) else f" ({NOT_LINKED})"))
+    return ev
+
+
+def the_canonical(st: Store, canonical_id: str, counts: bool = True) -> dict[str, Any]:
+    """A canonical entity by its id, with how many story events, statements and disputes it has
+    (unless not ``counts``)."""
+    is_linked = linked(st)
+    c = query.find_canonical(st, canonical_id) if is_linked and query.canonical_id(st, canonical_id) == canonical_id \
+        else None
+    if c is None:
+        raise ApiError(404, f"no canonical entity '{canonical_id}'" + ("" if is_linked else f" ({NOT_LINKED})"))
+    if not counts:
+        return c
+    c["n_story_events"], c["n_statements"] = query.count_timeline(st, canonical_id)
+    c["n_disputes"] = query.count_disputes(st, entity=canonical_id)
+    return c
+
+
+@router.get("/disputes", summary="Disputes: claims and their denials", response_model=PageOut[DisputeOut],
+            responses=ERRORS)
+def disputes(request: Request, st: St, pg: Pg,
+             entity: Annotated[str | None, Query(description="A canonical entity that speaks on either side or is "
+                                                             "in either article: its id or its name, exactly")] = None,
+             article: Annotated[str | None, Query(description="An article on either side (an id prefix will do)")]
+             = None,
+             across: Annotated[bool, Query(description="Only disputes across two articles")] = False,
+             story_event: Annotated[str | None, Query(description="Only disputes with a report of this story event "
+                                                                  "on a side")] = None) -> dict[str, Any]:
+    """Each dispute a claim (``a``) and its denial or refutation (``b``): the spans' text,
+    speakers (and their canonical entities), articles and dates, and why they were linked
+    (``why``, the ``shared`` words, ``score``); the latest first. Empty until ``chronicle link``."""
+    return envelope(request, dispute_page(st, entity, article, across, _clean(story_event), pg.limit, pg.offset))
+
+
+@router.get("/disputes/{dispute_id}", summary="A dispute", response_model=OneDisputeOut, responses=ERRORS)
+def one_dispute(dispute_id: str, st: St) -> dict[str, Any]:
+    """One dispute, as the list gives it."""
+    d = query.dispute(st, dispute_id) if linked(st) else None
+    if d is None:
+        raise ApiError(404, f"no dispute '{dispute_id}'" + ("" if linked(st) else f" ({NOT_LINKED})"))
+    return {"ok": True, **with_names(st, [d])[0]}
+
+
+SFilt = Annotated[StoryFilters, Depends(story_filters)]
+
+
+@router.get("/story-events", summary="Story events: one event however many articles report it",
+            response_model=PageOut[StoryEventOut], responses=ERRORS)
+def story_events(request: Request, st: St, f: SFilt, pg: Pg) -> dict[str, Any]:
+    """Events across articles, the latest first, each with what its reports say (the commonest
+    value) and how many ``reports``, ``articles`` and independent ``sources`` (outlets) it has.
+    ``status`` is ``disputed`` when some reports deny it. Empty until ``chronicle link``."""
+    return envelope(request, story_page(st, f, pg.limit, pg.offset))
+
+
+@router.get("/story-events/{story_id}", summary="A story event with its reports", response_model=StoryEventDetailOut,
+            responses=ERRORS)
+def story_event(story_id: str, st: St) -> dict[str, Any]:
+    """One story event with every report (article, outlet, date, trigger span, status), how
+    many reports have each status, and the near-duplicate copies of its articles (not counted as
+    sources)."""
+    return {"ok": True, **the_story_event(st, story_id)}
+
+
+@router.get("/canonical-entities", summary="Canonical entities: one entity across articles",
+            response_model=PageOut[CanonicalEntityOut], responses=ERRORS)
+def canonical_entities(request: Request, st: St, pg: Pg,
+                       q: Annotated[str | None, Query(description="Part of the name (case-insensitive)")] = None,
+                       country: Annotated[str | None, Query(description="Its code: RUS, UKR, UN")] = None,
+                       entity_type: Annotated[str | None, Query(description="PERSON, ORG, GPE, LOC, ...")] = None,
+                       min_articles: Annotated[int, Query(ge=1, description="In at least this many articles")] = 1,
+                       ) -> dict[str, Any]:
+    """Entities as ``chronicle link`` resolved them across articles, the most widely reported
+    first, with their names (and how often each is used), codes and first and last day reported."""
+    return envelope(request, canonical_page(st, q, country, entity_type, min_articles, pg.limit, pg.offset))
+
+
+@router.get("/canonical-entities/{canonical_id}/timeline", summary="A canonical entity's timeline",
+            response_model=PageOut[TimelineItemOut], responses=ERRORS)
+def canonical_timeline(request: Request, canonical_id: str, st: St, pg: Pg) -> dict[str, Any]:
+    """The dated story events it acts in or is acted on (with their reports, articles and
+    sources) and its statements, oldest first."""
+    the_canonical(st, canonical_id, counts=False)
+    items, total = query.timeline_page(st, canonical_id, pg.limit, pg.offset)
+    return envelope(request, Page(items, total, pg.limit, pg.offset))
+
+
+@router.get("/canonical-entities/{canonical_id}/articles", summary="The articles a canonical entity is in",
+            response_model=PageOut[CanonicalArticleOut], responses=ERRORS)
+def canonical_articles(request: Request, canonical_id: str, st: St, pg: Pg) -> dict[str, Any]:
+    """The articles it appears in, the latest first, each with its entities (and places)
+    resolved to it."""
+    c = the_canonical(st, canonical_id, counts=False)
+    total = query.count_canonical_articles(st, c["id"])
+    items = query.canonical_articles(st, c["id"], pg.limit, pg.offset) if pg.offset < total else []
+    return envelope(request, Page(items, total, pg.limit, pg.offset))
+
+
+@router.get("/canonical-entities/{canonical_id}", summary="A canonical entity", response_model=CanonicalEntityDetailOut,
+            responses=ERRORS)
+def canonical_entity(canonical_id: str, st: St) -> dict[str, Any]:
+    """Its names with how often each is used, its commonest type, country and role, how many
+    articles and mentions, and how many story events, statements and disputes it has."""
+    return {"ok": True, **the_canonical(st, canonical_id)}
 
 
 @router.get("/failures", summary="Inputs that failed", response_model=ItemsOut)
