@@ -1,4 +1,5 @@
-"""The HTML pages: reader, search, entities, events explorer. Server-rendered with Jinja2
+"""The HTML pages: reader, search, entities, events explorer, and what ``chronicle link`` found
+across articles (disputes, story events, canonical entities). Server-rendered with Jinja2
 (autoescaped: every string from an article is escaped), one stylesheet and one script from
 ``static/``, charts drawn as SVG on the server. Each page's data comes from the same store
 queries the JSON API serves.
@@ -18,12 +19,26 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
 from chronicle import __version__
+from chronicle.link import query
 from chronicle.store import Store
 from chronicle.store.base import Filters, Page
 from chronicle.web import charts
-from chronicle.web.api import Filt, Pg, run_search, store
+from chronicle.web.api import (
+    Filt,
+    Pg,
+    SFilt,
+    canonical_page,
+    dispute_page,
+    linked,
+    run_search,
+    store,
+    story_page,
+    the_canonical,
+    the_story_event,
+    with_names,
+)
 from chronicle.web.app import ApiError
-from chronicle.web.highlight import LAYERS, facts_of, segments
+from chronicle.web.highlight import LAYERS, Fact, facts_of, segments
 
 __all__ = ["mount_static", "render_error", "router"]
 
@@ -62,12 +77,13 @@ def render_error(request: Request, status: int, message: str) -> Response:
                                       status_code=status)
 
 
-def pager(request: Request, page: Page) -> dict[str, Any]:
-    """Links to the previous and next pages, keeping every other parameter."""
-    args = {k: v for k, v in request.query_params.items() if v and k != "offset"}
+def pager(request: Request, page: Page, key: str = "offset", anchor: str = "") -> dict[str, Any]:
+    """Links to the previous and next pages, keeping every other parameter (``key`` is the
+    parameter that holds this list's offset, for a page with two lists)."""
+    args = {k: v for k, v in request.query_params.items() if v and k != key}
 
     def link(offset: int) -> str:
-        return "?" + urlencode({**args, "offset": offset}) if offset else "?" + urlencode(args)
+        return ("?" + urlencode({**args, key: offset}) if offset else "?" + urlencode(args)) + anchor
 
     return {
         "total": page.total, "first": page.offset + 1 if page.items else 0, "last": page.offset + len(page.items),
@@ -121,7 +137,8 @@ def warm(st: Store, cache: Any, entities: int = 10) -> None:
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, st: St) -> HTMLResponse:
-    return _page(request, "home.html", **home_data(st, request.app.state.cache))
+    return _page(request, "home.html", link=query.link_counts(st) if linked(st) else None,
+                 **home_data(st, request.app.state.cache))
 
 
 @router.get("/articles", response_class=HTMLResponse)
@@ -138,14 +155,41 @@ def reader(request: Request, article_id: str, st: St) -> Response:
     if rec.article.id != article_id:  # an id prefix: send the reader to the article's own URL
         return RedirectResponse(f"/articles/{quote(rec.article.id, safe='')}", status_code=307)
     facts = facts_of(rec)
-    by_layer: dict[str, list[Any]] = {k: [] for k in LAYERS}
+    layers = dict(LAYERS)
+    is_linked = linked(st)
+    links: dict[str, Any] = {"events": {}, "entities": {}, "places": {}}
+    disputes: list[dict[str, Any]] = []
+    if is_linked:
+        links = query.article_links(st, article_id)
+        disputes = with_names(st, query.disputes(st, article=article_id, limit=200))
+        facts += dispute_facts(article_id, disputes)
+        if disputes:
+            layers["dsp"] = "disputes"
+    by_layer: dict[str, list[Any]] = {k: [] for k in layers}
     for f in facts:
         by_layer[f.layer].append(f)
     return _page(request, "reader.html", rec=rec, segments=segments(rec.article.text, facts), by_layer=by_layer,
-                 entity_names={e.id: e.name for e in rec.entities},
+                 layers=layers, entity_names={e.id: e.name for e in rec.entities},
                  places={p.id: p for p in rec.places}, quantities={q.id: q for q in rec.quantities},
-                 statements={s.id: s for s in rec.statements},
-                 disputes=[])  # filled by `link` when it lands: claims and their denials, side by side
+                 statements={s.id: s for s in rec.statements}, linked=is_linked, links=links, disputes=disputes)
+
+
+def dispute_facts(article_id: str, disputes: list[dict[str, Any]]) -> list[Fact]:
+    """The reader's highlights for the disputes an article takes part in: each side in this
+    article (``dsp-ID-a`` the claim, ``dsp-ID-b`` the denial), with the other side beside it."""
+    out = []
+    for d in disputes:
+        for side, other in (("a", "b"), ("b", "a")):
+            here = d[side]
+            if here["article"] != article_id:
+                continue
+            there = d[other]
+            what = "claim" if side == "a" else "denial"
+            where = "here" if there["article"] == article_id else f"in “{there['title'] or there['article']}”"
+            label = f"{what} ({here['speaker'] or here['kind']}), {'denied' if side == 'a' else 'of a claim'} {where}"
+            out.append(Fact(f"dsp-{d['id']}-{side}", "dsp", label, [(here["start"], here["end"], "l-dsp")],
+                            {"d": d, "side": side, "other": other, "what": what}))
+    return out
 
 
 @router.get("/search", response_class=HTMLResponse)
@@ -168,7 +212,8 @@ def search(request: Request, st: St, f: Filt, pg: Pg,
 def entities(request: Request, st: St, f: Filt, pg: Pg,
              q: Annotated[str | None, Query()] = None) -> HTMLResponse:
     page = st.list_entities(f, (q or "").strip() or None, pg.limit, pg.offset)
-    return _page(request, "entities.html", q=q or "", page=page, pager=pager(request, page), facets=st.facets())
+    return _page(request, "entities.html", q=q or "", page=page, pager=pager(request, page), facets=st.facets(),
+                 linked=linked(st))
 
 
 @router.get("/entities/{name:path}", response_class=HTMLResponse)
@@ -177,14 +222,70 @@ def entity(request: Request, name: str, st: St,
     data = entity_data(st, request.app.state.cache, name, offset)
     if data is None:
         raise ApiError(404, f"no entity named '{name}'")
-    return _page(request, "entity.html", pager=pager(request, data["mentions"]), **data)
+    canonicals = query.canonicals_of_name(st, name) if linked(st) else None
+    return _page(request, "entity.html", pager=pager(request, data["mentions"]), canonicals=canonicals, **data)
 
 
 @router.get("/events", response_class=HTMLResponse)
 def events(request: Request, st: St, f: Filt, pg: Pg,
            by: Annotated[str, Query(pattern="^(entity|country)$")] = "entity") -> HTMLResponse:
     data = events_data(st, request.app.state.cache, f, by, pg.limit, pg.offset)
-    return _page(request, "events.html", pager=pager(request, data["page"]), **data)
+    return _page(request, "events.html", pager=pager(request, data["page"]), linked=linked(st), **data)
+
+
+# --- across articles ---------------------------------------------------------------------------
+
+@router.get("/disputes", response_class=HTMLResponse)
+def disputes(request: Request, st: St, pg: Pg,
+             entity: Annotated[str | None, Query()] = None, article: Annotated[str | None, Query()] = None,
+             across: Annotated[bool, Query()] = False, story_event: Annotated[str | None, Query()] = None,
+             ) -> HTMLResponse:
+    page = dispute_page(st, entity, article, across, (story_event or "").strip() or None, pg.limit, pg.offset)
+    is_linked = linked(st)
+    who = query.canonical_id(st, entity.strip()) if is_linked and entity and entity.strip() else None
+    return _page(request, "disputes.html", page=page, pager=pager(request, page), linked=is_linked,
+                 entity_id=who, entity_name=query.canonical_names(st, [who]).get(who) if who else None)
+
+
+@router.get("/story-events", response_class=HTMLResponse)
+def story_events(request: Request, st: St, f: SFilt, pg: Pg) -> HTMLResponse:
+    page = story_page(st, f, pg.limit, pg.offset)
+    return _page(request, "story_events.html", page=page, pager=pager(request, page), linked=linked(st),
+                 facets=st.facets())
+
+
+@router.get("/story-events/{story_id}", response_class=HTMLResponse)
+def story_event(request: Request, story_id: str, st: St) -> HTMLResponse:
+    ev = the_story_event(st, story_id)
+    names = query.canonical_names(st, [c for c in (ev["actor_canonical"], ev["recipient_canonical"]) if c])
+    disputes = dispute_page(st, None, None, False, story_id, 20, 0)
+    return _page(request, "story_event.html", ev=ev, names=names, disputes=disputes)
+
+
+@router.get("/canonical-entities", response_class=HTMLResponse)
+def canonical_entities(request: Request, st: St, pg: Pg, q: Annotated[str | None, Query()] = None,
+                       country: Annotated[str | None, Query()] = None,
+                       entity_type: Annotated[str | None, Query()] = None,
+                       min_articles: Annotated[int, Query(ge=1)] = 1) -> HTMLResponse:
+    page = canonical_page(st, q, country, entity_type, min_articles, pg.limit, pg.offset)
+    is_linked = linked(st)
+    return _page(request, "canonical_entities.html", page=page, pager=pager(request, page), linked=is_linked,
+                 facets=st.facets(), types=query.canonical_types(st) if is_linked else [])
+
+
+@router.get("/canonical-entities/{canonical_id}", response_class=HTMLResponse)
+def canonical_entity(request: Request, canonical_id: str, st: St,
+                     offset: Annotated[int, Query(ge=0)] = 0,
+                     aoffset: Annotated[int, Query(ge=0)] = 0) -> HTMLResponse:
+    c = the_canonical(st, canonical_id)
+    items, total = query.timeline_page(st, canonical_id, 50, offset, (c["n_story_events"], c["n_statements"]))
+    timeline = Page(items, total, 50, offset)
+    n_articles = query.count_canonical_articles(st, canonical_id)
+    articles = Page(query.canonical_articles(st, canonical_id, 20, aoffset), n_articles, 20, aoffset)
+    disputes = dispute_page(st, canonical_id, None, False, None, 10, 0, total=c["n_disputes"])
+    return _page(request, "canonical_entity.html", c=c, timeline=timeline,
+                 tpager=pager(request, timeline, "offset", "#timeline"), articles=articles,
+                 apager=pager(request, articles, "aoffset", "#articles"), disputes=disputes)
 
 
 @router.get("/assets/world.svg")
