@@ -1,6 +1,7 @@
 """The web UI in a real browser: Debian's Chromium, headless, driven by Playwright (never
-``playwright install``). Opens the reader, search, an entity page and the events explorer on
-the demo database and on hand-made records with every kind of fact, clicks highlights, applies
+``playwright install``). Opens the reader, search, an entity page, the events explorer, the
+disputes, a story event and a canonical entity on the demo database (linked, as ``chronicle
+demo`` links it) and on hand-made records with every kind of fact, clicks highlights, applies
 filters, checks what is shown, and saves screenshots under artifacts/screenshots/.
 
 Skips, saying why, only when Chromium cannot start (not installed: ``.ci/run`` installs it).
@@ -20,10 +21,11 @@ from typing import Any
 
 import pytest
 
+from chronicle.link import link
 from chronicle.runner import ingest_paths
 from chronicle.store import open_store
 from chronicle.web import create_app
-from web_records import SCRIPT, records
+from web_records import SCRIPT, linked_store, records
 
 CHROMIUM = os.environ.get("CHRONICLE_CHROMIUM", "/usr/bin/chromium")
 SHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
@@ -94,14 +96,30 @@ def full_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def demo_site(tmp_path_factory: pytest.TempPathFactory, extractor) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    """The demo database, built as ``chronicle demo`` builds it."""
+    """The demo database, built as ``chronicle demo`` builds it (ingested, then linked)."""
     db = str(tmp_path_factory.mktemp("browser") / "demo.db")
     corpus = resources.files("chronicle.demo") / "articles.jsonl"
     with resources.as_file(corpus) as path, open_store(db) as s:
         ingest_paths([str(path)], s, extractor=extractor)
+        link(s)
     srv = LiveServer(db)
     yield srv.url
     srv.stop()
+
+
+@pytest.fixture(scope="module")
+def linked_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Hand-made records with two more reports of one shelling, one of them a denial in markup, linked."""
+    srv = LiveServer(linked_store(str(tmp_path_factory.mktemp("browser") / "linked.db")))
+    yield srv.url
+    srv.stop()
+
+
+def api(page: Any, base: str, url: str) -> Any:
+    """What the JSON API answers (the page's own server, through the browser)."""
+    r = page.request.get(base + url)
+    assert r.ok, (url, r.status)
+    return r.json()
 
 
 class Guard:
@@ -238,6 +256,93 @@ def test_browser_demo_events_explorer(page: Any, demo_site: str) -> None:
     guard.check()
 
 
+def test_browser_demo_disputes_side_by_side(page: Any, demo_site: str) -> None:
+    guard = Guard(page, demo_site)
+    page.goto(demo_site + "/")
+    page.click("header nav a[href='/disputes']")
+    page.wait_for_url(re.compile(r"/disputes$"))
+    expected = api(page, demo_site, "/api/disputes")
+    cards = page.locator("article.dispute")
+    shot(page, "demo-disputes", full=True)
+    if expected["total"] == 0:  # the demo corpus holds no dispute the link step accepts: the page says so
+        assert page.locator(".pager .count").first.inner_text() == "no disputes"
+        guard.check()
+        return
+    assert cards.count() == min(expected["total"], 50)
+    d = expected["items"][0]
+    card = page.locator(f"article.dispute[id='{d['id']}']")
+    claim, denial = card.locator(".side-a"), card.locator(".side-b")
+    assert " ".join(d["a"]["text"].split()) in " ".join(claim.locator("blockquote").inner_text().split())
+    assert " ".join(d["b"]["text"].split()) in " ".join(denial.locator("blockquote").inner_text().split())
+    assert (d["b"]["title"] or d["b"]["article"]) in denial.locator("a.article").inner_text()
+    # side by side: the claim on the left, the denial on the right, level with it
+    ca, cb = claim.bounding_box(), denial.bounding_box()
+    assert ca["x"] + ca["width"] <= cb["x"] and abs(ca["y"] - cb["y"]) < 5
+    # the denial's article opens in the reader at the denial, highlighted, with the claim beside it
+    denial.locator("a.article").click()
+    page.wait_for_url(re.compile(rf"/articles/.+#dsp-{d['id']}-b$"))
+    detail = page.locator(f"#d-dsp-{d['id']}-b")
+    assert detail.is_visible()
+    assert " ".join(d["a"]["text"].split())[:60] in " ".join(detail.inner_text().split())
+    selected = " ".join(page.locator("#text .hl.sel").all_inner_texts())
+    assert selected and " ".join(selected.split())[:40] in " ".join(d["b"]["text"].split())
+    shot(page, "demo-dispute-reader")
+    guard.check()
+
+
+def test_browser_demo_story_event(page: Any, demo_site: str) -> None:
+    guard = Guard(page, demo_site)
+    page.goto(demo_site + "/story-events")
+    # only events reported by more than one article
+    page.select_option("form.filters select[name=min_articles]", "2")
+    page.click("form.filters button[type=submit]")
+    page.wait_for_url(re.compile(r"min_articles=2"))
+    expected = api(page, demo_site, "/api/story-events?min_articles=2")
+    rows = page.locator("table.story-events tbody tr")
+    assert expected["total"] >= 1 and rows.count() == min(expected["total"], 50)
+    assert all(int(n) >= 2 for n in page.locator("table.story-events tbody tr td.num:nth-child(8)").all_inner_texts())
+    shot(page, "demo-story-events")
+    # the most reported of them
+    top = max(expected["items"], key=lambda e: (e["articles"], e["reports"]))
+    page.locator(f"table.story-events a[href='/story-events/{top['id']}']").first.click()
+    page.wait_for_url(re.compile(rf"/story-events/{top['id']}$"))
+    one = api(page, demo_site, f"/api/story-events/{top['id']}")
+    counts = page.locator("ul.counts li strong").all_inner_texts()
+    assert counts == [str(one["reports"]), str(one["articles"]), str(one["sources"])]
+    assert page.locator("dl.props").inner_text().count(one["type"]) >= 1
+    reports = page.locator("#reports tbody tr")
+    assert reports.count() == len(one["reports_list"]) == one["reports"]
+    assert reports.locator("td:nth-child(2)").all_inner_texts() == [r["source"] or "" for r in one["reports_list"]]
+    shot(page, "demo-story-event", full=True)
+    # a report opens the reader at its trigger, which says how many articles report it
+    first = one["reports_list"][0]
+    reports.first.locator("a.trigger").click()
+    page.wait_for_url(re.compile(rf"/articles/{re.escape(first['article_id'])}#evt-{first['event_id']}$"))
+    detail = page.locator(f"#d-evt-{first['event_id']}")
+    assert detail.is_visible()
+    assert f"reported by {one['articles']} articles / {one['sources']} source" in detail.inner_text()
+    assert page.locator("#text .hl.sel").first.inner_text()
+    guard.check()
+
+
+def test_browser_demo_canonical_entity(page: Any, demo_site: str) -> None:
+    guard = Guard(page, demo_site)
+    page.goto(demo_site + "/entities")
+    page.click("a[href='/canonical-entities']")
+    row = page.locator("table.canonical tbody tr").first
+    name = row.locator("a.canon").inner_text()
+    row.locator("a.canon").click()
+    page.wait_for_url(re.compile(r"/canonical-entities/c-"))
+    cid = page.url.rsplit("/", 1)[1]
+    c = api(page, demo_site, f"/api/canonical-entities/{cid}")
+    assert page.locator("h1").inner_text().startswith(name) and c["name"] == name
+    tl = api(page, demo_site, f"/api/canonical-entities/{cid}/timeline")
+    assert page.locator("#timeline tbody tr").count() == min(tl["total"], 50)
+    assert page.locator("#articles ul.list li").count() == min(c["articles"], 20)
+    shot(page, "demo-canonical-entity", full=True)
+    guard.check()
+
+
 # --- hand-made records with every kind of fact -------------------------------------------------
 
 def test_browser_reader_shows_every_layer(page: Any, full_site: str) -> None:
@@ -315,3 +420,32 @@ def test_browser_markup_in_an_article_is_text(page: Any, full_site: str) -> None
         page.goto(full_site + url)
         assert page.locator("main script").count() == 0
     guard.check()  # no dialog opened, no CSP violation, no request elsewhere
+
+
+def test_browser_dispute_with_markup_is_text(page: Any, linked_site: str) -> None:
+    guard = Guard(page, linked_site)
+    page.goto(linked_site + "/disputes")
+    cards = page.locator("article.dispute")
+    assert cards.count() == api(page, linked_site, "/api/disputes")["total"] >= 2
+    denial = page.locator("article.dispute .side-b", has_text="Borduria denied").first
+    assert SCRIPT in denial.locator("blockquote").inner_text()
+    assert f"<i>Bordurian Herald</i> {SCRIPT}" in denial.locator(".source .meta").inner_text()
+    assert page.locator("main script, main b, main i").count() == 0
+    shot(page, "full-disputes", full=True)
+    # the reader of the denial: its span highlighted in the dispute layer, which can be switched off
+    denial.locator("blockquote a").click()
+    page.wait_for_url(re.compile(r"/articles/art-5#dsp-"))
+    assert page.locator(".lt-dsp").is_visible() and page.locator("#text .hl.l-dsp").count() >= 1
+    assert SCRIPT in page.locator("#text .hl.sel").last.inner_text()
+    page.locator("input[data-layer=dsp]").uncheck()
+    assert "hide-dsp" in page.locator("#text").get_attribute("class")
+    # the side list names the other side of each dispute
+    items = page.locator("#disputes li.dispute-item")
+    assert items.count() >= 2 and "Anna Berg accused Borduria" in page.locator("#disputes").inner_text()
+    # the story event of the shelling: three outlets, one of them denying it
+    page.locator(".fl-evt a.to-story").click()
+    page.wait_for_url(re.compile(r"/story-events/x-"))
+    assert page.locator("ul.counts li strong").all_inner_texts() == ["3", "3", "3"]
+    assert page.locator("#copies tbody tr").count() == 1
+    shot(page, "full-story-event", full=True)
+    guard.check()
