@@ -538,6 +538,32 @@ def test_api_sees_articles_stored_by_another_process(tmp_path) -> None:  # type:
         assert ok(c, "/api/stats")["counts"]["articles"] == 2
 
 
+def test_api_sees_a_link_run_beside_the_server(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from chronicle.link import link
+    from web_records import link_records
+
+    db = str(tmp_path / "grow.db")
+    with open_store(db) as s:
+        s.write(records() + link_records()[:1])
+    with TestClient(create_app(db)) as c:
+        assert ok(c, "/api/canonical-entities")["total"] == 0 and ok(c, "/api/stats")["link"] is None
+        with open_store(db) as s:  # `chronicle link` while the server runs
+            link(s)
+        berg = canonical(c, "Anna Berg")
+        assert ok(c, f"/api/canonical-entities/{berg}")["articles"] == 3
+        before = ok(c, "/api/stats")["link"]
+        assert before["articles"] == 4 and ok(c, "/api/disputes")["total"] == before["disputes"]
+        with open_store(db) as s:  # the denial arrives, and is linked
+            s.write(link_records()[1:])
+        assert ok(c, f"/api/canonical-entities/{berg}")["articles"] == 3  # not linked yet
+        with open_store(db) as s:
+            link(s)
+        assert ok(c, f"/api/canonical-entities/{berg}")["articles"] == 4
+        assert ok(c, "/api/stats")["link"]["articles"] == 5
+        assert ok(c, "/api/disputes")["total"] > before["disputes"]  # Borduria's denial disputes the reports
+        assert c.get(f"/canonical-entities/{berg}").text.count('class="dispute"') >= 1
+
+
 # --- safety -----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("url", ["/", "/articles", "/articles/art-1", "/api/stats", "/api/nothing", "/nothing",

@@ -223,3 +223,19 @@ def test_reader_links_events_entities_and_disputes(linked: TestClient) -> None:
     assert 'id="disputes"' in html and 'data-layer="dsp"' in html
     # a reader without disputes has no such layer
     assert 'data-layer="dsp"' not in linked.get("/articles/art-2").text
+
+
+def test_warm_up_fills_what_the_first_linked_pages_read(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    app = create_app(linked_store(str(tmp_path / "warm.db")))
+    with TestClient(app) as c:
+        for t in threading.enumerate():
+            if t.name == "chronicle-warm-up":
+                t.join(30)
+        cache = app.state.cache
+        berg = _id(c, "/api/canonical-entities", name="Anna Berg")  # the most reported
+        kept, misses = len(cache._data), cache.misses
+        for url in ("/", "/disputes", "/story-events", "/canonical-entities", f"/canonical-entities/{berg}"):
+            assert c.get(url).status_code == 200
+        assert (len(cache._data), cache.misses) == (kept, misses)  # every query those pages ran was ready

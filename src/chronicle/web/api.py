@@ -20,6 +20,7 @@ from chronicle.record import Record
 from chronicle.store import Store
 from chronicle.store.base import Filters, Page
 from chronicle.web.app import ApiError, CachedStore, check_token
+from chronicle.web.app import link_reads as lq
 
 __all__ = ["MAX_LIMIT", "NOT_LINKED", "StoryFilters", "filters", "linked", "page_params", "router", "store",
            "story_filters"]
@@ -402,7 +403,7 @@ def stats(st: St) -> dict[str, Any]:
     """How many facts of each kind the database holds, the values each filter can take, and
     what ``chronicle link`` made of them (``link``: null until the store is linked)."""
     return {"ok": True, "counts": st.stats(), "facets": st.facets(),
-            "link": query.link_counts(st) if linked(st) else None}
+            "link": lq(st).link_counts() if linked(st) else None}
 
 
 @router.get("/articles", summary="Articles", response_model=PageOut[ArticleOut], responses=ERRORS)
@@ -553,7 +554,7 @@ def _canonical_ref(st: Store, ref: str | None) -> str | None:
     ref = _clean(ref)
     if not ref:
         return None
-    return query.canonical_id(st, ref) or "\x00none"
+    return lq(st).canonical_id(ref) or "\x00none"
 
 
 def _article_ref(st: Store, ref: str | None) -> str | None:
@@ -565,7 +566,7 @@ def _article_ref(st: Store, ref: str | None) -> str | None:
 
 def with_names(st: Store, disputes: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each side's speaker's canonical entity's name beside its id."""
-    names = query.canonical_names(st, [d[s]["canonical"] for d in disputes for s in "ab" if d[s]["canonical"]])
+    names = lq(st).canonical_names([d[s]["canonical"] for d in disputes for s in "ab" if d[s]["canonical"]])
     for d in disputes:
         for side in "ab":
             d[side]["canonical_name"] = names.get(d[side]["canonical"] or "")
@@ -579,8 +580,8 @@ def dispute_page(st: Store, entity: str | None, article: str | None, across: boo
         return Page([], 0, limit, offset)
     cid, aid = _canonical_ref(st, entity), _article_ref(st, article)
     if total is None:
-        total = query.count_disputes(st, entity=cid, article=aid, across=across, story_event=story_event)
-    items = query.disputes(st, entity=cid, article=aid, across=across, story_event=story_event, limit=limit,
+        total = lq(st).count_disputes(entity=cid, article=aid, across=across, story_event=story_event)
+    items = lq(st).disputes(entity=cid, article=aid, across=across, story_event=story_event, limit=limit,
                            offset=offset) if offset < total else []
     return Page(with_names(st, items), total, limit, offset)
 
@@ -620,8 +621,8 @@ def story_page(st: Store, f: StoryFilters, limit: int, offset: int) -> Page:
         return Page([], 0, limit, offset)
     kw = {"type": f.type, "since": f.since, "until": f.until, "entity": _canonical_ref(st, f.entity),
           "status": f.status, "min_articles": f.min_articles, "country": f.country, "source": f.source}
-    total = query.count_story_events(st, **kw)  # type: ignore[arg-type]
-    items = query.story_events(st, limit=limit, offset=offset, **kw) if offset < total else []  # type: ignore[arg-type]
+    total = lq(st).count_story_events(**kw)  # type: ignore[arg-type]
+    items = lq(st).story_events(limit=limit, offset=offset, **kw) if offset < total else []  # type: ignore[arg-type]
     return Page(items, total, limit, offset)
 
 
@@ -631,13 +632,13 @@ def canonical_page(st: Store, q: str | None, country: str | None, etype: str | N
     if not linked(st):
         return Page([], 0, limit, offset)
     kw = {"country": _clean(country), "type": _clean(etype), "name": _clean(q), "min_articles": min_articles}
-    total = query.count_canonical_entities(st, **kw)  # type: ignore[arg-type]
-    items = query.canonical_entities(st, limit=limit, offset=offset, **kw) if offset < total else []  # type: ignore[arg-type]
+    total = lq(st).count_canonical_entities(**kw)  # type: ignore[arg-type]
+    items = lq(st).canonical_entities(limit=limit, offset=offset, **kw) if offset < total else []  # type: ignore[arg-type]
     return Page(items, total, limit, offset)
 
 
 def the_story_event(st: Store, story_id: str) -> dict[str, Any]:
-    ev = query.story_event(st, story_id) if linked(st) else None
+    ev = lq(st).story_event(story_id) if linked(st) else None
     if ev is None:
         raise ApiError(404, f"no story event '{story_id}'" + ("" if linked(st) else f" ({NOT_LINKED})"))
     return ev
@@ -647,14 +648,14 @@ def the_canonical(st: Store, canonical_id: str, counts: bool = True) -> dict[str
     """A canonical entity by its id, with how many story events, statements and disputes it has
     (unless not ``counts``)."""
     is_linked = linked(st)
-    c = query.find_canonical(st, canonical_id) if is_linked and query.canonical_id(st, canonical_id) == canonical_id \
+    c = lq(st).find_canonical(canonical_id) if is_linked and lq(st).canonical_id(canonical_id) == canonical_id \
         else None
     if c is None:
         raise ApiError(404, f"no canonical entity '{canonical_id}'" + ("" if is_linked else f" ({NOT_LINKED})"))
     if not counts:
         return c
-    c["n_story_events"], c["n_statements"] = query.count_timeline(st, canonical_id)
-    c["n_disputes"] = query.count_disputes(st, entity=canonical_id)
+    c["n_story_events"], c["n_statements"] = lq(st).count_timeline(canonical_id)
+    c["n_disputes"] = lq(st).count_disputes(entity=canonical_id)
     return c
 
 
@@ -677,7 +678,7 @@ def disputes(request: Request, st: St, pg: Pg,
 @router.get("/disputes/{dispute_id}", summary="A dispute", response_model=OneDisputeOut, responses=ERRORS)
 def one_dispute(dispute_id: str, st: St) -> dict[str, Any]:
     """One dispute, as the list gives it."""
-    d = query.dispute(st, dispute_id) if linked(st) else None
+    d = lq(st).dispute(dispute_id) if linked(st) else None
     if d is None:
         raise ApiError(404, f"no dispute '{dispute_id}'" + ("" if linked(st) else f" ({NOT_LINKED})"))
     return {"ok": True, **with_names(st, [d])[0]}
@@ -723,7 +724,7 @@ def canonical_timeline(request: Request, canonical_id: str, st: St, pg: Pg) -> d
     """The dated story events it acts in or is acted on (with their reports, articles and
     sources) and its statements, oldest first."""
     the_canonical(st, canonical_id, counts=False)
-    items, total = query.timeline_page(st, canonical_id, pg.limit, pg.offset)
+    items, total = lq(st).timeline_page(canonical_id, pg.limit, pg.offset)
     return envelope(request, Page(items, total, pg.limit, pg.offset))
 
 
@@ -733,8 +734,8 @@ def canonical_articles(request: Request, canonical_id: str, st: St, pg: Pg) -> d
     """The articles it appears in, the latest first, each with its entities (and places)
     resolved to it."""
     c = the_canonical(st, canonical_id, counts=False)
-    total = query.count_canonical_articles(st, c["id"])
-    items = query.canonical_articles(st, c["id"], pg.limit, pg.offset) if pg.offset < total else []
+    total = lq(st).count_canonical_articles(c["id"])
+    items = lq(st).canonical_articles(c["id"], pg.limit, pg.offset) if pg.offset < total else []
     return envelope(request, Page(items, total, pg.limit, pg.offset))
 
 

@@ -26,7 +26,7 @@ from chronicle import __version__
 from chronicle.errors import ChronicleError, StoreError
 from chronicle.store import Store, open_store
 
-__all__ = ["CSP", "ApiError", "CachedStore", "QueryCache", "StorePool", "create_app"]
+__all__ = ["CSP", "ApiError", "CachedStore", "LinkReads", "QueryCache", "StorePool", "create_app", "link_reads"]
 
 LOGGER = logging.getLogger(__name__)
 
@@ -120,6 +120,50 @@ class CachedStore:
         if name in QueryCache.CACHED:
             return lambda *a, **kw: self._cache.call(self._store, name, *a, **kw)
         return getattr(self._store, name)
+
+
+class LinkReads:
+    """The link step's read functions (``chronicle.link.query``) over one store, the heavier ones
+    kept in the query cache until what ``chronicle link`` stored changes (how many articles it
+    linked, story events and disputes it holds; ``chronicle link`` may run beside the server) or
+    for the cache's ttl."""
+
+    CACHED = frozenset({"link_counts", "disputes", "count_disputes", "story_events", "count_story_events",
+                        "canonical_entities", "count_canonical_entities", "canonical_types", "count_timeline",
+                        "timeline_page", "canonical_articles", "count_canonical_articles", "canonicals_of_name"})
+
+    def __init__(self, store: Store, cache: QueryCache | None) -> None:
+        self._store = store
+        self._cache = cache
+        self._version: tuple[Any, ...] | None = None
+
+    def version(self) -> tuple[Any, ...]:
+        if self._version is None:
+            self._version = tuple(self._store._query(
+                "SELECT (SELECT count(*) FROM link_articles), (SELECT count(*) FROM story_events), "
+                "(SELECT count(*) FROM disputes)")[0])
+        return self._version
+
+    def __getattr__(self, name: str) -> Any:
+        from chronicle.link import query
+
+        fn = getattr(query, name)
+        store, cache = self._store, self._cache
+        if cache is None or name not in self.CACHED:
+            return lambda *a, **kw: fn(store, *a, **kw)
+        return lambda *a, **kw: cache.memo(store, ("link", self.version(), name, a, sorted(kw.items())),
+                                           lambda: fn(store, *a, **kw))
+
+
+def link_reads(st: Store) -> LinkReads:
+    """The link step's reads over a request's store (cached when the store is a ``CachedStore``,
+    the one ``LinkReads`` of the request)."""
+    if isinstance(st, CachedStore):
+        reads = st.__dict__.get("_link_reads")
+        if reads is None:
+            reads = st.__dict__["_link_reads"] = LinkReads(st._store, st._cache)
+        return reads  # type: ignore[no-any-return]
+    return LinkReads(st, None)
 
 
 class StorePool:

@@ -19,7 +19,6 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
 from chronicle import __version__
-from chronicle.link import query
 from chronicle.store import Store
 from chronicle.store.base import Filters, Page
 from chronicle.web import charts
@@ -27,6 +26,7 @@ from chronicle.web.api import (
     Filt,
     Pg,
     SFilt,
+    StoryFilters,
     canonical_page,
     dispute_page,
     linked,
@@ -38,6 +38,7 @@ from chronicle.web.api import (
     with_names,
 )
 from chronicle.web.app import ApiError
+from chronicle.web.app import link_reads as lq
 from chronicle.web.highlight import LAYERS, Fact, facts_of, segments
 
 __all__ = ["mount_static", "render_error", "router"]
@@ -126,18 +127,37 @@ def entity_data(st: Store, cache: Any, name: str, offset: int = 0) -> dict[str, 
             "timeline": timeline, "mentions": st.entity_mentions(name, limit=30, offset=offset)}
 
 
+def canonical_data(st: Store, canonical_id: str, offset: int = 0, aoffset: int = 0) -> dict[str, Any]:
+    c = the_canonical(st, canonical_id)
+    items, total = lq(st).timeline_page(canonical_id, 50, offset, (c["n_story_events"], c["n_statements"]))
+    n_articles = lq(st).count_canonical_articles(canonical_id)
+    return {"c": c, "timeline": Page(items, total, 50, offset),
+            "articles": Page(lq(st).canonical_articles(canonical_id, 20, aoffset), n_articles, 20, aoffset),
+            "disputes": dispute_page(st, canonical_id, None, False, None, 10, 0, total=c["n_disputes"])}
+
+
 def warm(st: Store, cache: Any, entities: int = 10) -> None:
-    """Fill the cache for the overview, the explorer and the most reported entities' pages."""
+    """Fill the cache for the overview, the explorer and the most reported entities' pages; when
+    the store is linked, for the first pages of the disputes, the story events and the canonical
+    entities, and the most reported canonical entities' pages."""
     home = home_data(st, cache)
     events_data(st, cache, Filters(), "entity", 50, 0)
     st.list_entities(Filters(), None, 50, 0)
     for e in home["top"][:entities]:
         entity_data(st, cache, e["name"])
+    if linked(st):
+        lq(st).link_counts()
+        lq(st).canonical_types()
+        dispute_page(st, None, None, False, None, 50, 0)
+        story_page(st, StoryFilters(), 50, 0)
+        top = canonical_page(st, None, None, None, 1, 50, 0)
+        for c in top.items[:entities // 2]:
+            canonical_data(st, c["id"])
 
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, st: St) -> HTMLResponse:
-    return _page(request, "home.html", link=query.link_counts(st) if linked(st) else None,
+    return _page(request, "home.html", link=lq(st).link_counts() if linked(st) else None,
                  **home_data(st, request.app.state.cache))
 
 
@@ -160,8 +180,8 @@ def reader(request: Request, article_id: str, st: St) -> Response:
     links: dict[str, Any] = {"events": {}, "entities": {}, "places": {}}
     disputes: list[dict[str, Any]] = []
     if is_linked:
-        links = query.article_links(st, article_id)
-        disputes = with_names(st, query.disputes(st, article=article_id, limit=200))
+        links = lq(st).article_links(article_id)
+        disputes = with_names(st, lq(st).disputes(article=article_id, limit=200))
         facts += dispute_facts(article_id, disputes)
         if disputes:
             layers["dsp"] = "disputes"
@@ -222,7 +242,7 @@ def entity(request: Request, name: str, st: St,
     data = entity_data(st, request.app.state.cache, name, offset)
     if data is None:
         raise ApiError(404, f"no entity named '{name}'")
-    canonicals = query.canonicals_of_name(st, name) if linked(st) else None
+    canonicals = lq(st).canonicals_of_name(name) if linked(st) else None
     return _page(request, "entity.html", pager=pager(request, data["mentions"]), canonicals=canonicals, **data)
 
 
@@ -242,9 +262,9 @@ def disputes(request: Request, st: St, pg: Pg,
              ) -> HTMLResponse:
     page = dispute_page(st, entity, article, across, (story_event or "").strip() or None, pg.limit, pg.offset)
     is_linked = linked(st)
-    who = query.canonical_id(st, entity.strip()) if is_linked and entity and entity.strip() else None
+    who = lq(st).canonical_id(entity.strip()) if is_linked and entity and entity.strip() else None
     return _page(request, "disputes.html", page=page, pager=pager(request, page), linked=is_linked,
-                 entity_id=who, entity_name=query.canonical_names(st, [who]).get(who) if who else None)
+                 entity_id=who, entity_name=lq(st).canonical_names([who]).get(who) if who else None)
 
 
 @router.get("/story-events", response_class=HTMLResponse)
@@ -257,7 +277,7 @@ def story_events(request: Request, st: St, f: SFilt, pg: Pg) -> HTMLResponse:
 @router.get("/story-events/{story_id}", response_class=HTMLResponse)
 def story_event(request: Request, story_id: str, st: St) -> HTMLResponse:
     ev = the_story_event(st, story_id)
-    names = query.canonical_names(st, [c for c in (ev["actor_canonical"], ev["recipient_canonical"]) if c])
+    names = lq(st).canonical_names([c for c in (ev["actor_canonical"], ev["recipient_canonical"]) if c])
     disputes = dispute_page(st, None, None, False, story_id, 20, 0)
     return _page(request, "story_event.html", ev=ev, names=names, disputes=disputes)
 
@@ -270,22 +290,16 @@ def canonical_entities(request: Request, st: St, pg: Pg, q: Annotated[str | None
     page = canonical_page(st, q, country, entity_type, min_articles, pg.limit, pg.offset)
     is_linked = linked(st)
     return _page(request, "canonical_entities.html", page=page, pager=pager(request, page), linked=is_linked,
-                 facets=st.facets(), types=query.canonical_types(st) if is_linked else [])
+                 facets=st.facets(), types=lq(st).canonical_types() if is_linked else [])
 
 
 @router.get("/canonical-entities/{canonical_id}", response_class=HTMLResponse)
 def canonical_entity(request: Request, canonical_id: str, st: St,
                      offset: Annotated[int, Query(ge=0)] = 0,
                      aoffset: Annotated[int, Query(ge=0)] = 0) -> HTMLResponse:
-    c = the_canonical(st, canonical_id)
-    items, total = query.timeline_page(st, canonical_id, 50, offset, (c["n_story_events"], c["n_statements"]))
-    timeline = Page(items, total, 50, offset)
-    n_articles = query.count_canonical_articles(st, canonical_id)
-    articles = Page(query.canonical_articles(st, canonical_id, 20, aoffset), n_articles, 20, aoffset)
-    disputes = dispute_page(st, canonical_id, None, False, None, 10, 0, total=c["n_disputes"])
-    return _page(request, "canonical_entity.html", c=c, timeline=timeline,
-                 tpager=pager(request, timeline, "offset", "#timeline"), articles=articles,
-                 apager=pager(request, articles, "aoffset", "#articles"), disputes=disputes)
+    data = canonical_data(st, canonical_id, offset, aoffset)
+    return _page(request, "canonical_entity.html", tpager=pager(request, data["timeline"], "offset", "#timeline"),
+                 apager=pager(request, data["articles"], "aoffset", "#articles"), **data)
 
 
 @router.get("/assets/world.svg")
