@@ -185,3 +185,30 @@ def test_postgres_unreachable_is_one_line() -> None:
         open_store("postgresql://nobody:secret@127.0.0.1:1/none")
     except StoreError as e:
         assert "secret" not in str(e) and "\n" not in str(e)
+
+
+def test_postgres_answers_the_link_reads_as_sqlite_does(tmp_path: Path, pg_dsn: str) -> None:
+    """What the web UI and the API read of the link step, the same from both backends."""
+    from chronicle.link import link, query
+    from web_records import link_copies, link_records
+
+    answers = []
+    for s in (SQLiteStore(str(tmp_path / "l.db")), PostgresStore(pg_dsn)):
+        with s:
+            s.write(web_records() + link_records())
+            s.write_duplicates(link_copies())
+            link(s)
+            berg = query.canonical_id(s, "anna berg")
+            lumen = next(e["id"] for e in query.story_events(s, type="ASSAULT") if e["place"] == "Lumen")
+            d = query.disputes(s, limit=1)[0]["id"]
+            answers.append([
+                berg, query.canonical_types(s), query.canonical_names(s, [berg or ""]),
+                query.canonicals_of_name(s, "Anna Berg"), query.count_canonical_entities(s, country="RUR"),
+                query.canonical_articles(s, berg or "", 2, 1), query.count_canonical_articles(s, berg or ""),
+                query.timeline_page(s, berg or "", 3, 2), query.count_timeline(s, berg or ""),
+                query.story_events(s, country="BOR", source="Harbour Times"),
+                query.count_story_events(s, status="disputed"),
+                query.story_event(s, lumen), query.disputes(s, entity=berg, across=True),
+                query.count_disputes(s, story_event=lumen), query.disputes(s, story_event=lumen), query.dispute(s, d),
+                query.article_links(s, "art-4"), query.link_counts(s)])
+    assert answers[0] == answers[1]
