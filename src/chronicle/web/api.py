@@ -545,10 +545,6 @@ def linked(st: Store) -> bool:
         return False
 
 
-def _empty(pg: PageParams) -> Page:
-    return Page([], 0, pg.limit, pg.offset)
-
-
 def _canonical_ref(st: Store, ref: str | None) -> str | None:
     """A canonical entity's id from its id or exact name; a name that is none gives an id that matches nothing."""
     ref = _clean(ref)
@@ -619,10 +615,10 @@ def story_page(st: Store, f: StoryFilters, limit: int, offset: int) -> Page:
     """A page of story events (empty when the store is not linked)."""
     if not linked(st):
         return Page([], 0, limit, offset)
-    kw = {"type": f.type, "since": f.since, "until": f.until, "entity": _canonical_ref(st, f.entity),
-          "status": f.status, "min_articles": f.min_articles, "country": f.country, "source": f.source}
-    total = lq(st).count_story_events(**kw)  # type: ignore[arg-type]
-    items = lq(st).story_events(limit=limit, offset=offset, **kw) if offset < total else []  # type: ignore[arg-type]
+    kw: dict[str, Any] = {"type": f.type, "since": f.since, "until": f.until, "entity": _canonical_ref(st, f.entity),
+                          "status": f.status, "min_articles": f.min_articles, "country": f.country, "source": f.source}
+    total = lq(st).count_story_events(**kw)
+    items = lq(st).story_events(limit=limit, offset=offset, **kw) if offset < total else []
     return Page(items, total, limit, offset)
 
 
@@ -631,9 +627,10 @@ def canonical_page(st: Store, q: str | None, country: str | None, etype: str | N
     """A page of canonical entities (empty when the store is not linked)."""
     if not linked(st):
         return Page([], 0, limit, offset)
-    kw = {"country": _clean(country), "type": _clean(etype), "name": _clean(q), "min_articles": min_articles}
-    total = lq(st).count_canonical_entities(**kw)  # type: ignore[arg-type]
-    items = lq(st).canonical_entities(limit=limit, offset=offset, **kw) if offset < total else []  # type: ignore[arg-type]
+    kw: dict[str, Any] = {"country": _clean(country), "type": _clean(etype), "name": _clean(q),
+                          "min_articles": min_articles}
+    total = lq(st).count_canonical_entities(**kw)
+    items = lq(st).canonical_entities(limit=limit, offset=offset, **kw) if offset < total else []
     return Page(items, total, limit, offset)
 
 
