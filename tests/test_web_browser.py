@@ -263,7 +263,7 @@ def test_browser_demo_disputes_side_by_side(page: Any, demo_site: str) -> None:
     page.wait_for_url(re.compile(r"/disputes$"))
     expected = api(page, demo_site, "/api/disputes")
     cards = page.locator("article.dispute")
-    shot(page, "demo-disputes", full=True)
+    shot(page, "demo-disputes")
     if expected["total"] == 0:  # the demo corpus holds no dispute the link step accepts: the page says so
         assert page.locator(".pager .count").first.inner_text() == "no disputes"
         guard.check()
