@@ -34,11 +34,11 @@ def render_record(rec: Record) -> str:
         out.append(f"\nstatements ({len(rec.statements)})")
         for s in rec.statements:
             who = s.speaker.text if s.speaker else "(no speaker)"
-            extra = [s.kind] + ([s.stance] if s.stance else []) + (["negated"] if s.negated else [])
-            extra += [f"{label} {p.text}" for label, p in (("target", s.target), ("to", s.addressee),
+            notes = [s.kind] + ([s.stance] if s.stance else []) + (["negated"] if s.negated else [])
+            notes += [f"{label} {p.text}" for label, p in (("target", s.target), ("to", s.addressee),
                                                            ("source", s.source)) if p is not None]
             out.append(f"  {s.id:4s} {who} —{s.cue.text if s.cue else ':'}→ {s.content.text[:120]!r} "
-                       f"[{', '.join(extra)}]")
+                       f"[{', '.join(notes)}]")
     if rec.events:
         out.append(f"\nevents ({len(rec.events)})")
         for v in rec.events:

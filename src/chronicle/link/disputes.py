@@ -70,7 +70,8 @@ def _pattern(terms: list[str]) -> re.Pattern[str]:
 def refutation_terms() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """The refutation lexicon as two patterns: words that call something false (or rebut it),
     and nouns that name a claim (what a rejection must be about to dispute something)."""
-    refute, claim = [], []
+    refute: list[str] = []
+    claim: list[str] = []
     for row in read_tsv("refutations.tsv"):
         term = row["term"].strip().lower()
         (claim if row.get("kind") == "claim" else refute).append(term)
