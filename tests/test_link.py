@@ -351,3 +351,18 @@ def test_link_counts_an_outlet_once(tmp_path: Path, records: list[Record]) -> No
         link(store)
         (ev,) = [e for e in query.story_events(store) if e["type"] == "AGREE"]
         assert (ev["reports"], ev["articles"], ev["sources"]) == (2, 2, 1)
+
+
+def test_link_after_ingest(tmp_path: Path) -> None:
+    """`chronicle ingest --link` links what it stored; a second ingest links only the new article."""
+    corpus = tmp_path / "a.jsonl"
+    corpus.write_text("\n".join(json.dumps(a) for a in ARTICLES[2:4]) + "\n", encoding="utf-8")
+    more = tmp_path / "b.jsonl"
+    more.write_text(json.dumps(ARTICLES[4]) + "\n", encoding="utf-8")
+    db = str(tmp_path / "i.db")
+    runner = CliRunner()
+    out = runner.invoke(cli, ["ingest", str(corpus), "--db", db, "--link", "-q"])
+    assert out.exit_code == 0, out.output
+    assert "linked: 2 article(s) linked" in out.output
+    out = runner.invoke(cli, ["ingest", str(more), "--db", db, "--link", "-q"])
+    assert "linked: 1 article(s) linked" in out.output and "3 article(s) linked in all" in out.output

@@ -163,10 +163,12 @@ def _auto_workers(paths: tuple[str, ...]) -> int:
 @click.option("--no-dedup", is_flag=True, help="Store near-copies of stored articles as articles of their own.")
 @click.option("--dup-threshold", type=click.FloatRange(0.1, 1.0), default=None, metavar="J",
               help="Similarity (Jaccard of word 5-grams) at which an article is a copy [default: 0.8].")
+@click.option("--link", "do_link", is_flag=True,
+              help="Then link the new articles across the stored ones (what `chronicle link` does).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress line.")
 def ingest(paths: tuple[str, ...], published: str | None, source_name: str | None, allow_private: bool,
            languages: tuple[str, ...] | None, db: str | None, batch_size: int, workers: int | None,
-           dask_address: str | None, no_dedup: bool, dup_threshold: float | None, quiet: bool) -> None:
+           dask_address: str | None, no_dedup: bool, dup_threshold: float | None, do_link: bool, quiet: bool) -> None:
     """Extract PATHS (files, directories, globs, URLs, feeds, WARC files) and store the records in
     the database. An article already stored is skipped, so an interrupted run resumes where it
     stopped; a near-copy of a stored article is stored as its duplicate, not extracted again.
@@ -195,6 +197,11 @@ def ingest(paths: tuple[str, ...], published: str | None, source_name: str | Non
             f"; peak memory {peaks[0]:.0f} MB")
     rate = summary.read / max(time.monotonic() - progress.t0, 1e-6)
     click.echo(f"{summary.line()} -> {store.target} ({how}; {rate:.1f} articles/s)")
+    if do_link:
+        from chronicle.link import link
+
+        with open_store(db) as store:
+            click.echo(f"linked: {link(store).line()}")
 
 
 @cli.command()

@@ -22,8 +22,10 @@ from chronicle.watch import FeedWatcher, PollResult, parse_interval
 @click.option("--language", "languages", multiple=True, callback=_languages, metavar="CODE",
               help="Languages to keep (default: en; 'any' keeps all).")
 @click.option("--rounds", type=click.IntRange(1), default=None, help="Stop after this many polls (default: never).")
+@click.option("--link", "do_link", is_flag=True,
+              help="After each round with new items, link them across articles (`chronicle link`).")
 def watch(feeds: tuple[str, ...], every: str, db: str | None, allow_private: bool,
-          languages: tuple[str, ...] | None, rounds: int | None) -> None:
+          languages: tuple[str, ...] | None, rounds: int | None, do_link: bool) -> None:
     """Poll RSS/Atom FEEDS (URLs or files) and ingest their new items until stopped (Ctrl-C).
 
     A feed that is down is recorded in `chronicle failures` and tried again next round."""
@@ -39,6 +41,10 @@ def watch(feeds: tuple[str, ...], every: str, db: str | None, allow_private: boo
         line = f"{stamp}  {r.feeds_read} feed(s) read{down}, {r.new_items} new item(s)"
         if r.new_items:
             line += f": {r.summary.line()}"
+            if do_link and r.summary.stored:
+                from chronicle.link import link
+
+                line += f"; linked: {link(store).line()}"
         click.echo(line)
 
     with open_store(target) as store:
