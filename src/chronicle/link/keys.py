@@ -150,6 +150,12 @@ def entity_keys(entity: Entity, year: int | None) -> EntityKeys:
         out.strong.append("cty:" + code)
         out.why = "country"
         return out
+    seat = lex.seats.get(norm(entity.name)) or lex.capitals.get(norm(entity.name))
+    if seat and entity.role == "GOV" and entity.country == seat:
+        # "the Kremlin said", "Moscow denies": the government speaking, which is its country acting
+        out.strong.append("cty:" + seat)
+        out.why = "seat of government acting"
+        return out
     prefix = "gpe" if etype in ("GPE", "LOC", "FAC") else "org"
     names: list[str] = []
     for text in [entity.name] + [m.text for m in entity.mentions if m.kind in PROPER_KINDS]:
