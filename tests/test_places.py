@@ -155,10 +155,62 @@ def test_places_facility_placed_by_its_city(extract) -> None:  # type: ignore[no
     assert p.kind == "facility" and p.country == "IQ" and near(p, 33.3, 44.4)
 
 
-def test_places_organisation_names_are_no_places(extract) -> None:  # type: ignore[no-untyped-def]
+def test_places_institution_names_name_their_place(extract) -> None:  # type: ignore[no-untyped-def]
     rec = extract("The University of Texas announced a new campus, and the Kentucky Department of "
                   "Education approved it.")
-    assert not [p for p in rec.places if p.text in ("Texas", "Kentucky")]
+    ps = places_of(rec)
+    assert ps["Texas"].kind == "admin1" and ps["Kentucky"].kind == "admin1"  # not "Kentucky Department"
+    assert "named in 'Kentucky Department of Education'" in (ps["Kentucky"].why or "")
+    local = extract("The Athens Police Department arrested a 33-year-old man on Monday. Henderson County "
+                    "Sheriff Ray Nutt said the man was held in the county jail.")
+    athens = places_of(local)["Athens"]
+    assert athens.country == "US" and athens.admin1 == "Texas"  # beside Henderson County, not Greece
+    assert "named in 'Athens Police Department'" in (athens.why or "")
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [("She graduated from the University of Cincinnati in 1998.", "Cincinnati"),
+     ("Titus County Sheriff's Office deputies stopped the truck on Edwards Street.", "Titus County"),
+     ("The Hamilton County Board of Education will meet on Tuesday.", "Hamilton County")],
+)
+def test_places_institution_patterns(extract, text: str, place: str) -> None:  # type: ignore[no-untyped-def]
+    assert place in places_of(extract(text))
+
+
+def test_places_named_schools_and_companies_are_not_their_namesakes(extract) -> None:  # type: ignore[no-untyped-def]
+    rec = extract("Students at Lincoln High School visited the Ford Motor plant on Friday.")
+    assert not [p for p in rec.places if p.text in ("Lincoln", "Ford")]
+
+
+def test_places_a_name_repeated_is_no_evidence_for_itself(extract) -> None:  # type: ignore[no-untyped-def]
+    rec = extract("Ashley Evans, 26, of Paris, appeared in court on Thursday. She was held in the Edgar "
+                  "County jail until Paris police completed their report. Her passenger was taken to a "
+                  "hospital in Urbana. Paris officials said the road would reopen.")
+    paris = [p for p in rec.places if p.text == "Paris"]
+    assert len(paris) >= 2 and all(p.country == "US" and p.admin1 == "Illinois" for p in paris)
+
+
+def test_places_famous_cities_are_no_cluster_of_namesakes(extract) -> None:  # type: ignore[no-untyped-def]
+    rec = extract("After stops in Washington, New York and Boston, the prince flew to Houston for a final "
+                  "day of meetings.")
+    ps = places_of(rec)
+    assert ps["Washington"].admin1 == "District of Columbia"  # no parent "New York": a list
+    assert ps["Boston"].admin1 == "Massachusetts" and ps["Houston"].admin1 == "Texas"
+
+
+def test_places_a_person_named_in_full_is_no_place(extract) -> None:  # type: ignore[no-untyped-def]
+    rec = extract("Canadian Foreign Minister Chrystia Freeland left for Washington on Thursday. Freeland, "
+                  "U.S. Trade Representative Robert Lighthizer and their Mexican counterpart will meet there.")
+    assert "Freeland" not in places_of(rec)
+    assert places_of(rec)["Washington"].admin1 == "District of Columbia"
+
+
+def test_places_one_sense_per_article(extract) -> None:  # type: ignore[no-untyped-def]
+    rec = extract("The fire started in a barn outside Paris, Texas, on Sunday. Paris firefighters needed "
+                  "three hours to put it out, and Paris residents were asked to stay away.")
+    paris = [p for p in rec.places if p.text == "Paris"]
+    assert len(paris) == 3 and all(p.admin1 == "Texas" for p in paris)
 
 
 def test_places_state_abbreviation_is_a_state(extract) -> None:  # type: ignore[no-untyped-def]

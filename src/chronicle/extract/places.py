@@ -32,8 +32,8 @@ import logging
 import math
 import os
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 from spacy.tokens import Doc, Token
 
@@ -105,6 +105,7 @@ W_ADMIN1 = float(os.environ.get("CHRONICLE_W_ADMIN1", 3.0))
 W_CAPITAL = float(os.environ.get("CHRONICLE_W_CAPITAL", 1.0))
 W_ACTOR = float(os.environ.get("CHRONICLE_W_ACTOR", 0.5))
 W_NULL = float(os.environ.get("CHRONICLE_W_NULL", 4.0))
+PLAUSIBLE = float(os.environ.get("CHRONICLE_PLAUSIBLE", 3.0))
 # last words of facilities placed by the place they are named after ("Baghdad International Airport")
 FACILITY_NOUNS = {
     "airport", "airfield", "airbase", "base", "port", "harbor", "harbour", "station", "terminal", "dam",
@@ -131,6 +132,27 @@ PLACE_NOUNS = {
     "suburb", "district", "region", "township", "borough", "municipality", "hamlet", "community",
 }
 NOT_PLACE_WORDS = {"god", "president", "mr", "mrs", "ms", "dr", "sen", "rep", "gov", "st", "jesus", "christ"}
+# words after a place's name that make the name an institution or office of that place ("Athens
+# Police Department", "Titus County Sheriff", "Fargo City Commission", "Boone County Jail")
+INSTITUTION_WORDS = {
+    "police", "sheriff", "sheriffs", "fire", "firefighters", "council", "councilman", "councilwoman", "board",
+    "court", "courts", "courthouse", "commission", "commissioners", "commissioner", "library", "libraries",
+    "hospital", "department", "dept", "office", "district", "authority", "agency", "university", "college",
+    "chamber", "bureau", "city", "township", "village", "town", "municipal", "metropolitan", "health",
+    "housing", "transit", "utilities", "rescue", "ems", "jail", "detention", "government", "legislature",
+    "assembly", "superintendent", "administrator", "manager", "attorney", "prosecutor", "coroner", "clerk",
+    "treasurer", "auditor", "assessor", "mayor", "trooper", "troopers", "patrol", "marshal", "constable",
+    "schools", "public", "state", "emergency", "planning", "zoning", "elections", "officials", "deputies",
+    "detectives", "investigators", "magistrate", "judge", "tax", "water", "sewer", "airport", "port",
+    "parks", "visitors", "convention", "tourism", "historical", "genealogy", "fairgrounds", "fair",
+    "volunteer", "food", "correctional", "juvenile", "circuit", "superior", "district's", "sheriff's",
+    "community", "regional", "area", "medical", "zoo", "festival", "service", "services", "national",
+    "environmental", "fiscal", "redevelopment", "development", "transportation", "workforce", "education",
+    "recreation", "symphony", "orchestra", "arts", "league", "alliance", "rotary", "kiwanis", "humane",
+    "economic", "international", "metro", "federal", "credit", "bus", "power", "electric", "energy", "post",
+    "pta", "association", "society", "committee", "conference", "coalition", "partnership", "hospitals",
+    "unified", "independent", "consolidated", "drug", "task", "sanitation", "waste",
+}
 
 
 @dataclass
@@ -140,7 +162,7 @@ class _Mention:
     cstart: int  # char range of the place's span in the record (may include direction/division)
     cend: int
     text: str  # the name looked up
-    source: str  # ner:GPE, ner:LOC, ner:FAC, gazetteer, dateline, abbreviation, hint
+    source: str  # ner:GPE, ner:LOC, ner:FAC, gazetteer, dateline, abbreviation, embedded
     division: tuple[str, ...] = ()  # kinds a division word asks for
     division_word: str = ""
     direction: tuple[float, float] | None = None
@@ -148,6 +170,7 @@ class _Mention:
     parent: int | None = None  # index of the parent mention
     country_name: bool = False
     facility: bool = False  # an airport, port or base located by the place it is named after or in
+    institution: str | None = None  # the institution whose name holds the place ("Athens Police Department")
     cands: list[Candidate] = field(default_factory=list)
     chosen: Candidate | None = None
     score: float = 0.0
@@ -175,6 +198,20 @@ def _name_word(tok: Token) -> bool:
     return (tok.is_alpha and tok.text[:1].isupper()) or tok.text in ("St.", "Mt.", "Ft.", "Pt.")
 
 
+def _institution_word(doc: Doc, i: int) -> bool:
+    """Is token i a word that names an institution or office of the place before it?"""
+    if i >= len(doc):
+        return False
+    w = doc[i].lower_
+    if w in ("school", "high") and i + 1 < len(doc):
+        return doc[i + 1].lower_ in ("district", "board", "system", "corporation")  # not "Lincoln High School"
+    if w in ("city", "town", "township", "village", "state", "county", "parish", "borough"):
+        # "Fargo City Commission", "Cavan County Council", "Cavan Town Hall", "Ohio State University";
+        # but "Grants Town" is a town's own name
+        return i + 1 < len(doc) and (doc[i + 1].lower_ == "hall" or _institution_word(doc, i + 1))
+    return w in INSTITUTION_WORDS or (doc[i].text[:1].isupper() and w.endswith("'s") and w[:-2] in INSTITUTION_WORDS)
+
+
 class _Finder:
     """Finds the place names of one Doc."""
 
@@ -185,11 +222,17 @@ class _Finder:
         self.taken = [False] * len(self.doc)
         self.out: list[_Mention] = []
 
-    def add(self, s: int, e: int, source: str) -> _Mention | None:
+    def add(self, s: int, e: int, source: str, widen: bool = True) -> _Mention | None:
         doc = self.doc
         s, e = _trim(doc, s, e)
         if s >= e or any(self.taken[i] for i in range(s, e)):
             return None
+        if not widen:
+            m = _Mention(s, e, doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text), doc[s:e].text, source)
+            for i in range(s, e):
+                self.taken[i] = True
+            self.out.append(m)
+            return m
         # widen over words the name continues with ("Gulf of" Oman, "New" Mexico, Indian "Ocean")
         for back in (2, 1):
             if s - back >= 0 and not any(self.taken[i] for i in range(s - back, s)):
@@ -222,11 +265,12 @@ class _Finder:
             if ent.label_ in LOC_LABELS:
                 self.add_ent(ent.start, ent.end, "ner:" + ent.label_)
         self.county_lists()
+        self.embedded()
         self.scan()
-        self.hints()
         self.out.sort(key=lambda m: m.start)
         for m in self.out:
-            _widen(self.doc, m)
+            if m.source != "embedded":  # "Kentucky Department of Education" names no department
+                _widen(self.doc, m)
         return self.out
 
     def add_ent(self, s: int, e: int, source: str) -> None:
@@ -281,7 +325,7 @@ class _Finder:
                 if not _name_word(doc[e - 1]) or not all(_name_word(t) or t.lower_ in ("of", "-", "el", "al")
                                                           for t in words):
                     continue
-                if e < n and _name_word(doc[e]) and doc[e].lower_ not in LOCAL_NOUNS:
+                if e < n and _name_word(doc[e]) and doc[e].lower_ not in LOCAL_NOUNS and not _institution_word(doc, e):
                     continue  # part of a longer name ("Faubourg Marigny", "Boa Vista")
                 if i > 0 and _name_word(doc[i - 1]) and not doc[i - 1].is_sent_start:
                     continue
@@ -336,26 +380,41 @@ class _Finder:
                         m.cands, m.division, m.division_word = cands, ("admin2",), word
                     group = []
 
-    def hints(self) -> None:
-        """Places named inside organisation names ("Rapides Parish Fire District", "Shreveport
-        Police Department"): never places of the record, but they tell where the story is."""
-        for ent in self.doc.ents:
-            if ent.label_ not in ("ORG", "FAC") or any(self.taken[i] for i in range(ent.start, ent.end)):
+    def embedded(self) -> None:
+        """Places named in the names of their own institutions and offices: "the Athens Police
+        Department", "Titus County Sheriff's Office", "Anderson County Sheriff Greg Taylor", "the
+        University of Cincinnati", "the City of Paris". The institution belongs to the place, so
+        the article locates what it does there; the place's ``why`` names the institution."""
+        doc = self.doc
+        for ent in doc.ents:
+            if ent.label_ not in ("ORG", "FAC", "PERSON") or any(self.taken[i] for i in range(ent.start, ent.end)):
                 continue
             s = ent.start + (1 if ent[0].lower_ == "the" else 0)
-            for n in (3, 2, 1):
-                if s + n >= ent.end:
-                    continue
-                words = self.doc[s : s + n]
-                if not all(_name_word(t) for t in words):
-                    continue
-                cands = [c for c in self.gaz.lookup(words.text) if c.main and (
-                    c.kind in ("admin1", "admin2") or (c.kind == "city" and c.population >= 10000))]
-                if cands:
-                    h = _Mention(s, s + n, words.start_char, words.end_char, words.text, "hint")
-                    h.cands = cands
-                    self.out.append(h)
+            found = None
+            for n in (4, 3, 2, 1):  # "Titus County" Sheriff's Office
+                if s + n > ent.end or not _institution_word(doc, s + n):
+                    continue  # the word may follow a bare name ("Alexandria" Police)
+                words = doc[s : s + n]
+                if all(_name_word(t) for t in words) and self._embeddable(words.text):
+                    found = (s, s + n)
                     break
+            if found is None:  # University "of Cincinnati"
+                of = next((i for i in range(s + 1, ent.end - 1) if doc[i].lower_ == "of"), None)
+                if of is not None and _institution_word(doc, of - 1):
+                    a = of + 1 + (1 if doc[of + 1].lower_ == "the" else 0)
+                    e = a
+                    while e < ent.end and _name_word(doc[e]):
+                        e += 1
+                    if e > a and self._embeddable(doc[a:e].text):
+                        found = (a, e)
+            if found is not None:
+                m = self.add(found[0], found[1], "embedded", widen=False)
+                if m is not None:
+                    m.institution = ent.text[4:] if ent.text.lower().startswith("the ") else ent.text
+
+    def _embeddable(self, name: str) -> bool:
+        return any(c.main and (c.kind in ("admin1", "admin2") or (c.kind == "city" and c.population >= 1000))
+                   for c in self.gaz.lookup(name))
 
     def literal_use(self, s: int, e: int) -> bool:
         """Is the name at tokens [s, e) used as a place: after a preposition of place, in a
@@ -495,7 +554,7 @@ def country_names() -> dict[str, str]:
     return _COUNTRY_NAMES
 
 
-def _screen(an: Analysis, ms: list[_Mention], parents: dict[int, tuple[str | None, str | None]]) -> list[_Mention]:
+def _screen(an: Analysis, ms: list[_Mention], parents: dict[int, Parent]) -> list[_Mention]:
     """Drops actors (metonymy) and parts of names of organisations or people; marks countries.
 
     - a capital the entities stage coded as its country acting ("Moscow said") is never a place;
@@ -510,7 +569,7 @@ def _screen(an: Analysis, ms: list[_Mention], parents: dict[int, tuple[str | Non
     us_abbrev = gazetteer().us_abbrev
     parents_of = {m.parent for m in ms if m.parent is not None}
     for k, m in enumerate(ms):
-        if m.source == "hint":
+        if m.source == "embedded":
             keep.append(m)
             continue
         span = doc[m.start : m.end]
@@ -526,6 +585,9 @@ def _screen(an: Analysis, ms: list[_Mention], parents: dict[int, tuple[str | Non
             if ent.type == "GPE" and not m.country_name and "capital" in (ent.why or ""):
                 LOGGER.debug("places: %r is a capital acting for its country (entity %s)", m.text, eid)
                 continue
+            if ent.type == "PERSON" and any(len(x.text.split()) > len(m.text.split()) for x in ent.mentions):
+                LOGGER.debug("places: %r is a person named in full elsewhere (entity %s)", m.text, eid)
+                continue  # "Freeland, U.S. Trade Representative Robert Lighthizer and ..." after "Chrystia Freeland"
             if not literal:
                 LOGGER.debug("places: %r is an actor (entity %s)", m.text, eid)
                 continue
@@ -551,6 +613,7 @@ def _parents(an: Analysis, ms: list[_Mention], gaz: Gazetteer) -> dict[int, tupl
     doc = an.doc
     out: dict[int, tuple[str | None, str | None]] = {}
     by_start = {m.start: i for i, m in enumerate(ms)}
+    ends = {m.end for m in ms}
     cnames = country_names()
     extra: list[_Mention] = []
     for i, m in enumerate(ms):
@@ -575,10 +638,13 @@ def _parents(an: Analysis, ms: list[_Mention], gaz: Gazetteer) -> dict[int, tupl
                 ab.cands = [st]
                 extra.append(ab)
             continue
-        if doc[e].text == "," and j + 2 < len(doc) and doc[j + 1].lower_ in ("and", "or"):
-            continue  # a list ("Kyiv, Kharkiv and Odesa")
         pi = by_start[j]
         p = ms[pi]
+        if doc[e].text == "," and (
+                (p.end < len(doc) and doc[p.end].lower_ in ("and", "or"))
+                or (m.start >= 2 and doc[m.start - 1].text == "," and m.start - 1 in ends
+                    and any(c.kind == "admin1" and c.main for c in gaz.lookup(m.text)))):
+            continue  # a list ("Kyiv, Kharkiv and Odesa", "Washington, New York and Boston", "Ohio, New York, Iowa")
         if name_key(m.text) in cnames:
             continue  # a country has no parent
         key = name_key(p.text)
@@ -683,48 +749,77 @@ def _prior(c: Candidate) -> float:
     return p - (0.0 if c.main else 0.8)
 
 
+Parent = tuple[str | None, str | None]
+
+
 @dataclass
 class _Context:
+    """The article's evidence for its places' countries and ADM1 divisions. Each name's own votes
+    are also kept apart (``own_*``): a name named five times is no evidence for itself, so a
+    candidate is scored on what the *other* names (and entities) say ("Paris" four times beside
+    "Edgar County" and "Urbana" is Paris, Illinois)."""
+
     countries: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     admin1: dict[tuple[str, str], float] = field(default_factory=lambda: defaultdict(float))
-    # other mentions' candidates (round 1) or choices (round 2): (name key, candidates)
-    others: list[tuple[str, list[Candidate]]] = field(default_factory=list)
+    own_countries: dict[str, dict[str, float]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(float)))
+    own_admin1: dict[str, dict[tuple[str, str], float]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(float)))
 
-    @staticmethod
-    def share(counter: dict[Any, float], key: object) -> float:
-        total = sum(counter.values())
-        return counter.get(key, 0.0) / total if total else 0.0
+    def vote_country(self, keys: Iterable[str], cc: str, weight: float) -> None:
+        self.countries[cc] += weight
+        for k in keys:
+            self.own_countries[k][cc] += weight
+
+    def vote_admin1(self, keys: Iterable[str], a1: tuple[str, str], weight: float) -> None:
+        self.admin1[a1] += weight
+        for k in keys:
+            self.own_admin1[k][a1] += weight
+
+    def country_share(self, key: str, cc: str) -> float:
+        """The share of the country among the votes of every name but ``key``."""
+        own = self.own_countries.get(key)
+        total = sum(self.countries.values()) - (sum(own.values()) if own else 0.0)
+        if total <= 1e-9:
+            return 0.0
+        return (self.countries.get(cc, 0.0) - (own.get(cc, 0.0) if own else 0.0)) / total
+
+    def admin1_share(self, key: str, a1: tuple[str, str]) -> float:
+        own = self.own_admin1.get(key)
+        total = sum(self.admin1.values()) - (sum(own.values()) if own else 0.0)
+        if total <= 1e-9:
+            return 0.0
+        return (self.admin1.get(a1, 0.0) - (own.get(a1, 0.0) if own else 0.0)) / total
 
 
-def _near(c: Candidate, key: str, ctx: _Context) -> float:
-    """Support from the article's other names lying close by (places in one story cluster)."""
-    total = 0.0
-    for k, cands in ctx.others:
-        if k == key:
-            continue
-        best = 0.0
-        for d in cands:
-            if abs(d.lat - c.lat) > 4 or d.kind not in ("city", "admin2", "admin1"):
-                continue
-            if d.kind == "admin1":
-                if d.country == c.country and d.admin1 == c.admin1 and c.kind != "admin1":
-                    best = max(best, 0.6)
-                continue
-            km = distance_km(c.lat, c.lon, d.lat, d.lon)
-            w = 2.5 if km < 25 else 1.8 if km < 50 else 0.9 if km < 150 else 0.3 if km < 400 else 0.0
-            best = max(best, w)
-        total += best
-    return min(total, 5.0)
+def _pair(c: Candidate, d: Candidate) -> float:
+    """How much two places of one story support each other by lying together: a city or county
+    near another, or inside a named state."""
+    if d.kind == "admin1":
+        return 0.6 if d.country == c.country and d.admin1 == c.admin1 and c.kind != "admin1" else 0.0
+    km = distance_km(c.lat, c.lon, d.lat, d.lon)
+    return 2.5 if km < 25 else 1.8 if km < 50 else 0.9 if km < 150 else 0.3 if km < 400 else 0.0
 
 
-def _score(c: Candidate, key: str, ctx: _Context, parent: tuple[str | None, str | None] | None) -> float:
+def _likelihoods(cands: list[Candidate]) -> list[tuple[Candidate, float]]:
+    """How likely each candidate is before context: a softmax of the priors (a place ten times
+    as populous is about 2.7 times as likely)."""
+    if not cands:
+        return []
+    priors = [_prior(c) for c in cands]
+    top = max(priors)
+    ws = [math.exp(p - top) for p in priors]
+    total = sum(ws)
+    return [(c, w / total) for c, w in zip(cands, ws, strict=True)]
+
+
+def _local(c: Candidate, key: str, ctx: _Context, parent: Parent | None) -> float:
+    """A candidate's score on its own: prominence, the article's countries and states (from the
+    other names), agreement with an explicit parent."""
     s = _prior(c)
     if c.country:
-        s += W_COUNTRY * ctx.share(ctx.countries, c.country)
+        s += W_COUNTRY * ctx.country_share(key, c.country)
         if c.admin1:
-            s += W_ADMIN1 * ctx.share(ctx.admin1, (c.country, c.admin1))
-    if c.kind in ("city", "admin2"):
-        s += _near(c, key, ctx)
+            s += W_ADMIN1 * ctx.admin1_share(key, (c.country, c.admin1))
     if parent is not None:
         pc, pa = parent
         ok = (pc is None or c.country == pc) and (pa is None or c.admin1 == pa)
@@ -732,10 +827,39 @@ def _score(c: Candidate, key: str, ctx: _Context, parent: tuple[str | None, str 
     return s
 
 
-def _supported(c: Candidate, key: str, ms: list[_Mention], an: Analysis) -> bool:
+# a name's candidates that can lend support to others: (candidate, its local score); its best local score
+_Sender = tuple[str, float, list[tuple[Candidate, float]]]
+
+
+def _near(c: Candidate, key: str, senders: list[_Sender]) -> float:
+    """Support from the article's other names lying close by (places of one story cluster).
+
+    Each other name lends what lying near ``c`` is worth to it: the best of its candidates' own
+    scores plus their nearness to ``c``, less its best own score (one round of max-product
+    message passing). An unambiguous neighbour lends the full nearness ("Paris" beside "Lamar
+    County"); a famous name whose obscure namesake lies near lends nothing ("Houston" beside
+    "Washington" is no Pennsylvania cluster); two obscure names that lie together support each
+    other when their namesakes are not far more prominent ("Lebanon" and "Boone County", Indiana).
+    """
+    total = 0.0
+    for k, _best, cands in senders:
+        if k == key:
+            continue
+        gain = 0.0
+        for d, _local in cands:
+            if abs(d.lat - c.lat) > 4:
+                continue
+            g = _pair(c, d)
+            if g > gain:
+                gain = g
+        total += gain
+    return min(total, 5.0)
+
+
+def _supported(c: Candidate, key: str, chosen: list[tuple[str, Candidate | None]], an: Analysis) -> bool:
     """Does anything else in the article point at this candidate's country?"""
-    for other in ms:
-        if other.chosen is not None and name_key(other.text) != key and other.chosen.country == c.country:
+    for k, other in chosen:
+        if other is not None and k != key and other.country == c.country:
             return True
     lex = lexicon()
     return any(e.country and lex.alpha2_of.get(e.country) == c.country for e in an.record.entities)
@@ -754,31 +878,37 @@ def _prefer_city(cands: list[Candidate], best: Candidate) -> Candidate:
     return best
 
 
-def _context(an: Analysis, ms: list[_Mention], chosen_only: bool) -> _Context:
+def _context(an: Analysis, groups: list[_Group], chosen_only: bool) -> _Context:
+    """The article's evidence: its entities' countries, and each distinct name's candidates
+    (round 1, weighted by likelihood) or choice (round 2). A name named many times votes once."""
     ctx = _Context()
     lex = lexicon()
     for e in an.record.entities:  # countries the article names, and its actors' countries
         if e.country and e.country in lex.alpha2_of:
             weight = min(len(e.mentions), 3) if e.type == "GPE" else W_ACTOR
-            ctx.countries[lex.alpha2_of[e.country]] += weight
-    for m in ms:
-        key = name_key(m.text)
-        if chosen_only:
-            if m.chosen is None:
-                continue
-            cands = [m.chosen]
-        else:
-            cands = [c for c in m.cands if c.main or c.population >= 100000]
-            if not cands:
-                continue
-        ccs = {c.country for c in cands if c.country}
-        for cc in ccs:
-            ctx.countries[cc] += 1.0 / len(ccs)
-        a1s = {(c.country, c.admin1) for c in cands if c.country and c.admin1}
-        for a1 in a1s:
-            ctx.admin1[a1] += 1.0 / len(a1s)
-        top = sorted(cands, key=_prior, reverse=True)[:12]
-        ctx.others.append((key, top))
+            ctx.vote_country({name_key(x.text) for x in e.mentions}, lex.alpha2_of[e.country], weight)
+    by_key: dict[str, list[_Group]] = defaultdict(list)
+    for g in groups:
+        by_key[g.key].append(g)
+    for key, gs in by_key.items():
+        n = sum(len(g.members) for g in gs)
+        ccs: dict[str, float] = defaultdict(float)
+        a1s: dict[tuple[str, str], float] = defaultdict(float)
+        for g in gs:
+            if chosen_only:
+                dist = [(g.chosen, 1.0)] if g.chosen is not None else []
+            else:
+                dist = _likelihoods([c for c in g.cands if c.main or c.population >= 100000])
+            share = len(g.members) / n
+            for c, w in dist:
+                if c.country:
+                    ccs[c.country] += w * share
+                    if c.admin1:
+                        a1s[(c.country, c.admin1)] += w * share
+        for cc, w in ccs.items():
+            ctx.vote_country((key,), cc, w)
+        for a1, w in a1s.items():
+            ctx.vote_admin1((key,), a1, w)
     return ctx
 
 
@@ -811,8 +941,85 @@ def _directional(c: Candidate, vec: tuple[float, float], gaz: Gazetteer) -> tupl
     return sum(p[0] for p in sel) / len(sel), sum(p[1] for p in sel) / len(sel)
 
 
-def _resolve(an: Analysis, ms: list[_Mention], parents: dict[int, tuple[str | None, str | None]],
-             gaz: Gazetteer) -> None:
+@dataclass
+class _Group:
+    """Mentions that name one place: the same name with the same candidates and parent (one sense
+    per discourse: "Paris, Texas" ... "Paris" ... "Paris police")."""
+
+    key: str
+    cands: list[Candidate]
+    parent: Parent | None
+    members: list[_Mention] = field(default_factory=list)
+    dateline: bool = False
+    division: bool = False
+    chosen: Candidate | None = None
+    scored: list[tuple[float, Candidate]] = field(default_factory=list)
+
+
+def _groups(ms: list[_Mention], parents: dict[int, Parent]) -> list[_Group]:
+    """One group per name (and division word and parent); a name inside an organisation's name
+    ("Charleston police") joins the group of the same name used alone, whose candidates it takes."""
+    # a bare name takes the parent given to it elsewhere in the article, when only one is given
+    given: dict[str, set[Parent]] = defaultdict(set)
+    for i, p in parents.items():
+        given[name_key(ms[i].text)].add(p)
+    out: dict[tuple[str, tuple[str, ...], Parent | None], _Group] = {}
+    order = sorted(range(len(ms)), key=lambda i: ms[i].source == "embedded")
+    for i in order:
+        m = ms[i]
+        if not m.cands:
+            continue
+        key = name_key(m.text)
+        parent = parents.get(i)
+        if parent is None and len(given.get(key, ())) == 1:
+            parent = next(iter(given[key]))
+        gk = (key, m.division, parent)
+        g = out.get(gk)
+        if g is None:
+            g = out[gk] = _Group(key, m.cands, parent)
+        g.members.append(m)
+        g.dateline = g.dateline or m.source == "dateline"
+        g.division = g.division or bool(m.division)
+    return list(out.values())
+
+
+def _rank(groups: list[_Group], ctx: _Context) -> None:
+    """Scores every group's candidates: its own evidence, then its neighbours' support."""
+    locals_: list[list[tuple[Candidate, float]]] = []
+    for g in groups:
+        row = []
+        for c in g.cands:
+            v = _local(c, g.key, ctx, g.parent)
+            if g.dateline:  # a dateline names a city: a well-known one, or the paper's own town
+                v += (1.0 if c.kind == "city" else 0.0) + (1.5 if c.capital else 0.0)
+            row.append((c, v))
+        locals_.append(row)
+    # what each name can lend: its candidates within reach of its best (nearness adds at most 2.5)
+    best_of: dict[str, float] = {}
+    pool: dict[str, dict[int, tuple[Candidate, float]]] = defaultdict(dict)
+    for g, row in zip(groups, locals_, strict=True):
+        for c, v in row:
+            if not (c.main or c.population >= 100000):
+                continue
+            best_of[g.key] = max(best_of.get(g.key, v), v)
+            if c.kind in ("city", "admin2", "admin1"):
+                old = pool[g.key].get(c.id)
+                if old is None or old[1] < v:
+                    pool[g.key][c.id] = (c, v)
+    senders: list[_Sender] = []
+    for key, cands in pool.items():
+        best = best_of[key]
+        near = [(c, v) for c, v in cands.values() if v > best - PLAUSIBLE]
+        if near:
+            senders.append((key, best, near))
+    for g, row in zip(groups, locals_, strict=True):
+        g.scored = sorted(((v + (_near(c, g.key, senders) if c.kind in ("city", "admin2") else 0.0), c)
+                           for c, v in row), key=lambda x: -x[0])
+        top = g.scored[0][1]
+        g.chosen = top if g.division else _prefer_city(g.cands, top)
+
+
+def _resolve(an: Analysis, ms: list[_Mention], parents: dict[int, Parent], gaz: Gazetteer) -> None:
     for m in ms:
         m.cands = _candidates(m, gaz, an.doc)
     # a short form names the division named in full elsewhere ("DeKalb County" ... "DeKalb")
@@ -825,39 +1032,36 @@ def _resolve(an: Analysis, ms: list[_Mention], parents: dict[int, tuple[str | No
             if divs and stem:
                 full.setdefault(stem, divs)
     for m in ms:
-        if not m.division_word and name_key(m.text) in full and m.source != "hint":
+        if not m.division_word and name_key(m.text) in full:
             m.cands = full[name_key(m.text)]
-    ctx = _context(an, ms, chosen_only=False)
-    for rnd in range(2):
-        for i, m in enumerate(ms):
-            if not m.cands:
-                continue
-            parent = parents.get(i)
-            key = name_key(m.text)
-            # a dateline names a city: a well-known one, or the paper's own town
-            bonus = m.source == "dateline"
-            scored = sorted(((_score(c, key, ctx, parent) + (1.0 if bonus and c.kind == "city" else 0.0)
-                              + (1.5 if bonus and c.capital else 0.0), c) for c in m.cands), key=lambda x: -x[0])
-            best_score, best = scored[0]
-            if not m.division:
-                best = _prefer_city(m.cands, best)
+    groups = _groups(ms, parents)
+    ctx = _context(an, groups, chosen_only=False)
+    _rank(groups, ctx)
+    ctx2 = _context(an, groups, chosen_only=True)
+    for k, v in ctx.countries.items():
+        ctx2.countries[k] += 0.5 * v
+    for key, votes in ctx.own_countries.items():
+        for k, v in votes.items():
+            ctx2.own_countries[key][k] += 0.5 * v
+    _rank(groups, ctx2)
+    chosen_keys = [(g.key, g.chosen) for g in groups]
+    for g in groups:
+        best_score, best = g.scored[0][0], g.chosen
+        assert best is not None
+        for m in g.members:
             m.chosen, m.score = best, best_score
-            if (rnd == 1 and parent is None and m.source not in ("dateline", "abbreviation", "hint")
-                    and _prior(best) < W_NULL and not _supported(best, key, ms, an)):
+            named_division = best.kind == "admin2" and m.text.split()[-1].lower() in NAMED_DIVISIONS
+            if (g.parent is None and m.source not in ("dateline", "abbreviation") and not named_division
+                    and _prior(best) < W_NULL and not _supported(best, g.key, chosen_keys, an)):
                 # nothing in the article points at this little-known place: no place rather than a guess
                 m.chosen = None
                 LOGGER.debug("places: %r: only an unsupported little-known candidate (%s)", m.text, best.name)
                 continue
-            m.why = [f"{len(m.cands)} candidate(s)"]
-            if parent is not None:
-                m.why.append("parent " + ",".join(x for x in parent if x))
-            if len(scored) > 1:
-                m.why.append(f"margin {best_score - scored[1][0]:.1f}")
-        if rnd == 0:
-            ctx2 = _context(an, ms, chosen_only=True)
-            for k, v in ctx.countries.items():
-                ctx2.countries[k] += 0.5 * v
-            ctx = ctx2
+            m.why = [f"{len(g.cands)} candidate(s)"]
+            if g.parent is not None:
+                m.why.append("parent " + ",".join(x for x in g.parent if x))
+            if len(g.scored) > 1:
+                m.why.append(f"margin {best_score - g.scored[1][0]:.1f}")
 
 
 # --- the stage -------------------------------------------------------------------------------
@@ -868,7 +1072,7 @@ def run(an: Analysis) -> None:
     parents_pre = _parents(an, ms, gaz)  # parent links decide whether a country name is a place
     ms_kept = _screen(an, ms, parents_pre)
     index = {id(m): k for k, m in enumerate(ms_kept)}
-    parents: dict[int, tuple[str | None, str | None]] = {}
+    parents: dict[int, Parent] = {}
     for i, p in parents_pre.items():
         if id(ms[i]) in index:
             parents[index[id(ms[i])]] = p
@@ -885,14 +1089,14 @@ def run(an: Analysis) -> None:
                 m.why = ["located by the place after it"]
     for m in ordered:
         c = m.chosen
-        if m.source == "hint":
-            continue
         if c is None:
             LOGGER.debug("places: no gazetteer entry for %r", m.text)
             continue
         lat, lon = c.lat, c.lon
         kind = c.kind
         why = [m.source, *m.why]
+        if m.institution:
+            why.insert(1, f"named in {m.institution!r}")
         name = c.name
         if m.direction is not None and c.kind in ("country", "admin1"):
             lat, lon = _directional(c, m.direction, gaz)
