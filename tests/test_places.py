@@ -118,6 +118,53 @@ def test_places_country_is_a_place_only_where_used_as_one(extract) -> None:  # t
     assert rec.entity(ukraine[0].entity).country == "UKR"  # type: ignore[union-attr]
 
 
+def test_places_a_place_that_has_or_loses_is_a_place(extract) -> None:  # type: ignore[no-untyped-def]
+    rec = extract("Boone County has a workforce of 27,733, and Madison County lost just 20 people last "
+                  "year. Nebraska's 93 counties reported their figures on Monday.")
+    ps = places_of(rec)
+    assert {"Boone County", "Madison County", "Nebraska"} <= set(ps)
+    assert ps["Boone County"].admin1 == ps["Madison County"].admin1 == "Nebraska"
+
+
+def test_places_possessive_is_a_place_unless_it_acts(extract) -> None:  # type: ignore[no-untyped-def]
+    rec = extract("The exhibition opens at Moscow's Tretyakov Gallery in June. The Sudanese government "
+                  "declined Cairo's bid, and Texas's governor said nothing.")
+    assert "Moscow" in places_of(rec)  # a capital, but where the gallery is
+    assert "Cairo" not in places_of(rec) and "Texas" not in places_of(rec)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Ashley Turner, 23, Paris, was indicted by a Lamar County grand jury on Monday.",
+     "The service will be held at 400 S. Main St., Paris, on Friday, Lamar County officials said.",
+     "The truck overturned two miles east of Paris, a Lamar County deputy said."],
+)
+def test_places_hometowns_addresses_and_distances(extract, text: str) -> None:  # type: ignore[no-untyped-def]
+    p = places_of(extract(text))["Paris"]
+    assert p.country == "US" and p.admin1 == "Texas"
+
+
+def test_places_country_name_used_as_a_town(extract) -> None:  # type: ignore[no-untyped-def]
+    rec = extract("A 36-year-old Palestine man was arrested Wednesday at an Anderson County residence. "
+                  "James Barnett, 36, of Palestine was held in the county jail.")
+    palestine = [p for p in rec.places if p.text == "Palestine"]
+    assert len(palestine) == 2 and all(p.kind == "city" and p.admin1 == "Texas" for p in palestine)
+    assert all(p.entity is None for p in palestine)  # not the country's entity
+    abroad = extract("Israeli forces and Palestinian militants clashed in Palestine on Friday.")
+    assert places_of(abroad)["Palestine"].kind == "country"
+
+
+def test_places_one_state_with_counties_is_the_state(extract) -> None:  # type: ignore[no-untyped-def]
+    rec = extract("The rate puts Boone County near the middle of Indiana counties, officials said.")
+    assert places_of(rec)["Indiana"].kind == "admin1"
+
+
+def test_places_place_of_an_office_holder(extract) -> None:  # type: ignore[no-untyped-def]
+    rec = extract("Athens Mayor Randy Daniel said the Henderson County commissioners would meet on Tuesday.")
+    p = places_of(rec)["Athens"]
+    assert p.country == "US" and p.admin1 == "Texas"
+
+
 def test_places_unknown_place_is_left_out(extract) -> None:  # type: ignore[no-untyped-def]
     rec = extract("The convoy reached Zzyzqvillex before dawn.")
     assert not [p for p in rec.places if "Zzyzq" in p.text]

@@ -35,11 +35,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from chronicle.extract.analysis import Analysis
 from chronicle.lexicon import lexicon
+from chronicle.lexicon.cues import cue_lexicon
 from chronicle.lexicon.gazetteer import Candidate, Gazetteer, distance_km, gazetteer, name_key
+from chronicle.lexicon.plover import plover
 from chronicle.record import Place
 
 __all__ = ["PlaceLink", "place_near", "run"]
@@ -83,6 +85,7 @@ PLACE_VERBS = {
     "enter", "leave", "visit", "reach", "capture", "seize", "recapture", "retake", "liberate", "shell",
     "bomb", "besiege", "occupy", "evacuate", "flee", "tour", "cross", "surround", "encircle", "storm",
     "raid", "overrun", "abandon", "hit", "strike", "pound", "bombard", "annex",
+    "include", "bypass", "serve", "cover", "span", "connect", "link", "border", "represent",
 }
 # nouns a place name modifies when it says where someone or something is from ("an Alexandria
 # woman", "Gainesville police", "the Cottonport area")
@@ -105,6 +108,7 @@ W_ADMIN1 = float(os.environ.get("CHRONICLE_W_ADMIN1", 3.0))
 W_CAPITAL = float(os.environ.get("CHRONICLE_W_CAPITAL", 1.0))
 W_ACTOR = float(os.environ.get("CHRONICLE_W_ACTOR", 0.5))
 W_NULL = float(os.environ.get("CHRONICLE_W_NULL", 4.0))
+W_LOCAL_COUNTRY = float(os.environ.get("CHRONICLE_W_LOCAL_COUNTRY", 3.0))
 PLAUSIBLE = float(os.environ.get("CHRONICLE_PLAUSIBLE", 3.0))
 # last words of facilities placed by the place they are named after ("Baghdad International Airport")
 FACILITY_NOUNS = {
@@ -117,14 +121,30 @@ STREET_WORDS = {
     "hall", "chapel", "church", "cathedral", "center", "centre", "school", "college", "museum", "theatre",
     "theater", "library", "tower", "building", "house", "palace", "gardens", "park", "mall", "market",
 }
-# what a place has rather than does: its possessive is no actor ("Boone County's unemployment rate")
-ATTRIBUTE_NOUNS = {
-    "rate", "rates", "population", "economy", "history", "diversity", "ties", "streets", "roads", "schools",
-    "residents", "people", "unemployment", "weather", "climate", "coast", "border", "borders",
-    "capital", "center", "centre", "downtown", "outskirts", "suburbs", "landscape", "countryside", "skyline",
-    "turnpike", "highway", "highways", "airport", "port", "harbor", "harbour", "beaches", "lakes", "rivers",
-    "neighborhoods", "neighbourhoods", "hospitals", "budget", "growth", "share", "part", "north",
-    "south", "east", "west", "heart", "oldest", "largest", "biggest", "first", "cottage", "country",
+# nouns a possessive place name holds as an actor, besides persons and groups (roles), things said
+# (cue nouns) and acts (PLOVER noun triggers): "Washington's good side", "Cairo's bid"
+STANCE_NOUNS = {
+    "side", "bid", "decision", "policy", "policies", "position", "stance", "response", "offer", "proposal",
+    "view", "views", "refusal", "approach", "strategy", "ally", "allies", "interest", "interests", "effort",
+    "efforts", "move", "intention", "intentions", "government", "forces", "troops", "army", "military",
+    "navy", "regime", "administration", "leadership", "behalf", "hands", "blessing", "consent", "wish",
+    "wishes", "attempt", "attempts", "insistence", "willingness", "reluctance", "objection", "objections",
+}
+# verbs whose subject is a place as a location or its people, not an agent ("Boone County has a
+# workforce of 27,733", "Madison County lost just 20 people", "Kentucky's climbed 0.5 points")
+STATIVE_VERBS = {
+    "be", "have", "see", "show", "lose", "gain", "rank", "reach", "experience", "face", "receive", "get",
+    "climb", "rise", "fall", "drop", "decline", "grow", "surge", "hold", "stand", "remain", "include",
+    "contain", "border", "lie", "sit", "host", "boast", "record", "post", "top", "trail", "suffer", "enjoy",
+    "add", "shrink", "increase", "decrease", "average", "total", "account", "lag", "outpace", "become",
+}
+# prepositions that put something in a place even when the name is a capital standing for its country
+STRICT_LOC_PREPS = LOC_PREPS - {"to", "from", "between", "toward", "towards", "over", "off", "onto"}
+# words that end a street address before its town ("1301 Lafayette Ave., Lebanon")
+ADDRESS_WORDS = {
+    "st", "ave", "rd", "dr", "blvd", "ln", "hwy", "pkwy", "ct", "pl", "cir", "street", "avenue", "road",
+    "drive", "lane", "boulevard", "highway", "parkway", "court", "way", "circle", "place", "south", "north",
+    "east", "west", "trail", "pike", "route",
 }
 # nouns that name a kind of place before or around a name ("the capital Colombo", "the town of X")
 PLACE_NOUNS = {
@@ -171,6 +191,7 @@ class _Mention:
     country_name: bool = False
     facility: bool = False  # an airport, port or base located by the place it is named after or in
     institution: str | None = None  # the institution whose name holds the place ("Athens Police Department")
+    local: bool = False  # used as a town is ("a Palestine man", "Palestine police", "Lebanon, Pa.")
     cands: list[Candidate] = field(default_factory=list)
     chosen: Candidate | None = None
     score: float = 0.0
@@ -365,6 +386,8 @@ class _Finder:
             j = tok.i - 1
             while j >= 0 and (_name_word(doc[j]) or doc[j].text in (",", "and", "or", "&")):
                 j -= 1
+            if not any(doc[k].text in (",", "and", "or", "&") for k in range(j + 1, tok.i)):
+                continue  # one name: "Indiana counties" are the counties of Indiana
             group: list[int] = []
             for k in range(j + 1, tok.i + 1):
                 if k < tok.i and _name_word(doc[k]):
@@ -487,35 +510,59 @@ def _widen(doc: Doc, m: _Mention) -> None:
 
 
 # --- 2. metonymy and countries ------------------------------------------------------------------
-def _literal(tok: Token, has_parent: bool, is_parent: bool) -> bool:
+def _literal(tok: Token, has_parent: bool, is_parent: bool, strict: bool = False) -> bool:
     """Does the text use this name as a place ("in Ukraine", "across Syria and Iraq", "Parkland,
-    Florida", "a Florida resort") rather than as an actor ("Florida sued", "Texas's governor")?"""
-    if has_parent or is_parent:
+    Florida", "a Florida resort", "Boone County has a workforce of 27,733", "Moscow's Tretyakov
+    Gallery") rather than as an actor ("Florida sued", "Texas's governor", "Cairo's bid")?
+    ``strict``: for a capital standing for its country, "between", "to" and "from" and the
+    subject of a stative verb are not enough ("disputes between Washington and Moscow")."""
+    if has_parent or is_parent or _described_as_place(tok):
         return True
     seen = 0
     while tok.dep_ in ("conj", "appos") and seen < 4:
         tok = tok.head
         seen += 1
-    if tok.dep_ == "pobj" and tok.head.lower_ in LOC_PREPS:
+    if tok.dep_ == "pobj" and tok.head.lower_ in (STRICT_LOC_PREPS if strict else LOC_PREPS):
         return True
     if tok.dep_ == "pobj" and tok.head.lower_ == "on" and name_key(tok.text) in gazetteer().regions:
         return True  # "on Crete"
     if tok.dep_ == "dobj" and tok.head.lemma_ in PLACE_VERBS:
-        return True  # "shelled Kharkiv", "storms hit north Texas"
+        return True  # "shelled Kharkiv", "storms hit north Texas", "the district includes Loup City"
+    if tok.dep_ == "nsubj" and tok.head.lemma_ in STATIVE_VERBS and not strict:
+        return True  # "Madison County lost just 20 people", "Nebraska had six districts"
+    if tok.dep_ == "poss":
+        return not _actor_noun(tok.head)  # "Nebraska's 93 counties"; not "Texas's governor"
     return _described_as_place(tok) or (tok.dep_ in ("compound", "amod", "nmod") and tok.head.pos_ in ("NOUN", "PROPN"))
+
+
+def _actor_noun(tok: Token) -> bool:
+    """Does a possessed noun make its possessor an actor: a person or group ("Texas's governor",
+    "Dagestan's militants"), something said or done ("Cairo's bid", "Russia's invasion") or a
+    stance ("Washington's good side")?"""
+    low, lemma = tok.lower_, tok.lemma_.lower()
+    if lemma in STANCE_NOUNS or low in STANCE_NOUNS:
+        return True
+    if lexicon().role(low) is not None or lexicon().role(lemma) is not None:
+        return True
+    return lemma in cue_lexicon().nouns or (lemma, "NOUN") in plover().triggers
 
 
 def _described_as_place(tok: Token) -> bool:
     """Uses that say place whatever the name's label: "Mindy Miller of Ravenel", "the town of
-    Akuressa", "the capital Colombo", "a Northbrook-based company", "Alexandria is a finalist"."""
+    Akuressa", "the capital Colombo", "a Northbrook-based company", "Alexandria is a finalist",
+    "Joyce Glover, 22, Palestine", "1301 Lafayette Ave., Lebanon", "2 miles east of Palestine"."""
     doc = tok.doc
     head = tok.head
     if tok.dep_ == "pobj" and head.lower_ == "of":
         owner = head.head
         if owner.lower_ in PLACE_NOUNS or owner.ent_type_ == "PERSON" or owner.lower_ in LOCAL_NOUNS:
             return True
+        if owner.lower_ in DIRECTIONS or owner.lower_ in ("outskirts", "suburbs", "edge", "heart", "center"):
+            return True  # "east of Palestine", "the outskirts of Kharkiv"
     if tok.i >= 1 and doc[tok.i - 1].lower_ in PLACE_NOUNS and doc[tok.i - 1].pos_ == "NOUN":
         return True
+    if tok.i >= 2 and doc[tok.i - 1].text == "," and doc[tok.i - 2].lower_.rstrip(".") in ADDRESS_WORDS:
+        return True  # a street address's town
     nxt = tok.i + 1
     while nxt < len(doc) and doc[nxt].ent_iob_ == "I":
         nxt += 1
@@ -523,8 +570,6 @@ def _described_as_place(tok: Token) -> bool:
         return True
     if tok.dep_ == "nsubj" and head.lemma_ == "be" and any(c.dep_ in ("attr", "acomp") for c in head.children):
         return True
-    if tok.dep_ == "poss" and head.lower_ in ATTRIBUTE_NOUNS:
-        return True  # "Boone County's unemployment rate", "Alabama's history"
     if tok.dep_ == "appos" and head.ent_type_ == "PERSON":
         return True  # "Lee Jolly, 60, Lebanon, was arrested"
     return any(c.lower_ in ("downtown", "central", "suburban", "rural", "greater", "uptown") for c in tok.children)
@@ -574,6 +619,7 @@ def _screen(an: Analysis, ms: list[_Mention], parents: dict[int, Parent]) -> lis
             continue
         span = doc[m.start : m.end]
         m.country_name = name_key(m.text) in cnames
+        m.local = m.parent is not None or k in parents or _local_part(span)
         literal = m.source in ("dateline", "abbreviation") or _literal(
             span.root, m.parent is not None or k in parents, k in parents_of)
         eid = next((an.entity_of_token[t.i] for t in span if t.i in an.entity_of_token), None)
@@ -582,10 +628,13 @@ def _screen(an: Analysis, ms: list[_Mention], parents: dict[int, Parent]) -> lis
                 x.start <= span.start_char and span.end_char <= x.end for x in ent.mentions):
             ent = None  # a place whose name holds a country's ("the Gulf of Oman") is not that country
         if ent is not None:
-            if ent.type == "GPE" and not m.country_name and "capital" in (ent.why or ""):
+            if (ent.type == "GPE" and not m.country_name and "capital" in (ent.why or "")
+                    and not (m.source in ("dateline", "abbreviation") or _literal(
+                        span.root, m.parent is not None or k in parents, k in parents_of, strict=True))):
                 LOGGER.debug("places: %r is a capital acting for its country (entity %s)", m.text, eid)
                 continue
-            if ent.type == "PERSON" and any(len(x.text.split()) > len(m.text.split()) for x in ent.mentions):
+            if ent.type == "PERSON" and not _local_part(span) and any(
+                    len(x.text.split()) > len(m.text.split()) for x in ent.mentions):
                 LOGGER.debug("places: %r is a person named in full elsewhere (entity %s)", m.text, eid)
                 continue  # "Freeland, U.S. Trade Representative Robert Lighthizer and ..." after "Chrystia Freeland"
             if not literal:
@@ -594,7 +643,7 @@ def _screen(an: Analysis, ms: list[_Mention], parents: dict[int, Parent]) -> lis
             if ent.type == "ORG" and m.text.isupper() and len(m.text) <= 4 and name_key(m.text) not in us_abbrev:
                 continue  # "the UN", "NATO": an organisation's acronym, whatever a town is called
             whole = an.entity_of_span.get((span.start_char, span.end_char)) == eid
-            if ent.type in ("ORG", "PERSON", "NORP") and not whole:
+            if ent.type in ("ORG", "PERSON", "NORP") and not whole and not _local_part(span):
                 mention = next((x for x in ent.mentions if x.start <= span.start_char and span.end_char <= x.end), None)
                 if mention is not None and (mention.end - mention.start) > (span.end_char - span.start_char):
                     continue  # part of an organisation's or person's name
@@ -604,6 +653,16 @@ def _screen(an: Analysis, ms: list[_Mention], parents: dict[int, Parent]) -> lis
             continue
         keep.append(m)
     return keep
+
+
+def _local_part(span: Span) -> bool:
+    """Is a name inside an organisation's or person's name there as the place it serves or comes
+    from ("Athens Mayor Randy Daniel", "Palestine police officer Gary Rayford", "Galen Miller of
+    Palestine", "a Maury County student")?"""
+    root = span.root
+    if _institution_word(span.doc, span.end) or _described_as_place(root):
+        return True
+    return root.dep_ == "compound" and root.head.lower_ in LOCAL_NOUNS
 
 
 # --- 3. parents ----------------------------------------------------------------------------------
@@ -675,9 +734,11 @@ def _candidates(m: _Mention, gaz: Gazetteer, doc: Doc | None = None) -> list[Can
     if code and not m.division:
         country = gaz.country(code)
         if country is not None:  # a country's name or alias means the country ("Cuba", "the US"),
-            # not a town named after it; a state of the same name competes ("Georgia")
+            # not a town named after it, unless used as a town is ("a Palestine man", "Lebanon,
+            # Pa."); a state of the same name competes ("Georgia")
             states = [c for c in gaz.lookup(m.text) if c.kind == "admin1" and c.main]
-            return [country, *states]
+            towns = [c for c in gaz.lookup(m.text) if c.kind == "city" and c.main] if m.local else []
+            return [country, *states, *towns]
     dotted = m.text.endswith(".") and len(m.text) <= 6
     cands = [] if dotted and name_key(m.text) in gaz.us_abbrev else gaz.lookup(m.text)
     words = m.text.split()
@@ -952,6 +1013,7 @@ class _Group:
     members: list[_Mention] = field(default_factory=list)
     dateline: bool = False
     division: bool = False
+    local: bool = False  # some mention is used as a town's name is
     chosen: Candidate | None = None
     scored: list[tuple[float, Candidate]] = field(default_factory=list)
 
@@ -980,6 +1042,7 @@ def _groups(ms: list[_Mention], parents: dict[int, Parent]) -> list[_Group]:
         g.members.append(m)
         g.dateline = g.dateline or m.source == "dateline"
         g.division = g.division or bool(m.division)
+        g.local = g.local or m.local
     return list(out.values())
 
 
@@ -990,6 +1053,8 @@ def _rank(groups: list[_Group], ctx: _Context) -> None:
         row = []
         for c in g.cands:
             v = _local(c, g.key, ctx, g.parent)
+            if g.local and c.kind == "country":
+                v -= W_LOCAL_COUNTRY  # "a Palestine man", "Lebanon police": a country would be "Palestinian"
             if g.dateline:  # a dateline names a city: a well-known one, or the paper's own town
                 v += (1.0 if c.kind == "city" else 0.0) + (1.5 if c.capital else 0.0)
             row.append((c, v))
@@ -1079,6 +1144,7 @@ def run(an: Analysis) -> None:
     _resolve(an, ms_kept, parents, gaz)
     text = an.article.text
     places = an.record.places
+    lex = lexicon()
     ordered = sorted(ms_kept, key=lambda x: x.cstart)
     for k, m in enumerate(ordered):
         if m.chosen is None and m.source == "ner:FAC" and k + 1 < len(ordered):
@@ -1105,6 +1171,10 @@ def run(an: Analysis) -> None:
         if m.facility:
             kind, name = "facility", m.text
             why.append("facility at " + c.name)
+        entity = m.entity
+        ent = an.record.entity(entity) if entity else None
+        if ent is not None and ent.country and lex.alpha2_of.get(ent.country) != c.country:
+            entity = None  # "Palestine" the Texas town is no mention of the country's entity
         places.append(Place(
             id=f"p{len(places) + 1}",
             text=text[m.cstart : m.cend],
@@ -1118,7 +1188,7 @@ def run(an: Analysis) -> None:
             kind=kind,
             admin1=c.admin1_name if c.kind not in ("country", "admin1") else None,
             admin2=c.admin2 if c.kind == "city" else None,
-            entity=m.entity,
+            entity=entity,
             why="; ".join(why),
         ))
 
