@@ -35,6 +35,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from spacy.attrs import IS_ALPHA, IS_PUNCT, IS_STOP, LOWER, ORTH, SENT_START
 from spacy.tokens import Doc, Span, Token
 
 from chronicle.extract.analysis import Analysis
@@ -207,12 +208,6 @@ class PlaceLink:
 
 
 # --- 1. mentions ------------------------------------------------------------------------------
-def _trim(doc: Doc, s: int, e: int) -> tuple[int, int]:
-    while s < e and doc[s].lower_ in ("the", "a", "an"):
-        s += 1
-    while e > s and (doc[e - 1].text in ("'s", "\u2019s", "'", "\u2019") or doc[e - 1].is_punct):
-        e -= 1
-    return s, e
 
 
 def _name_word(tok: Token) -> bool:
@@ -223,14 +218,21 @@ def _institution_word(doc: Doc, i: int) -> bool:
     """Is token i a word that names an institution or office of the place before it?"""
     if i >= len(doc):
         return False
-    w = doc[i].lower_
-    if w in ("school", "high") and i + 1 < len(doc):
-        return doc[i + 1].lower_ in ("district", "board", "system", "corporation")  # not "Lincoln High School"
+    return _institution_at([t.lower_ for t in doc[i : i + 3]], [t.text for t in doc[i : i + 3]], 0)
+
+
+def _institution_at(lowers: list[str], texts: list[str], i: int) -> bool:
+    """``_institution_word`` on per-token lists."""
+    if i >= len(lowers):
+        return False
+    w = lowers[i]
+    if w in ("school", "high") and i + 1 < len(lowers):
+        return lowers[i + 1] in ("district", "board", "system", "corporation")  # not "Lincoln High School"
     if w in ("city", "town", "township", "village", "state", "county", "parish", "borough"):
         # "Fargo City Commission", "Cavan County Council", "Cavan Town Hall", "Ohio State University";
         # but "Grants Town" is a town's own name
-        return i + 1 < len(doc) and (doc[i + 1].lower_ == "hall" or _institution_word(doc, i + 1))
-    return w in INSTITUTION_WORDS or (doc[i].text[:1].isupper() and w.endswith("'s") and w[:-2] in INSTITUTION_WORDS)
+        return i + 1 < len(lowers) and (lowers[i + 1] == "hall" or _institution_at(lowers, texts, i + 1))
+    return w in INSTITUTION_WORDS or (texts[i][:1].isupper() and w.endswith("'s") and w[:-2] in INSTITUTION_WORDS)
 
 
 class _Finder:
@@ -242,49 +244,65 @@ class _Finder:
         self.gaz = gaz
         self.taken = [False] * len(self.doc)
         self.out: list[_Mention] = []
+        # per-token values, read once (indexing a Doc token by token is slow)
+        strings = self.doc.vocab.strings
+        rows = (self.doc.to_array([ORTH, LOWER, IS_ALPHA, IS_STOP, SENT_START, IS_PUNCT]).tolist()
+                if len(self.doc) else [])
+        self.alphas = [r[2] == 1 for r in rows]
+        self.puncts = [r[5] == 1 for r in rows]
+        self.texts = [strings[r[0]] for r in rows]
+        self.lowers = [strings[r[1]] for r in rows]
+        self.name_words = [(r[2] == 1 and x[:1].isupper()) or x in ("St.", "Mt.", "Ft.", "Pt.")
+                           for r, x in zip(rows, self.texts, strict=True)]
+        self.stops = [r[3] == 1 for r in rows]
+        self.sent_starts = [r[4] == 1 for r in rows]
+        self.ents = [(e.start, e.end, e.label_) for e in self.doc.ents]
 
     def add(self, s: int, e: int, source: str, widen: bool = True) -> _Mention | None:
-        doc = self.doc
-        s, e = _trim(doc, s, e)
-        if s >= e or any(self.taken[i] for i in range(s, e)):
+        texts, lowers, name_word, taken, gaz = self.texts, self.lowers, self.name_words, self.taken, self.gaz
+        starts = self.an.token_starts
+        while s < e and lowers[s] in ("the", "a", "an"):
+            s += 1
+        while e > s and (texts[e - 1] in ("'s", "\u2019s", "'", "\u2019") or self.puncts[e - 1]):
+            e -= 1
+        if s >= e or any(taken[i] for i in range(s, e)):
             return None
         if not widen:
-            m = _Mention(s, e, doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text), doc[s:e].text, source)
+            m = _Mention(s, e, starts[s], starts[e - 1] + len(texts[e - 1]), self.span_text(s, e), source)
             for i in range(s, e):
-                self.taken[i] = True
+                taken[i] = True
             self.out.append(m)
             return m
         # widen over words the name continues with ("Gulf of" Oman, "New" Mexico, Indian "Ocean")
         for back in (2, 1):
-            if s - back >= 0 and not any(self.taken[i] for i in range(s - back, s)):
-                words = doc[s - back : s]
-                if _name_word(words[0]) and all(_name_word(t) or t.lower_ == "of" for t in words):
-                    longer = doc[s - back : e].text
-                    if any(c.main for c in self.gaz.lookup(longer)) or name_key(longer) in self.gaz.regions:
+            if s - back >= 0 and not any(taken[i] for i in range(s - back, s)):
+                if name_word[s - back] and all(name_word[k] or lowers[k] == "of" for k in range(s - back, s)):
+                    longer = self.span_text(s - back, e)
+                    if any(c.main for c in gaz.lookup(longer)) or name_key(longer) in gaz.regions:
                         s -= back
                         break
-        if e < len(doc) and _name_word(doc[e]) and not self.taken[e] and doc[e].lower_ not in DIVISIONS:
-            if self.gaz.has(doc[s : e + 1].text):
+        if e < len(texts) and name_word[e] and not taken[e] and lowers[e] not in DIVISIONS:
+            if gaz.has(self.span_text(s, e + 1)):
                 e += 1  # "Iowa" City, Indian "Ocean"
-        if not doc[s].text[:1].isupper() and doc[s].lower_ not in DIRECTIONS:
+        if not texts[s][:1].isupper() and lowers[s] not in DIRECTIONS:
             return None  # "metro": a common word, whatever the tagger says
-        if e - s == 1 and (doc[s].lower_ in DIRECTIONS or doc[s].lower_ in NOT_PLACE_WORDS
-                           or doc[s].lower_ in ("western", "eastern", "northern", "southern")):
+        if e - s == 1 and (lowers[s] in DIRECTIONS or lowers[s] in NOT_PLACE_WORDS
+                           or lowers[s] in ("western", "eastern", "northern", "southern")):
             return None  # "the West", "Western"
-        m = _Mention(s, e, doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text), doc[s:e].text, source)
-        first = doc[s].lower_
-        if e - s > 1 and first in DIRECTIONS and not self.gaz.has(m.text) and self.gaz.has(doc[s + 1 : e].text):
-            m.start, m.text, m.direction = s + 1, doc[s + 1 : e].text, DIRECTIONS[first]  # "North Texas"
+        m = _Mention(s, e, starts[s], starts[e - 1] + len(texts[e - 1]), self.span_text(s, e), source)
+        first = lowers[s]
+        if e - s > 1 and first in DIRECTIONS and not gaz.has(m.text) and gaz.has(self.span_text(s + 1, e)):
+            m.start, m.text, m.direction = s + 1, self.span_text(s + 1, e), DIRECTIONS[first]  # "North Texas"
         for i in range(s, e):
-            self.taken[i] = True
+            taken[i] = True
         self.out.append(m)
         return m
 
     def find(self) -> list[_Mention]:
         self.datelines()
-        for ent in self.doc.ents:
-            if ent.label_ in LOC_LABELS:
-                self.add_ent(ent.start, ent.end, "ner:" + ent.label_)
+        for es, ee, label in self.ents:
+            if label in LOC_LABELS:
+                self.add_ent(es, ee, "ner:" + label)
         self.county_lists()
         self.embedded()
         self.scan()
@@ -296,7 +314,7 @@ class _Finder:
 
     def add_ent(self, s: int, e: int, source: str) -> None:
         """An entity, split at commas ("Springfield, Ill." is two names, the second the parent)."""
-        commas = [t.i for t in self.doc[s:e] if t.text == ","]
+        commas = [i for i in range(s, e) if self.texts[i] == ","]
         if not commas:
             self.add(s, e, source)
             return
@@ -306,55 +324,62 @@ class _Finder:
 
     def datelines(self) -> None:
         """"WASHINGTON —", "SOUTH CHARLESTON, W.Va. —": an upper-case place opening a paragraph."""
-        doc = self.doc
-        for sent in doc.sents:
-            i = sent.start
-            while i < sent.end and doc[i].is_space:
+        texts, n = self.texts, len(self.texts)
+        bounds = [i for i, first in enumerate(self.sent_starts) if first or i == 0] + [n]
+        for start, end in itertools.pairwise(bounds):
+            i = start
+            while i < end and texts[i].isspace():
                 i += 1
             e = i
-            while e < sent.end and e - i < 4 and doc[e].is_alpha and doc[e].text.isupper() and len(doc[e].text) > 1:
+            while e < end and e - i < 4 and self.alphas[e] and texts[e].isupper() and len(texts[e]) > 1:
                 e += 1
-            if e == i or e >= len(doc):
+            if e == i or e >= n:
                 continue
-            if not (doc[e].text in (",", "(", ":") or set(doc[e].text) <= set("-\u2014\u2013")):
+            if not (texts[e] in (",", "(", ":") or set(texts[e]) <= set("-\u2014\u2013")):
                 continue
-            if self.gaz.has(doc[i:e].text):
+            if self.gaz.has(self.span_text(i, e)):
                 self.add(i, e, "dateline")
+
+    def span_text(self, s: int, e: int) -> str:
+        """The text of tokens [s, e), as ``doc[s:e].text``."""
+        starts = self.an.token_starts
+        return self.an.article.text[starts[s] : starts[e - 1] + len(self.texts[e - 1])]
 
     def scan(self) -> None:
         """Names the gazetteer knows that spaCy did not mark as places, when their form says place
         ("Laurel County", "the Black Sea") or their use does ("in Enugu", "Gainesville, Fla.")."""
         doc, gaz = self.doc, self.gaz
         n = len(doc)
+        taken, name_word, lowers, texts = self.taken, self.name_words, self.lowers, self.texts
         ent_at: dict[int, tuple[int, int, str]] = {}
-        for ent in doc.ents:
-            if ent.label_ not in LOC_LABELS:
-                for t in range(ent.start, ent.end):
-                    ent_at[t] = (ent.start, ent.end, ent.label_)
+        for es, ee, label in self.ents:
+            if label not in LOC_LABELS:
+                for t in range(es, ee):
+                    ent_at[t] = (es, ee, label)
         i = 0
         while i < n:
-            tok = doc[i]
-            if self.taken[i] or not _name_word(tok) or tok.lower_ in NOT_PLACE_WORDS or tok.is_stop:
+            if taken[i] or not name_word[i] or lowers[i] in NOT_PLACE_WORDS or self.stops[i]:
                 i += 1
+                continue
+            if i > 0 and name_word[i - 1] and not self.sent_starts[i - 1]:
+                i += 1  # inside a longer name, whatever its width
                 continue
             found = None
             for width in (5, 4, 3, 2, 1):
                 e = i + width
-                if e > n or any(self.taken[k] for k in range(i, e)):
+                if e > n or any(taken[k] for k in range(i, e)):
                     continue
-                words = doc[i:e]
-                if not _name_word(doc[e - 1]) or not all(_name_word(t) or t.lower_ in ("of", "-", "el", "al")
-                                                          for t in words):
+                if not name_word[e - 1] or not all(name_word[k] or lowers[k] in ("of", "-", "el", "al")
+                                                   for k in range(i, e)):
                     continue
-                if e < n and _name_word(doc[e]) and doc[e].lower_ not in LOCAL_NOUNS and not _institution_word(doc, e):
+                if e < n and name_word[e] and lowers[e] not in LOCAL_NOUNS and not _institution_at(lowers, texts, e):
                     continue  # part of a longer name ("Faubourg Marigny", "Boa Vista")
-                if i > 0 and _name_word(doc[i - 1]) and not doc[i - 1].is_sent_start:
-                    continue
-                cands = gaz.lookup(words.text)
+                name = self.span_text(i, e)
+                cands = gaz.lookup(name)
                 if not cands:
                     continue
-                key = name_key(words.text)
-                last = doc[e - 1].lower_
+                key = name_key(name)
+                last = lowers[e - 1]
                 if key in gaz.regions or (last in NAMED_DIVISIONS and width > 1):
                     found = (i, e, "gazetteer")
                     break
@@ -379,18 +404,18 @@ class _Finder:
         """"Alachua and Gilchrist counties", "Otter Tail, Swift and Wilkin counties": each name
         is a county (in the gazetteer with its word: "Gilchrist County")."""
         doc = self.doc
-        for tok in doc:
-            if tok.lower_ not in ("counties", "parishes") or tok.i == 0:
+        for t, low in enumerate(self.lowers):
+            if low not in ("counties", "parishes") or t == 0:
                 continue
-            word = "County" if tok.lower_ == "counties" else "Parish"
-            j = tok.i - 1
-            while j >= 0 and (_name_word(doc[j]) or doc[j].text in (",", "and", "or", "&")):
+            word = "County" if low == "counties" else "Parish"
+            j = t - 1
+            while j >= 0 and (self.name_words[j] or self.texts[j] in (",", "and", "or", "&")):
                 j -= 1
-            if not any(doc[k].text in (",", "and", "or", "&") for k in range(j + 1, tok.i)):
+            if not any(self.texts[k] in (",", "and", "or", "&") for k in range(j + 1, t)):
                 continue  # one name: "Indiana counties" are the counties of Indiana
             group: list[int] = []
-            for k in range(j + 1, tok.i + 1):
-                if k < tok.i and _name_word(doc[k]):
+            for k in range(j + 1, t + 1):
+                if k < t and self.name_words[k]:
                     group.append(k)
                     continue
                 if group:
@@ -408,32 +433,32 @@ class _Finder:
         Department", "Titus County Sheriff's Office", "Anderson County Sheriff Greg Taylor", "the
         University of Cincinnati", "the City of Paris". The institution belongs to the place, so
         the article locates what it does there; the place's ``why`` names the institution."""
-        doc = self.doc
-        for ent in doc.ents:
-            if ent.label_ not in ("ORG", "FAC", "PERSON") or any(self.taken[i] for i in range(ent.start, ent.end)):
+        lowers, texts, name_word = self.lowers, self.texts, self.name_words
+        for es, ee, label in self.ents:
+            if label not in ("ORG", "FAC", "PERSON") or any(self.taken[i] for i in range(es, ee)):
                 continue
-            s = ent.start + (1 if ent[0].lower_ == "the" else 0)
+            s = es + (1 if lowers[es] == "the" else 0)
             found = None
             for n in (4, 3, 2, 1):  # "Titus County" Sheriff's Office
-                if s + n > ent.end or not _institution_word(doc, s + n):
+                if s + n > ee or not _institution_at(lowers, texts, s + n):
                     continue  # the word may follow a bare name ("Alexandria" Police)
-                words = doc[s : s + n]
-                if all(_name_word(t) for t in words) and self._embeddable(words.text):
+                if all(name_word[k] for k in range(s, s + n)) and self._embeddable(self.span_text(s, s + n)):
                     found = (s, s + n)
                     break
             if found is None:  # University "of Cincinnati"
-                of = next((i for i in range(s + 1, ent.end - 1) if doc[i].lower_ == "of"), None)
-                if of is not None and _institution_word(doc, of - 1):
-                    a = of + 1 + (1 if doc[of + 1].lower_ == "the" else 0)
+                of = next((i for i in range(s + 1, ee - 1) if lowers[i] == "of"), None)
+                if of is not None and _institution_at(lowers, texts, of - 1):
+                    a = of + 1 + (1 if lowers[of + 1] == "the" else 0)
                     e = a
-                    while e < ent.end and _name_word(doc[e]):
+                    while e < ee and name_word[e]:
                         e += 1
-                    if e > a and self._embeddable(doc[a:e].text):
+                    if e > a and self._embeddable(self.span_text(a, e)):
                         found = (a, e)
             if found is not None:
                 m = self.add(found[0], found[1], "embedded", widen=False)
                 if m is not None:
-                    m.institution = ent.text[4:] if ent.text.lower().startswith("the ") else ent.text
+                    name = self.span_text(es, ee)
+                    m.institution = name[4:] if name.lower().startswith("the ") else name
 
     def _embeddable(self, name: str) -> bool:
         return any(c.main and (c.kind in ("admin1", "admin2") or (c.kind == "city" and c.population >= 1000))
@@ -978,9 +1003,9 @@ def _directional(c: Candidate, vec: tuple[float, float], gaz: Gazetteer) -> tupl
     if c.kind not in ("country", "admin1") or not c.country:
         return c.lat, c.lon
     a1 = c.admin1 if c.kind == "admin1" else None
-    pts = [(p.lat, p.lon) for p in gaz.places_in(c.country, 15000, a1)]
+    pts = gaz.points_in(c.country, 15000, a1)
     if len(pts) < 8:
-        pts = [(p.lat, p.lon) for p in gaz.places_in(c.country, 1000, a1)]
+        pts = gaz.points_in(c.country, 1000, a1)
     if len(pts) < 3:
         return c.lat, c.lon
     lats, lons = sorted(p[0] for p in pts), sorted(p[1] for p in pts)

