@@ -165,6 +165,19 @@ def test_places_place_of_an_office_holder(extract) -> None:  # type: ignore[no-u
     assert p.country == "US" and p.admin1 == "Texas"
 
 
+@pytest.mark.parametrize(
+    ("text", "place", "admin1"),
+    [("Rep. Vicki Lensing, D-Iowa City, voted against the bill in Des Moines.", "Iowa City", "Iowa"),
+     ("Two men were arrested in W. Columbia after the shooting, Lexington County deputies said.",
+      "Columbia", "South Carolina"),
+     ("Hellinghausen was booked into the Titus County Jail in Mount Pleasant.", "Titus County", "Texas"),
+     ("Fire damages S.E. Paris apartment. Lamar County firefighters were called at noon.", "Paris", "Texas")],
+)
+def test_places_name_inside_a_longer_place_name(extract, text: str, place: str, admin1: str) -> None:  # type: ignore[no-untyped-def]
+    p = next(p for p in extract(text).places if p.name == place)
+    assert p.admin1 == admin1
+
+
 def test_places_unknown_place_is_left_out(extract) -> None:  # type: ignore[no-untyped-def]
     rec = extract("The convoy reached Zzyzqvillex before dawn.")
     assert not [p for p in rec.places if "Zzyzq" in p.text]

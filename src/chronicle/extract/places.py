@@ -153,6 +153,14 @@ PLACE_NOUNS = {
     "suburb", "district", "region", "township", "borough", "municipality", "hamlet", "community",
 }
 NOT_PLACE_WORDS = {"god", "president", "mr", "mrs", "ms", "dr", "sen", "rep", "gov", "st", "jesus", "christ"}
+# abbreviated directions before a name ("W. Columbia", "S.E. Paris")
+ABBREVIATED_DIRECTIONS = {
+    "n.": "north", "s.": "south", "e.": "east", "w.": "west", "n.e.": "northeast", "n.w.": "northwest",
+    "s.e.": "southeast", "s.w.": "southwest", "ne": "northeast", "nw": "northwest", "se": "southeast",
+    "sw": "southwest",
+}
+# words before a name that are not part of it ("Historic Dublin", "Metro Vancouver")
+NAME_MODIFIERS = {"historic", "greater", "metro", "downtown", "uptown", "new", "old"}
 # words after a place's name that make the name an institution or office of that place ("Athens
 # Police Department", "Titus County Sheriff", "Fargo City Commission", "Boone County Jail")
 INSTITUTION_WORDS = {
@@ -315,12 +323,53 @@ class _Finder:
     def add_ent(self, s: int, e: int, source: str) -> None:
         """An entity, split at commas ("Springfield, Ill." is two names, the second the parent)."""
         commas = [i for i in range(s, e) if self.texts[i] == ","]
-        if not commas:
-            self.add(s, e, source)
-            return
         bounds = [s - 1, *commas, e]
         for a, b in itertools.pairwise(bounds):
-            self.add(a + 1, b, source)
+            if source == "ner:FAC" or not self.add_head(a + 1, b, source):
+                self.add(a + 1, b, source)
+
+    def add_head(self, s: int, e: int, source: str) -> bool:
+        """A place name the gazetteer does not know as a whole may hold one it knows: "D-Iowa
+        City" (a legislator's party and town), "W. Columbia", "S.E. Paris", "Historic Dublin",
+        "Norman to D.C" (two names), "Titus County Jail", "Fargo City Commissioner", "the City of
+        Norfolk". Adds that name; False when there is none, or when the whole is known."""
+        lowers, texts = self.lowers, self.texts
+        while s < e and lowers[s] in ("the", "a", "an"):
+            s += 1
+        while e > s and (texts[e - 1] in ("'s", "\u2019s", "'", "\u2019") or self.puncts[e - 1]):
+            e -= 1
+        if s >= e or self.gaz.has(self.span_text(s, e)):
+            return False
+        first, direction = s, None
+        if s + 2 < e and texts[s] in ("D", "R", "I") and texts[s + 1] == "-":
+            s += 2  # "D-Iowa City"
+        if s + 1 < e and lowers[s] in ABBREVIATED_DIRECTIONS:
+            direction = DIRECTIONS[ABBREVIATED_DIRECTIONS[lowers[s]]]  # "W. Columbia", "N.W. Rochester"
+            s += 1
+        elif s + 1 < e and lowers[s] in NAME_MODIFIERS:
+            s += 1  # "Historic Dublin", "Metro Vancouver"
+        if s + 2 < e and lowers[s] in PLACE_NOUNS and lowers[s + 1] == "of":
+            s += 2  # "the City of Norfolk", "State of Illinois"
+        for k in range(s, e):  # "Norman to D.C": a lower-case word ends the name
+            if texts[k][:1].islower() and lowers[k] not in ("of", "de", "del", "la", "el", "al"):
+                e = k
+                break
+        for b in range(e, s, -1):
+            if b < e and not _institution_at(lowers, texts, b):
+                continue
+            if b - s == 1 and (lowers[s] in DIRECTIONS or lowers[s] in NOT_PLACE_WORDS):
+                continue  # "West Metro"
+            name = self.span_text(s, b)
+            if any(c.main for c in self.gaz.lookup(name)):
+                m = self.add(s, b, source, widen=False)
+                if m is None:
+                    return False
+                if direction is not None:
+                    m.direction, m.cstart = direction, self.an.token_starts[first]
+                if b < e:
+                    m.institution = self.span_text(first, e)
+                return True
+        return False
 
     def datelines(self) -> None:
         """"WASHINGTON —", "SOUTH CHARLESTON, W.Va. —": an upper-case place opening a paragraph."""
