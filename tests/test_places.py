@@ -280,6 +280,13 @@ def test_places_state_abbreviation_is_a_state(extract) -> None:  # type: ignore[
     assert ps["Fla."].kind == "admin1" and ps["Fla."].name == "Florida"
 
 
+def test_places_state_abbreviations_keep_their_dots(extract) -> None:  # type: ignore[no-untyped-def]
+    rec = extract("The port of L.A. signed on for 25 trucks, and a plant near Raleigh, N.C., will build them.")
+    ps = places_of(rec)
+    assert not [p for p in rec.places if p.name == "Louisiana"]  # "L.A." is not "La."
+    assert ps["N.C."].name == "North Carolina" and ps["Raleigh"].admin1 == "North Carolina"
+
+
 # --- for events -----------------------------------------------------------------------------
 def test_places_place_near_prefers_the_preposition(extractor) -> None:  # type: ignore[no-untyped-def]
     from chronicle.extract.analysis import Analysis

@@ -544,7 +544,7 @@ def _us_state_at(doc: Doc, j: int, gaz: Gazetteer) -> tuple[str, int] | None:
         return None
     tok = doc[j]
     dotted = j + 1 < len(doc) and doc[j + 1].text == "." and doc[j + 1].idx == tok.idx + len(tok.text)
-    code = gaz.us_abbrev.get(name_key(tok.text))
+    code = gaz.us_state(tok.text)
     if code is None:
         return None
     if tok.text.endswith(".") or dotted:
@@ -685,7 +685,6 @@ def _screen(an: Analysis, ms: list[_Mention], parents: dict[int, Parent]) -> lis
     doc = an.doc
     keep = []
     cnames = country_names()
-    us_abbrev = gazetteer().us_abbrev
     parents_of = {m.parent for m in ms if m.parent is not None}
     for k, m in enumerate(ms):
         if m.source == "embedded":
@@ -714,7 +713,7 @@ def _screen(an: Analysis, ms: list[_Mention], parents: dict[int, Parent]) -> lis
             if not literal:
                 LOGGER.debug("places: %r is an actor (entity %s)", m.text, eid)
                 continue
-            if ent.type == "ORG" and m.text.isupper() and len(m.text) <= 4 and name_key(m.text) not in us_abbrev:
+            if ent.type == "ORG" and m.text.isupper() and len(m.text) <= 4 and gazetteer().us_state(m.text) is None:
                 continue  # "the UN", "NATO": an organisation's acronym, whatever a town is called
             whole = an.entity_of_span.get((span.start_char, span.end_char)) == eid
             if ent.type in ("ORG", "PERSON", "NORP") and not whole and not _local_part(span):
@@ -814,7 +813,9 @@ def _candidates(m: _Mention, gaz: Gazetteer, doc: Doc | None = None) -> list[Can
             towns = [c for c in gaz.lookup(m.text) if c.kind == "city" and c.main] if m.local else []
             return [country, *states, *towns]
     dotted = m.text.endswith(".") and len(m.text) <= 6
-    cands = [] if dotted and name_key(m.text) in gaz.us_abbrev else gaz.lookup(m.text)
+    initials = len(m.text) >= 4 and all(ch == "." for ch in m.text[1::2]) and m.text[::2].isalpha()
+    # "P.A.", "L.A.": initials are no town's name ("Pa", "La")
+    cands = [] if (dotted and gaz.us_state(m.text)) or initials else gaz.lookup(m.text)
     words = m.text.split()
     if not cands and len(words) > 1 and words[-1].lower() in DIVISIONS and words[-1].lower() not in NAMED_DIVISIONS:
         kinds = DIVISIONS[words[-1].lower()]  # "Oaxaca State", "Kermanshah Province"
@@ -833,7 +834,7 @@ def _candidates(m: _Mention, gaz: Gazetteer, doc: Doc | None = None) -> list[Can
     # another name of a small town is too often a common name ("New Jersey" for a Michigan town)
     cands = [c for c in cands if c.main or c.kind != "city" or c.population >= 50000]
     if not cands and ("." in m.text or (m.text.isupper() and len(m.text) == 2)):
-        code = gaz.us_abbrev.get(name_key(m.text))
+        code = gaz.us_state(m.text)
         st = gaz.admin1("US", code) if code else None
         if st is not None:
             return [st]

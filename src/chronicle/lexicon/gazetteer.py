@@ -359,10 +359,17 @@ class Gazetteer:
             for n in [row["name"], *[a for a in (row.get("aliases") or "").split("|") if a.strip()]]:
                 self.regions[name_key(n)].append(own)
         self.us_abbrev: dict[str, str] = {}  # "calif", "ca", "tex" -> "CA", "TX"
+        self._us_forms: dict[str, str] = {}  # "calif", "n.c", "w.va" -> "CA", "NC", "WV": dots as written
         for row in read_tsv("us_states.tsv"):
             for a in [row["code"], *[x for x in row.get("ap", "").split("|") if x]]:
                 self.us_abbrev[name_key(a)] = row["code"]
+                self._us_forms[a.lower().rstrip(".")] = row["code"]
         self._countries: dict[str, Candidate] | None = None
+
+    def us_state(self, text: str) -> str | None:
+        """The postal code a state abbreviation stands for, its dots as written ("Ill." and "N.C."
+        are states; "L.A." is not "La.")."""
+        return self._us_forms.get(text.lower().rstrip("."))
 
     def _con(self) -> sqlite3.Connection:
         con = getattr(self._local, "con", None)
