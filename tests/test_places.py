@@ -251,6 +251,14 @@ def test_places_a_name_repeated_is_no_evidence_for_itself(extract) -> None:  # t
     assert len(paris) >= 2 and all(p.country == "US" and p.admin1 == "Illinois" for p in paris)
 
 
+def test_places_an_institution_named_after_a_place_is_no_evidence_for_it(extract) -> None:  # type: ignore[no-untyped-def]
+    rec = extract("The Paris Public Library will offer a workshop for job seekers who wish to sign up for "
+                  "the service of the Illinois Department of Employment Security. Paris Public Library "
+                  "staff will help.")
+    paris = [p for p in rec.places if p.text == "Paris"]
+    assert paris and all(p.country == "US" and p.admin1 == "Illinois" for p in paris)
+
+
 def test_places_famous_cities_are_no_cluster_of_namesakes(extract) -> None:  # type: ignore[no-untyped-def]
     rec = extract("After stops in Washington, New York and Boston, the prince flew to Houston for a final "
                   "day of meetings.")

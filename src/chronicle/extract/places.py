@@ -27,6 +27,7 @@ Each place says in ``why`` how it was found and chosen.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import logging
 import math
@@ -110,6 +111,7 @@ W_CAPITAL = float(os.environ.get("CHRONICLE_W_CAPITAL", 1.0))
 W_ACTOR = float(os.environ.get("CHRONICLE_W_ACTOR", 0.5))
 W_NULL = float(os.environ.get("CHRONICLE_W_NULL", 4.0))
 W_LOCAL_COUNTRY = float(os.environ.get("CHRONICLE_W_LOCAL_COUNTRY", 3.0))
+SALIENCE = float(os.environ.get("CHRONICLE_SALIENCE", 0.5))
 PLAUSIBLE = float(os.environ.get("CHRONICLE_PLAUSIBLE", 3.0))
 # last words of facilities placed by the place they are named after ("Baghdad International Airport")
 FACILITY_NOUNS = {
@@ -1019,10 +1021,21 @@ def _context(an: Analysis, groups: list[_Group], chosen_only: bool) -> _Context:
     (round 1, weighted by likelihood) or choice (round 2). A name named many times votes once."""
     ctx = _Context()
     lex = lexicon()
+    spans = sorted((m.cstart, m.cend, g.key) for g in groups for m in g.members)
+    starts = [sp[0] for sp in spans]
     for e in an.record.entities:  # countries the article names, and its actors' countries
         if e.country and e.country in lex.alpha2_of:
             weight = min(len(e.mentions), 3) if e.type == "GPE" else W_ACTOR
-            ctx.vote_country({name_key(x.text) for x in e.mentions}, lex.alpha2_of[e.country], weight)
+            # an entity named after a place is no evidence for that place ("Paris Public Library"
+            # coded French because its name holds "Paris")
+            keys = {name_key(x.text) for x in e.mentions}
+            for x in e.mentions:
+                for j in range(bisect.bisect_left(starts, x.start), len(spans)):
+                    if spans[j][0] >= x.end:
+                        break
+                    if spans[j][1] <= x.end:
+                        keys.add(spans[j][2])
+            ctx.vote_country(keys, lex.alpha2_of[e.country], weight)
     by_key: dict[str, list[_Group]] = defaultdict(list)
     for g in groups:
         by_key[g.key].append(g)
@@ -1035,7 +1048,7 @@ def _context(an: Analysis, groups: list[_Group], chosen_only: bool) -> _Context:
                 dist = [(g.chosen, 1.0)] if g.chosen is not None else []
             else:
                 dist = _likelihoods([c for c in g.cands if c.main or c.population >= 100000])
-            share = len(g.members) / n
+            share = len(g.members) / n * n ** SALIENCE  # a name named often weighs more, not in proportion
             for c, w in dist:
                 if c.country:
                     ccs[c.country] += w * share
