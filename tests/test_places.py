@@ -178,6 +178,31 @@ def test_places_name_inside_a_longer_place_name(extract, text: str, place: str, 
     assert p.admin1 == admin1
 
 
+@pytest.mark.parametrize(
+    ("text", "place", "admin1"),
+    [("The bill's sponsors were Sen. Ron Stollings, D-Madison, and Del. Linda Sumner, R-Beckley, in "
+      "Charleston, W.Va.", "Beckley", "West Virginia"),
+     ("BY ABBEY ROY Advocate Reporter March 30, 2009 NEWARK -- The Licking County commissioners met on "
+      "Monday.", "NEWARK", "Ohio"),
+     ("Both were taken to Northeast Georgia Medical Center in Gainesville, Ga., for treatment.", "Georgia",
+      "Georgia")],
+)
+def test_places_hometowns_bylines_and_hospitals(extract, text: str, place: str, admin1: str) -> None:  # type: ignore[no-untyped-def]
+    p = places_of(extract(text))[place]
+    assert p.admin1 == admin1 or p.name == admin1
+
+
+def test_places_a_person_from_a_place(extract) -> None:  # type: ignore[no-untyped-def]
+    rec = extract("A Lovejoy senior won the scholarship, and an Alton funeral director was charged with "
+                  "robbery in Madison County, Illinois.")
+    assert {"Lovejoy", "Alton"} <= set(places_of(rec))
+
+
+def test_places_a_capital_at_the_start_of_a_sentence_is_no_place(extract) -> None:  # type: ignore[no-untyped-def]
+    rec = extract("Rain gardens are planted in depressions. Police officers said the road was closed.")
+    assert not [p for p in rec.places if p.text in ("Rain", "Police")]
+
+
 def test_places_unknown_place_is_left_out(extract) -> None:  # type: ignore[no-untyped-def]
     rec = extract("The convoy reached Zzyzqvillex before dawn.")
     assert not [p for p in rec.places if "Zzyzq" in p.text]

@@ -103,6 +103,10 @@ LOCAL_NOUNS = {
     "storm", "earthquake", "massacre", "siege", "battle", "offensive", "protest", "protests", "rally",
     "clinic", "jail", "prison", "mayor", "council", "voters", "businesses", "restaurant", "hotel",
     "business", "company", "firm", "underpass", "lawmakers", "officials", "authorities",
+    "mother", "father", "son", "daughter", "parents", "taxpayers", "household", "households", "settler",
+    "settlers", "parolees", "firefighter", "firefighters", "residence", "apartment", "apartments",
+    "condominium", "condo", "senior", "seniors", "pupils", "jury", "neighbors", "neighbours", "director",
+    "owner", "driver", "drivers", "worker", "workers", "employee", "employees", "volunteers",
 }
 # weights of the evidence for a candidate (prominence is on a log10 population scale)
 W_COUNTRY = float(os.environ.get("CHRONICLE_W_COUNTRY", 3.0))
@@ -182,7 +186,8 @@ INSTITUTION_WORDS = {
     "recreation", "symphony", "orchestra", "arts", "league", "alliance", "rotary", "kiwanis", "humane",
     "economic", "international", "metro", "federal", "credit", "bus", "power", "electric", "energy", "post",
     "pta", "association", "society", "committee", "conference", "coalition", "partnership", "hospitals",
-    "unified", "independent", "consolidated", "drug", "task", "sanitation", "waste",
+    "unified", "independent", "consolidated", "drug", "task", "sanitation", "waste", "highway", "general",
+    "news", "times", "journal", "herald", "tribune", "gazette", "chronicle", "observer", "courier",
 }
 
 
@@ -203,6 +208,7 @@ class _Mention:
     facility: bool = False  # an airport, port or base located by the place it is named after or in
     institution: str | None = None  # the institution whose name holds the place ("Athens Police Department")
     local: bool = False  # used as a town is ("a Palestine man", "Palestine police", "Lebanon, Pa.")
+    literal: bool = False  # found by its use as a place ("in Enugu", "a Lovejoy senior")
     cands: list[Candidate] = field(default_factory=list)
     chosen: Candidate | None = None
     score: float = 0.0
@@ -267,6 +273,7 @@ class _Finder:
         self.stops = [r[3] == 1 for r in rows]
         self.sent_starts = [r[4] == 1 for r in rows]
         self.ents = [(e.start, e.end, e.label_) for e in self.doc.ents]
+        self._title: list[bool] | None = None
 
     def add(self, s: int, e: int, source: str, widen: bool = True) -> _Mention | None:
         texts, lowers, name_word, taken, gaz = self.texts, self.lowers, self.name_words, self.taken, self.gaz
@@ -377,7 +384,9 @@ class _Finder:
         """"WASHINGTON —", "SOUTH CHARLESTON, W.Va. —": an upper-case place opening a paragraph."""
         texts, n = self.texts, len(self.texts)
         bounds = [i for i, first in enumerate(self.sent_starts) if first or i == 0] + [n]
-        for start, end in itertools.pairwise(bounds):
+        # a dateline after a byline's date ("Advocate Reporter March 30, 2009 NEWARK --")
+        years = [i + 1 for i in range(n - 1) if len(texts[i]) == 4 and texts[i].isdigit() and texts[i + 1].isupper()]
+        for start, end in [*itertools.pairwise(bounds), *((y, n) for y in years)]:
             i = start
             while i < end and texts[i].isspace():
                 i += 1
@@ -415,7 +424,7 @@ class _Finder:
             if i > 0 and name_word[i - 1] and not self.sent_starts[i - 1]:
                 i += 1  # inside a longer name, whatever its width
                 continue
-            found = None
+            found, literal = None, False
             for width in (5, 4, 3, 2, 1):
                 e = i + width
                 if e > n or any(taken[k] for k in range(i, e)):
@@ -426,6 +435,8 @@ class _Finder:
                 if e < n and name_word[e] and lowers[e] not in LOCAL_NOUNS and not _institution_at(lowers, texts, e):
                     continue  # part of a longer name ("Faubourg Marigny", "Boa Vista")
                 name = self.span_text(i, e)
+                if width == 1 and (lowers[i] in INSTITUTION_WORDS or lowers[i] in LOCAL_NOUNS):
+                    continue  # "Police officers said", "Council members"
                 cands = gaz.lookup(name)
                 if not cands:
                     continue
@@ -444,9 +455,12 @@ class _Finder:
                     continue
                 if self.literal_use(i, e):
                     found = (i, e, "gazetteer")
+                    literal = True
                     break
             if found:
-                self.add(*found)
+                m = self.add(*found)
+                if m is not None:
+                    m.literal = literal
                 i = found[1]
             else:
                 i += 1
@@ -490,11 +504,14 @@ class _Finder:
                 continue
             s = es + (1 if lowers[es] == "the" else 0)
             found = None
-            for n in (4, 3, 2, 1):  # "Titus County" Sheriff's Office
-                if s + n > ee or not _institution_at(lowers, texts, s + n):
+            # "Titus County" Sheriff's Office, "East Hampton" Police Department; else without a
+            # direction: "Northeast Georgia" Medical Center is in Georgia
+            heads = [s, s + 1] if s + 1 < ee and lowers[s] in DIRECTIONS else [s]
+            for h, n in itertools.product(heads, (4, 3, 2, 1)):
+                if h + n > ee or not _institution_at(lowers, texts, h + n):
                     continue  # the word may follow a bare name ("Alexandria" Police)
-                if all(name_word[k] for k in range(s, s + n)) and self._embeddable(self.span_text(s, s + n)):
-                    found = (s, s + n)
+                if all(name_word[k] for k in range(h, h + n)) and self._embeddable(self.span_text(h, h + n)):
+                    found = (h, h + n)
                     break
             if found is None:  # University "of Cincinnati"
                 of = next((i for i in range(s + 1, ee - 1) if lowers[i] == "of"), None)
@@ -511,7 +528,28 @@ class _Finder:
                     name = self.span_text(es, ee)
                     m.institution = name[4:] if name.lower().startswith("the ") else name
 
+    def sentence_initial(self, i: int) -> bool:
+        """Does token i open its sentence (after any quotation marks), where a capital says nothing?"""
+        while i > 0 and not self.sent_starts[i] and self.puncts[i - 1]:
+            i -= 1
+        return self.sent_starts[i] or i == 0
+
+    def title_case(self, i: int) -> bool:
+        """Is token i in a title-cased line ("Salmon Run Opens Home Season"), where a capital letter
+        says nothing?"""
+        if self._title is None:
+            self._title = [False] * len(self.texts)
+            bounds = [k for k, first in enumerate(self.sent_starts) if first or k == 0] + [len(self.texts)]
+            for a, b in itertools.pairwise(bounds):
+                words = [k for k in range(a, b) if self.alphas[k] and not self.stops[k]]
+                if len(words) >= 3 and sum(self.texts[k][:1].isupper() for k in words) >= 0.7 * len(words):
+                    for k in range(a, b):
+                        self._title[k] = True
+        return self._title[i]
+
     def _embeddable(self, name: str) -> bool:
+        if name.lower() in INSTITUTION_WORDS:
+            return False  # "Inspector General of Police"
         return any(c.main and (c.kind in ("admin1", "admin2") or (c.kind == "city" and c.population >= 1000))
                    for c in self.gaz.lookup(name))
 
@@ -528,6 +566,8 @@ class _Finder:
         if nxt is not None and nxt.text == "," and e + 1 < len(doc):
             if self.taken[e + 1] or _us_state_at(doc, e + 1, self.gaz) is not None:
                 return True  # "Gainesville, Fla."
+        if s >= 2 and self.texts[s - 1] == "-" and self.texts[s - 2] in ("D", "R", "I"):
+            return True  # "Rep. Linda Sumner, R-Raleigh": a legislator's party and town
         root = doc[s:e].root
         if root.dep_ == "conj" and self.taken[root.head.i]:
             return True
@@ -535,6 +575,13 @@ class _Finder:
             return True
         if root.dep_ in ("compound", "nmod", "amod") and root.head.lower_ in LOCAL_NOUNS:
             return True
+        if s > 0 and self.lowers[s - 1] in ("a", "an") and not self.title_case(s):
+            # "a Lovejoy senior", "an Alton funeral director": a person or thing from the place
+            for k in (e, e + 1):
+                if k < len(self.texts) and not self.texts[k].islower():
+                    break
+                if k < len(self.texts) and (self.lowers[k] in LOCAL_NOUNS or lexicon().role(self.lowers[k])):
+                    return True
         if _described_as_place(root):
             return True
         return bool(root.dep_ == "pobj" and root.head.lower_ in LOC_PREPS)
@@ -695,7 +742,7 @@ def _screen(an: Analysis, ms: list[_Mention], parents: dict[int, Parent]) -> lis
         span = doc[m.start : m.end]
         m.country_name = name_key(m.text) in cnames
         m.local = m.parent is not None or k in parents or _local_part(span)
-        literal = m.source in ("dateline", "abbreviation") or _literal(
+        literal = m.source in ("dateline", "abbreviation") or m.literal or _literal(
             span.root, m.parent is not None or k in parents, k in parents_of)
         eid = next((an.entity_of_token[t.i] for t in span if t.i in an.entity_of_token), None)
         ent = an.record.entity(eid)
@@ -718,6 +765,8 @@ def _screen(an: Analysis, ms: list[_Mention], parents: dict[int, Parent]) -> lis
             if ent.type == "ORG" and m.text.isupper() and len(m.text) <= 4 and gazetteer().us_state(m.text) is None:
                 continue  # "the UN", "NATO": an organisation's acronym, whatever a town is called
             whole = an.entity_of_span.get((span.start_char, span.end_char)) == eid
+            if whole and ent.type == "ORG" and ent.role is not None and m.source == "gazetteer":
+                continue  # a known organisation ("White House staffers", "Pemex privatization")
             if ent.type in ("ORG", "PERSON", "NORP") and not whole and not _local_part(span):
                 mention = next((x for x in ent.mentions if x.start <= span.start_char and span.end_char <= x.end), None)
                 if mention is not None and (mention.end - mention.start) > (span.end_char - span.start_char):
