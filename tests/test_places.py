@@ -52,6 +52,16 @@ def test_places_gazetteer_has_counties_states_and_our_regions() -> None:
     assert any(c.kind == "region" and c.country == "UA" for c in gaz.lookup("Donbas"))
 
 
+def test_places_gazetteer_division_point_is_the_middle_of_its_territory() -> None:
+    gaz = gazetteer()
+    ontario = next(c for c in gaz.lookup("Ontario") if c.kind == "admin1" and c.country == "CA")
+    assert distance_km(ontario.lat, ontario.lon, 49.25, -84.5) < 250  # not near Toronto, where most live
+    alaska = next(c for c in gaz.lookup("Alaska") if c.kind == "admin1")
+    assert alaska.lon < -140 and alaska.lat > 60
+    chukotka = next(c for c in gaz.lookup("Chukotskiy Avtonomnyy Okrug") if c.kind == "admin1")
+    assert chukotka.lon > 160 or chukotka.lon < -170  # across the 180th meridian, not in the Atlantic
+
+
 def test_places_gazetteer_unknown_name_has_no_candidate() -> None:
     assert gazetteer().lookup("Zzyzqvillex") == []
     assert gazetteer().lookup("") == []
@@ -142,6 +152,12 @@ def test_places_possessive_is_a_place_unless_it_acts(extract) -> None:  # type: 
 def test_places_hometowns_addresses_and_distances(extract, text: str) -> None:  # type: ignore[no-untyped-def]
     p = places_of(extract(text))["Paris"]
     assert p.country == "US" and p.admin1 == "Texas"
+
+
+def test_places_a_side_of_a_town_and_its_population(extract) -> None:  # type: ignore[no-untyped-def]
+    rec = extract("The bomb squad was called to Richmond's east side on Tuesday. Connecticut's population "
+                  "grew, the Madison County clerk said.")
+    assert {"Richmond", "Connecticut"} <= set(places_of(rec))
 
 
 def test_places_country_name_used_as_a_town(extract) -> None:  # type: ignore[no-untyped-def]

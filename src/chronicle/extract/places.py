@@ -654,6 +654,8 @@ def _literal(tok: Token, has_parent: bool, is_parent: bool, strict: bool = False
     if tok.dep_ == "nsubj" and tok.head.lemma_ in STATIVE_VERBS and not strict:
         return True  # "Madison County lost just 20 people", "Nebraska had six districts"
     if tok.dep_ == "poss":
+        if any(c.lower_ in DIRECTIONS for c in tok.head.children):
+            return True  # "Richmond's east side"
         return not _actor_noun(tok.head)  # "Nebraska's 93 counties"; not "Texas's governor"
     return _described_as_place(tok) or (tok.dep_ in ("compound", "amod", "nmod") and tok.head.pos_ in ("NOUN", "PROPN"))
 
@@ -665,6 +667,8 @@ def _actor_noun(tok: Token) -> bool:
     low, lemma = tok.lower_, tok.lemma_.lower()
     if lemma in STANCE_NOUNS or low in STANCE_NOUNS:
         return True
+    if lemma in ("population", "populace", "economy"):
+        return False  # what a place has, though it counts people
     if lexicon().role(low) is not None or lexicon().role(lemma) is not None:
         return True
     return lemma in cue_lexicon().nouns or (lemma, "NOUN") in plover().triggers
@@ -755,7 +759,8 @@ def _screen(an: Analysis, ms: list[_Mention], parents: dict[int, Parent]) -> lis
                         span.root, m.parent is not None or k in parents, k in parents_of, strict=True))):
                 LOGGER.debug("places: %r is a capital acting for its country (entity %s)", m.text, eid)
                 continue
-            if ent.type == "PERSON" and not _local_part(span) and any(
+            if ent.type == "PERSON" and not _local_part(span) and not _literal(
+                    span.root, False, False, strict=True) and any(
                     len(x.text.split()) > len(m.text.split()) for x in ent.mentions):
                 LOGGER.debug("places: %r is a person named in full elsewhere (entity %s)", m.text, eid)
                 continue  # "Freeland, U.S. Trade Representative Robert Lighthizer and ..." after "Chrystia Freeland"
@@ -765,7 +770,8 @@ def _screen(an: Analysis, ms: list[_Mention], parents: dict[int, Parent]) -> lis
             if ent.type == "ORG" and m.text.isupper() and len(m.text) <= 4 and gazetteer().us_state(m.text) is None:
                 continue  # "the UN", "NATO": an organisation's acronym, whatever a town is called
             whole = an.entity_of_span.get((span.start_char, span.end_char)) == eid
-            if whole and ent.type == "ORG" and ent.role is not None and m.source == "gazetteer":
+            if whole and ent.type == "ORG" and m.source == "gazetteer" and (ent.why or "").startswith(
+                    ("known organisation", "seat of government")):
                 continue  # a known organisation ("White House staffers", "Pemex privatization")
             if ent.type in ("ORG", "PERSON", "NORP") and not whole and not _local_part(span):
                 mention = next((x for x in ent.mentions if x.start <= span.start_char and span.end_char <= x.end), None)

@@ -50,7 +50,7 @@ __all__ = [
 
 LOGGER = logging.getLogger(__name__)
 
-BUILD_VERSION = 6  # bump when the index's content or layout changes
+BUILD_VERSION = 7  # bump when the index's content or layout changes
 KINDS = ("continent", "country", "admin1", "admin2", "city", "region", "sea", "water", "island", "mountain")
 
 
@@ -139,6 +139,22 @@ def _middle(values: list[float]) -> float:
 
 def _centre(points: list[tuple[float, float]]) -> tuple[float, float]:
     return _middle([p[0] for p in points]), _middle([p[1] for p in points])
+
+
+def _extent_centre(points: list[tuple[float, float]]) -> tuple[float, float]:
+    """The middle of the box holding all of a division's places: where its territory lies, not
+    where most of its people live (Ontario's point is in the middle of Ontario, not near Toronto).
+    A division across the 180th meridian (Chukotka) is measured the other way round."""
+    lats = [p[0] for p in points]
+    lons = [p[1] for p in points]
+    lon_lo, lon_hi = min(lons), max(lons)
+    if lon_hi - lon_lo > 180:
+        shifted = [x + 360 if x < 0 else x for x in lons]
+        mid = (min(shifted) + max(shifted)) / 2
+        lon = mid - 360 if mid > 180 else mid
+    else:
+        lon = (lon_lo + lon_hi) / 2
+    return (min(lats) + max(lats)) / 2, lon
 
 
 def _radius(points: list[tuple[float, float]], lat: float, lon: float) -> float:
@@ -251,7 +267,7 @@ def build_index(path: Path) -> None:
         pts = adm1_points.get((cc, a1))
         if not pts or not a1 or a1 == "00":
             continue
-        lat, lon = _centre(pts)
+        lat, lon = _extent_centre(pts)
         add((us_gid.get(a1) if cc == "US" else None, nm, "admin1", cc, a1, nm, None, lat, lon,
              max(adm1_pop[(cc, a1)], 1), _radius(pts, lat, lon), 0, 0), [nm])
 
