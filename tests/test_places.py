@@ -219,6 +219,15 @@ def test_places_a_capital_at_the_start_of_a_sentence_is_no_place(extract) -> Non
     assert not [p for p in rec.places if p.text in ("Rain", "Police")]
 
 
+def test_places_two_places_joined_by_a_hyphen(extract) -> None:  # type: ignore[no-untyped-def]
+    rec = extract("The Red River will crest at 39 feet in Fargo-Moorhead on Friday. She lives in "
+                  "Winston-Salem. Man-made levees failed.")
+    ps = places_of(rec)
+    assert ps["Fargo"].admin1 == "North Dakota" and ps["Moorhead"].admin1 == "Minnesota"
+    assert ps["Winston-Salem"].admin1 == "North Carolina"  # one town's name
+    assert "Man" not in ps
+
+
 def test_places_unknown_place_is_left_out(extract) -> None:  # type: ignore[no-untyped-def]
     rec = extract("The convoy reached Zzyzqvillex before dawn.")
     assert not [p for p in rec.places if "Zzyzq" in p.text]

@@ -321,6 +321,7 @@ class _Finder:
             if label in LOC_LABELS:
                 self.add_ent(es, ee, "ner:" + label)
         self.county_lists()
+        self.hyphenated()
         self.embedded()
         self.scan()
         self.out.sort(key=lambda m: m.start)
@@ -492,6 +493,38 @@ class _Finder:
                     if m is not None and cands:
                         m.cands, m.division, m.division_word = cands, ("admin2",), word
                     group = []
+
+    def hyphenated(self) -> None:
+        """Two places joined by a hyphen, in whatever name ("Fargo-Moorhead", "the Springfield-Greene
+        County Health Department", "the University of Nebraska-Lincoln", "the Washington-Moscow
+        route"), when the whole is no place's name ("Winston-Salem" is one)."""
+        texts, name_word, starts = self.texts, self.name_words, self.an.token_starts
+        n = len(texts)
+        for h in range(1, n - 1):
+            if texts[h] != "-" or not name_word[h - 1] or not name_word[h + 1]:
+                continue
+            if starts[h] != starts[h - 1] + len(texts[h - 1]) or starts[h + 1] != starts[h] + 1:
+                continue  # "Fargo - Moorhead" with spaces is something else
+            a = h - 1
+            while a > 0 and name_word[a - 1] and not self.sent_starts[a] and a - 1 >= h - 3:
+                a -= 1
+            b = h + 2
+            while b < n and name_word[b] and b - h <= 3:
+                b += 1
+            if self.gaz.has(self.span_text(a, b)):
+                continue
+            left = next((k for k in range(a, h) if self._embeddable(self.span_text(k, h))), None)
+            right = next((k for k in range(b, h + 1, -1) if self._embeddable(self.span_text(h + 1, k))), None)
+            if left is None or right is None or any(self.taken[k] for k in range(left, right)):
+                continue
+            lc = [c for c in self.gaz.lookup(self.span_text(left, h)) if c.main]
+            rc = [c for c in self.gaz.lookup(self.span_text(h + 1, right)) if c.main]
+            if not any(_pair(c, d) > 0 or _pair(d, c) > 0 for c in lc for d in rc):
+                continue  # two places of one area only ("Man-Made" is no pair of towns)
+            for s, e in ((left, h), (h + 1, right)):
+                m = self.add(s, e, "gazetteer", widen=False)
+                if m is not None:
+                    m.literal = True
 
     def embedded(self) -> None:
         """Places named in the names of their own institutions and offices: "the Athens Police
@@ -773,7 +806,7 @@ def _screen(an: Analysis, ms: list[_Mention], parents: dict[int, Parent]) -> lis
             if whole and ent.type == "ORG" and m.source == "gazetteer" and (ent.why or "").startswith(
                     ("known organisation", "seat of government")):
                 continue  # a known organisation ("White House staffers", "Pemex privatization")
-            if ent.type in ("ORG", "PERSON", "NORP") and not whole and not _local_part(span):
+            if ent.type in ("ORG", "PERSON", "NORP") and not whole and not _local_part(span) and not m.literal:
                 mention = next((x for x in ent.mentions if x.start <= span.start_char and span.end_char <= x.end), None)
                 if mention is not None and (mention.end - mention.start) > (span.end_char - span.start_char):
                     continue  # part of an organisation's or person's name
