@@ -288,6 +288,25 @@ def test_places_institution_patterns(extract, text: str, place: str) -> None:  #
     assert place in places_of(extract(text))
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["Conservatives have twice brought challenges to the Supreme Court, the lawyers said.",
+     "The EU Commission has known since 2002 that the chemical is harmful.",
+     "A group of Cornell University undergraduates travelled to Hanoi in January.",
+     "The bogus story comes from the fake-news website Empire News.",
+     "He is the first Jewish godson of an Argentine president."],
+)
+def test_places_institutions_not_named_after_places(extract, text: str) -> None:  # type: ignore[no-untyped-def]
+    rec = extract(text)
+    assert not [p for p in rec.places if p.text in ("Supreme", "EU", "Cornell", "Empire", "Argentine")]
+
+
+def test_places_a_capital_as_a_city_is_no_mention_of_the_country(extract) -> None:  # type: ignore[no-untyped-def]
+    rec = extract("Paris said it would not negotiate. The jewels were stolen from a store in central Paris.")
+    paris = [p for p in rec.places if p.name == "Paris"]
+    assert paris and all(p.entity is None for p in paris)  # the city, not France's entity
+
+
 def test_places_named_schools_and_companies_are_not_their_namesakes(extract) -> None:  # type: ignore[no-untyped-def]
     rec = extract("Students at Lincoln High School visited the Ford Motor plant on Friday.")
     assert not [p for p in rec.places if p.text in ("Lincoln", "Ford")]

@@ -40,6 +40,7 @@ import os
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 
 from spacy.attrs import IS_ALPHA, IS_PUNCT, IS_STOP, LOWER, ORTH, SENT_START
 from spacy.tokens import Doc, Span, Token
@@ -141,6 +142,8 @@ STANCE_NOUNS = {
     "efforts", "move", "intention", "intentions", "government", "forces", "troops", "army", "military",
     "navy", "regime", "administration", "leadership", "behalf", "hands", "blessing", "consent", "wish",
     "wishes", "attempt", "attempts", "insistence", "willingness", "reluctance", "objection", "objections",
+    "order", "orders", "tweet", "tweets", "father", "mother", "son", "daughter", "wife", "husband",
+    "brother", "sister", "family", "children", "fans", "friends", "publicist", "career", "presidency",
 }
 # verbs whose subject is a place as a location or its people, not an agent ("Boone County has a
 # workforce of 27,733", "Madison County lost just 20 people", "Kentucky's climbed 0.5 points")
@@ -189,10 +192,10 @@ INSTITUTION_WORDS = {
     "community", "regional", "area", "medical", "zoo", "festival", "service", "services", "national",
     "environmental", "fiscal", "redevelopment", "development", "transportation", "workforce", "education",
     "recreation", "symphony", "orchestra", "arts", "league", "alliance", "rotary", "kiwanis", "humane",
-    "economic", "international", "metro", "federal", "credit", "bus", "power", "electric", "energy", "post",
+    "economic", "metro", "federal", "credit", "bus", "power", "electric", "energy", "post",
     "pta", "association", "society", "committee", "conference", "coalition", "partnership", "hospitals",
     "unified", "independent", "consolidated", "drug", "task", "sanitation", "waste", "highway", "general",
-    "news", "times", "journal", "herald", "tribune", "gazette", "chronicle", "observer", "courier",
+    "times", "journal", "herald", "tribune", "gazette", "chronicle", "observer", "courier",
 }
 
 
@@ -256,6 +259,23 @@ def _institution_at(lowers: list[str], texts: list[str], i: int) -> bool:
     return w in INSTITUTION_WORDS or (texts[i][:1].isupper() and w.endswith("'s") and w[:-2] in INSTITUTION_WORDS)
 
 
+@cache
+def _adjectives() -> frozenset[str]:
+    """The adjectives of the parser's lemmatizer tables: common words, not names."""
+    from chronicle.extract.nlp import load_nlp
+
+    try:
+        lookups = getattr(load_nlp().get_pipe("lemmatizer"), "lookups", None)
+        table = lookups.get_table("lemma_index") if lookups is not None else {}
+        return frozenset(table.get("adj", ()))
+    except (KeyError, ValueError, AttributeError):
+        return frozenset()
+
+
+def _common_adjective(word: str) -> bool:
+    return word in _adjectives()
+
+
 class _Finder:
     """Finds the place names of one Doc."""
 
@@ -278,6 +298,9 @@ class _Finder:
         self.stops = [r[3] == 1 for r in rows]
         self.sent_starts = [r[4] == 1 for r in rows]
         self.ents = [(e.start, e.end, e.label_) for e in self.doc.ents]
+        # names the article itself uses as places (spaCy's GPE/LOC)
+        self.place_words = {self.span_text(es, ee).lower().removeprefix("the ")
+                            for es, ee, label in self.ents if label in ("GPE", "LOC")}
         self._title: list[bool] | None = None
 
     def add(self, s: int, e: int, source: str, widen: bool = True) -> _Mention | None:
@@ -548,7 +571,8 @@ class _Finder:
             for h, n in itertools.product(heads, (4, 3, 2, 1)):
                 if h + n > ee or not _institution_at(lowers, texts, h + n):
                     continue  # the word may follow a bare name ("Alexandria" Police)
-                if all(name_word[k] for k in range(h, h + n)) and self._embeddable(self.span_text(h, h + n)):
+                if all(name_word[k] for k in range(h, h + n)) and self._embeddable(
+                        self.span_text(h, h + n), lowers[h + n] if h + n < len(lowers) else ""):
                     found = (h, h + n)
                     break
             if found is None:  # University "of Cincinnati"
@@ -585,11 +609,23 @@ class _Finder:
                         self._title[k] = True
         return self._title[i]
 
-    def _embeddable(self, name: str) -> bool:
+    def _embeddable(self, name: str, before: str = "") -> bool:
+        """Can ``name``, before the word ``before`` in an institution's name, be the place the
+        institution serves?"""
         if name.lower() in INSTITUTION_WORDS:
             return False  # "Inspector General of Police"
-        return any(c.main and (c.kind in ("admin1", "admin2") or (c.kind == "city" and c.population >= 1000))
-                   for c in self.gaz.lookup(name))
+        if name.isupper() and len(name) <= 4 and self.gaz.us_state(name) is None:
+            return False  # "EU Commission": an acronym, whatever town is called "Eu"
+        if " " not in name and name.lower() not in self.place_words and _common_adjective(name.lower()):
+            return False  # "Supreme Court", "Green energy minister": an adjective, unless used as a place here
+        cands = [c for c in self.gaz.lookup(name) if c.main and (
+            c.kind in ("admin1", "admin2") or (c.kind == "city" and c.population >= 1000))]
+        if before in ("university", "college"):
+            # universities are named after people as often as places ("Cornell University"); a
+            # state's or county's name is the place ("Ohio University"), a town's only when the
+            # article names it as a place too
+            cands = [c for c in cands if c.kind in ("admin1", "admin2") or name.lower() in self.place_words]
+        return bool(cands)
 
     def literal_use(self, s: int, e: int) -> bool:
         """Is the name at tokens [s, e) used as a place: after a preposition of place, in a
@@ -613,7 +649,8 @@ class _Finder:
             return True
         if root.dep_ in ("compound", "nmod", "amod") and root.head.lower_ in LOCAL_NOUNS:
             return True
-        if s > 0 and self.lowers[s - 1] in ("a", "an") and not self.title_case(s):
+        if (s > 0 and self.lowers[s - 1] in ("a", "an") and not self.title_case(s)
+                and lexicon().country_code(self.span_text(s, e)) is None):  # not "an Argentine president"
             # "a Lovejoy senior", "an Alton funeral director": a person or thing from the place
             for k in (e, e + 1):
                 if k < len(self.texts) and not self.texts[k].islower():
@@ -696,6 +733,15 @@ def _literal(tok: Token, has_parent: bool, is_parent: bool, strict: bool = False
             return True  # "Richmond's east side"
         return not _actor_noun(tok.head)  # "Nebraska's 93 counties"; not "Texas's governor"
     return _described_as_place(tok) or (tok.dep_ in ("compound", "amod", "nmod") and tok.head.pos_ in ("NOUN", "PROPN"))
+
+
+def _in_place(tok: Token) -> bool:
+    """Is the name governed by a preposition that puts something in a place ("in Avondale")?"""
+    seen = 0
+    while tok.dep_ in ("conj", "appos") and seen < 4:
+        tok = tok.head
+        seen += 1
+    return tok.dep_ == "pobj" and tok.head.lower_ in STRICT_LOC_PREPS
 
 
 def _actor_noun(tok: Token) -> bool:
@@ -797,8 +843,7 @@ def _screen(an: Analysis, ms: list[_Mention], parents: dict[int, Parent]) -> lis
                         span.root, m.parent is not None or k in parents, k in parents_of, strict=True))):
                 LOGGER.debug("places: %r is a capital acting for its country (entity %s)", m.text, eid)
                 continue
-            if ent.type == "PERSON" and not _local_part(span) and not _literal(
-                    span.root, False, False, strict=True) and any(
+            if ent.type == "PERSON" and not _local_part(span) and not _in_place(span.root) and any(
                     len(x.text.split()) > len(m.text.split()) for x in ent.mentions):
                 LOGGER.debug("places: %r is a person named in full elsewhere (entity %s)", m.text, eid)
                 continue  # "Freeland, U.S. Trade Representative Robert Lighthizer and ..." after "Chrystia Freeland"
@@ -1356,6 +1401,8 @@ def run(an: Analysis) -> None:
         ent = an.record.entity(entity) if entity else None
         if ent is not None and ent.country and lex.alpha2_of.get(ent.country) != c.country:
             entity = None  # "Palestine" the Texas town is no mention of the country's entity
+        elif ent is not None and c.kind != "country" and name_key(ent.name) in country_names():
+            entity = None  # "in central Paris": the city, though the entities stage read France's capital
         places.append(Place(
             id=f"p{len(places) + 1}",
             text=text[m.cstart : m.cend],
