@@ -72,6 +72,7 @@ class PartyCoder:
         self.lex: Lexicon = lexicon()
         self._cache: dict[tuple[int, int | None], Coded | None] = {}
         self._mention_of: dict[int, tuple[int, int]] = {}
+        self._nps: dict[int, tuple[int, int]] = {}  # token -> its noun phrase's characters
         alpha3 = {a2: a3 for a3, a2 in self.lex.alpha2_of.items()}
         # token -> alpha-3 of the place it names, from the places stage (when it has run)
         self._place_country: dict[int, str] = {}
@@ -81,14 +82,18 @@ class PartyCoder:
             code = alpha3.get((p.country or "").upper())
             span = self.doc.char_span(p.start, p.end, alignment_mode="expand") if code else None
             if span is not None and code is not None:
-                for t in span:
-                    self._place_country[t.i] = code
+                for i in range(span.start, span.end):
+                    self._place_country[i] = code
+        # every mention, lowercased, for _named_before (in the order of the entities)
+        self._mentions: list[tuple[int, int, str, list[str], str]] = []
         for e in an.record.entities:
             for m in e.mentions:
+                low = m.text.lower()
+                self._mentions.append((m.start, m.end, low, low.split(), e.id))
                 span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
                 if span is not None:
-                    for t in span:
-                        self._mention_of.setdefault(t.i, (m.start, m.end))
+                    for i in range(span.start, span.end):
+                        self._mention_of.setdefault(i, (m.start, m.end))
 
     # --- public ------------------------------------------------------------------------------
     def code(self, tok: Token, speaker: Coded | None = None, loose: bool = False) -> Coded | None:
@@ -103,7 +108,8 @@ class PartyCoder:
         if found is None and loose and tok.lower_ not in PRONOUNS and (
                 tok.pos_ == "PROPN" or (tok.pos_ == "NOUN" and self.agentive(tok))):
             start, end = self._np(tok)
-            return Coded(Party(text=self.doc.text[start:end], start=start, end=end), tok.i, "uncoded noun phrase")
+            return Coded(Party(text=self.an.article.text[start:end], start=start, end=end), tok.i,
+                         "uncoded noun phrase")
         return found
 
     def members(self, tok: Token, speaker: Coded | None = None, loose: bool = False) -> list[Coded]:
@@ -230,8 +236,8 @@ class PartyCoder:
         country, role = self._lexicon_codes(tok)
         np = self.doc.char_span(start, end, alignment_mode="expand")
         if country is None and np is not None:
-            country = next((self._place_country[t.i] for t in self.doc[np.start: tok.i + 1]
-                            if t.i in self._place_country), None)
+            country = next((self._place_country[i] for i in range(np.start, tok.i + 1)
+                            if i in self._place_country), None)
         why = "entity" if party.entity else "lexicon"
         if party.country is None and country:
             party.country = country
@@ -262,12 +268,11 @@ class PartyCoder:
         if not (tok.pos_ == "PROPN" or (definite and tok.pos_ == "NOUN")):
             return None
         word = tok.lower_
+        at = tok.idx
         best: tuple[int, str] | None = None
-        for e in self.an.record.entities:
-            for m in e.mentions:
-                if m.end <= tok.idx and word in m.text.lower().split() and m.text.lower() != word and (
-                        best is None or m.start > best[0]):
-                    best = (m.start, e.id)
+        for start, end, low, words, eid in self._mentions:
+            if end <= at and word in words and low != word and (best is None or start > best[0]):
+                best = (start, eid)
         return best[1] if best else None
 
     def _residence(self, tok: Token, coded: Coded | None) -> Coded | None:
@@ -289,6 +294,12 @@ class PartyCoder:
 
     def _np(self, tok: Token) -> tuple[int, int]:
         """Characters of the noun phrase headed by ``tok``: its left modifiers and itself."""
+        found = self._nps.get(tok.i)
+        if found is None:
+            found = self._nps[tok.i] = self._np_of(tok)
+        return found
+
+    def _np_of(self, tok: Token) -> tuple[int, int]:
         left = tok
         for c in tok.lefts:
             if c.dep_ in NP_LEFT:
@@ -301,18 +312,19 @@ class PartyCoder:
         lex = self.lex
         country: str | None = None
         np = self.doc.char_span(*self._np(tok), alignment_mode="expand")
-        words = list(self.doc[np.start: tok.i + 1]) if np is not None else [tok]
+        words = range(np.start, tok.i + 1) if np is not None else range(tok.i, tok.i + 1)
+        texts, pos = self.an.texts, self.an.pos
         # longest country name first ("South Korea", "Saudi Arabia")
         for n in (3, 2, 1):
             for i in range(len(words) - n + 1):
                 chunk = words[i:i + n]
-                text = " ".join(t.text for t in chunk)
+                text = " ".join(texts[j] for j in chunk)
                 code = lex.country_code(text) or lex.capitals.get(norm(text)) or lex.seats.get(norm(text)) \
                     or lex.peoples.get(norm(text))
                 if code:
                     country = code
                     break
-                org = lex.orgs.get(norm(text)) if any(t.pos_ == "PROPN" for t in chunk) else None
+                org = lex.orgs.get(norm(text)) if any(pos[j] == "PROPN" for j in chunk) else None
                 if org is not None and org.country:
                     country = org.country
                     break

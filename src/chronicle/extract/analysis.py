@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from spacy.attrs import IDX, SENT_START
+import numpy as np
+from spacy.attrs import HEAD, IDX, SENT_START
 from spacy.tokens import Doc, Span, Token
 
 from chronicle.record import Article, Party, Record, Time
@@ -57,6 +58,43 @@ class Analysis:
     def lowers(self) -> list[str]:
         """Lowercased text of each token."""
         return [t.lower_ for t in self.doc]
+
+    @cached_property
+    def texts(self) -> list[str]:
+        """Text of each token."""
+        return [t.text for t in self.doc]
+
+    @cached_property
+    def lemmas(self) -> list[str]:
+        """Lemma of each token (as spaCy gives it)."""
+        return [t.lemma_ for t in self.doc]
+
+    @cached_property
+    def pos(self) -> list[str]:
+        """Coarse part of speech of each token (``pos_``)."""
+        return [t.pos_ for t in self.doc]
+
+    @cached_property
+    def tags(self) -> list[str]:
+        """Fine part-of-speech tag of each token (``tag_``)."""
+        return [t.tag_ for t in self.doc]
+
+    @cached_property
+    def deps(self) -> list[str]:
+        """Dependency label of each token (``dep_``)."""
+        return [t.dep_ for t in self.doc]
+
+    @cached_property
+    def heads(self) -> list[int]:
+        """Index of each token's head (the token itself for a root)."""
+        if not len(self.doc):
+            return []
+        return (np.arange(len(self.doc)) + self.doc.to_array(HEAD).astype(np.int64)).tolist()  # type: ignore[no-any-return]
+
+    @cached_property
+    def ent_types(self) -> list[str]:
+        """Named-entity label of each token ("" outside entities)."""
+        return [t.ent_type_ for t in self.doc]
 
     # --- entities -----------------------------------------------------------------------
     def entity_at(self, start: int, end: int) -> str | None:
@@ -150,5 +188,5 @@ class Analysis:
         if self._quoted is None:
             from chronicle.extract.quotes import quoted_tokens
 
-            self._quoted = quoted_tokens(self.doc, self.token_starts)
+            self._quoted = quoted_tokens(self.doc, self.token_starts, self.article.text)
         return self._quoted

@@ -213,11 +213,15 @@ class _Builder:
             if c.label == "PERSON" and c.name_end - c.name_start >= 2:
                 for i in (c.name_start, c.name_end - 1):
                     words.setdefault(self.doc[i].text, c.start)
-        out = []
-        for tok in self.doc:
-            first = words.get(tok.text)
-            if first is None or self.taken[tok.i] or tok.i <= first or tok.pos_ not in ("PROPN", "NOUN"):
+        out: list[Cand] = []
+        if not words:
+            return out
+        texts, pos = self.an.texts, self.an.pos
+        for i, text in enumerate(texts):
+            first = words.get(text)
+            if first is None or self.taken[i] or i <= first or pos[i] not in ("PROPN", "NOUN"):
                 continue
+            tok = self.doc[i]
             if tok.ent_type_ not in ("", "PERSON"):
                 continue  # "in May" is a month, whatever Theresa May did
             if tok.i + 1 < len(self.doc) and self.doc[tok.i + 1].pos_ == "PROPN" and \
@@ -235,10 +239,14 @@ class _Builder:
         out = []
         doc, lex = self.doc, self.lex
         heads = lex.name_heads
-        for tok in doc:
-            if self.taken[tok.i] or not tok.text[:1].isupper() or tok.is_space:
+        lowers = self.an.lowers
+        for i, text in enumerate(self.an.texts):
+            if self.taken[i] or not text[:1].isupper():
                 continue
-            if tok.lower_.rstrip(".") not in heads and fold(tok.text) not in heads:
+            if lowers[i].rstrip(".") not in heads and fold(text) not in heads:
+                continue
+            tok = doc[i]
+            if tok.is_space:
                 continue
             for n in (4, 3, 2, 1):
                 e = tok.i + n
@@ -324,7 +332,8 @@ class _Builder:
         out = []
         doc, lex = self.doc, self.lex
         tails = lex.role_tails
-        for chunk in _nominals(doc, lambda t: t.lower_.rstrip(".") in tails):
+        lowers = self.an.lowers
+        for chunk in _nominals(self.an, lambda i: lowers[i].rstrip(".") in tails):
             head = chunk.root
             if self.taken[head.i] or head.pos_ not in ("NOUN", "PROPN"):
                 continue
@@ -621,10 +630,11 @@ class _Builder:
         )
         if not person_mentions:
             return
-        for tok in doc:
-            low = tok.lower_
-            if (low not in MALE and low not in FEMALE) or tok.pos_ != "PRON" or self.taken[tok.i]:
+        pos = self.an.pos
+        for i, low in enumerate(self.an.lowers):
+            if (low not in MALE and low not in FEMALE) or pos[i] != "PRON" or self.taken[i]:
                 continue
+            tok = doc[i]
             if self.quoted[tok.i]:
                 continue  # inside a quote "he" may be anyone: left to the statements stage
             gender = "m" if low in MALE else "f"
@@ -672,10 +682,11 @@ class _Builder:
                           key=lambda t: t[0])
         if not mentions:
             return
-        for tok in doc:
-            low = tok.lower_
-            if (low not in IT and low not in THEY) or tok.pos_ != "PRON" or self.taken[tok.i] or self.quoted[tok.i]:
+        pos = self.an.pos
+        for i, low in enumerate(self.an.lowers):
+            if (low not in IT and low not in THEY) or pos[i] != "PRON" or self.taken[i] or self.quoted[i]:
                 continue
+            tok = doc[i]
             if tok.dep_ not in ("nsubj", "nsubjpass", "poss") or (low == "it" and _pleonastic(tok)):
                 continue
             plural = low in THEY
@@ -705,7 +716,8 @@ class _Builder:
 
     # --- 5. entities ------------------------------------------------------------------------------
     def entities(self) -> list[Entity]:
-        doc, text = self.doc, self.an.article.text
+        text = self.an.article.text
+        starts, texts = self.an.token_starts, self.an.texts
         out = []
         live = [cl for cl in self.clusters if cl.cands]
         live.sort(key=lambda cl: min(x.start for x in cl.cands))
@@ -715,7 +727,7 @@ class _Builder:
             mentions = []
             seen = set()
             for x in cl.cands:
-                s, e = doc[x.start].idx, doc[x.end - 1].idx + len(doc[x.end - 1].text)
+                s, e = starts[x.start], starts[x.end - 1] + len(texts[x.end - 1])
                 if (s, e) in seen:
                     continue
                 seen.add((s, e))
@@ -775,14 +787,16 @@ class _Builder:
 NOMINAL_LEFT = {"det", "amod", "compound", "poss", "nmod", "nummod", "quantmod", "predet"}
 
 
-def _nominals(doc: Doc, keep: Callable[[Token], bool]) -> list[Span]:
-    """Every noun ``keep`` accepts, with its left modifiers, possessives included ("the Trump
-    administration" in "the Trump administration's latest step", which spaCy's noun_chunks
-    fold into one chunk)."""
+def _nominals(an: Analysis, keep: Callable[[int], bool]) -> list[Span]:
+    """Every noun ``keep`` accepts (by token index), with its left modifiers, possessives
+    included ("the Trump administration" in "the Trump administration's latest step", which
+    spaCy's noun_chunks fold into one chunk)."""
     out = []
-    for tok in doc:
-        if tok.pos_ not in ("NOUN", "PROPN") or tok.dep_ == "compound" or not keep(tok):
+    doc, pos, deps = an.doc, an.pos, an.deps
+    for i, p in enumerate(pos):
+        if p not in ("NOUN", "PROPN") or deps[i] == "compound" or not keep(i):
             continue
+        tok = doc[i]
         start = tok.i
         for ch in tok.lefts:
             if ch.dep_ in NOMINAL_LEFT:

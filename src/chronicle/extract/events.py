@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from spacy.tokens import Span as SpacySpan
@@ -43,7 +44,7 @@ from chronicle.extract.actors import Coded, PartyCoder
 from chronicle.extract.analysis import Analysis
 from chronicle.extract.event_context import attach_when_where
 from chronicle.lexicon.plover import CONFLICT_MATERIAL, COOPERATIVE, Cond, Plover, TriggerRule, plover
-from chronicle.record import Event, Party, SentenceSpan, Span
+from chronicle.record import Event, Party, Place, SentenceSpan, Span
 
 __all__ = ["run"]
 
@@ -179,13 +180,20 @@ class _Coder:
         self.quoted = an.quoted()
         self.trigs: dict[int, Trig] = {}
         self.events: list[Event] = []  # emitted so far, in text order
+        self._according: dict[int, Coded | None] = {}
+        self._locative: list[Place] | None = None  # the record's places that say where something happened
 
     # ============================================================ 1. triggers
     def run(self) -> None:
-        for tok in self.doc:
+        doc, lowers, lemmas = self.doc, self.an.lowers, self.an.lemmas
+        known = self.pl.trigger_lemmas
+        for i in range(len(doc)):
+            if known.isdisjoint(_lemma_forms(lemmas[i].lower(), lowers[i])):
+                continue  # no trigger row for any form of the word
+            tok = doc[i]
             trig = self.match(tok)
             if trig is not None:
-                self.trigs[tok.i] = trig
+                self.trigs[i] = trig
         for tok_i in sorted(self.trigs):
             self.structure(self.trigs[tok_i])
         events: list[Event] = self.events
@@ -859,7 +867,12 @@ class _Coder:
         return False
 
     def according_to(self, tok: Token) -> Coded | None:
-        """The source of "according to X" attached to the clause of ``tok``."""
+        """The source of "according to X" attached to the clause of ``tok`` (once per token)."""
+        if tok.i not in self._according:
+            self._according[tok.i] = self._according_to(tok)
+        return self._according[tok.i]
+
+    def _according_to(self, tok: Token) -> Coded | None:
         t = tok
         for _ in range(8):
             for c in t.children:
@@ -1430,7 +1443,11 @@ class _Coder:
                   if c.dep_ in ("prep", "npadvmod", "advmod", "tmod", "obl") and c.lower_ not in TIME_MARKS]
         leave: list[tuple[int, int]] = []
         anchors: list[tuple[int, int]] = []  # "before the jet crashed on Wednesday": a last resort
-        for t in sent:
+        deps = self.an.deps
+        for i in range(sent.start, sent.end):
+            if deps[i] not in ("advcl", "relcl", "parataxis", "appos", "acl"):
+                continue  # no clause of its own (the test below is false for every other label)
+            t = self.doc[i]
             if t is head or t is trig.tok:
                 continue
             temporal = t.dep_ == "advcl" and self.mark(t) in TIME_MARKS
@@ -1438,7 +1455,9 @@ class _Coder:
                 t.dep_ == "acl" and t.head is not trig.tok)
             if other_clause and trig.tok.i not in {x.i for x in t.subtree}:
                 (anchors if temporal else leave).append(_range(list(t.subtree)))
-        places = [p for p in self.an.record.places if self.locative(p.start, p.end)]
+        if self._locative is None:  # the record's places do not change while events are coded
+            self._locative = [p for p in self.an.record.places if self.locative(p.start, p.end)]
+        places = list(self._locative)
         report: list[tuple[int, int]] = []
         for f in trig.frames:
             if f.type == "@say" and f.tok.i not in {t.i for t in toks}:
@@ -1491,11 +1510,16 @@ class _Coder:
         return kept
 
 
-def _lemmas(tok: Token) -> list[str]:
+def _lemmas(tok: Token) -> tuple[str, ...]:
     """The spaCy lemma, the word itself, and what regular inflection would give: the small model
     lemmatises some verbs wrongly ("staged" -> "stag")."""
-    low = tok.lower_
-    out = [tok.lemma_.lower(), low]
+    return _lemma_forms(tok.lemma_.lower(), tok.lower_)
+
+
+@lru_cache(maxsize=1 << 16)
+def _lemma_forms(lemma: str, low: str) -> tuple[str, ...]:
+    """``_lemmas`` of a word from its lowercased lemma and its lowercased text (cached)."""
+    out = [lemma, low]
     if low.endswith("ied") or low.endswith("ies"):
         out.append(low[:-3] + "y")
     if low.endswith("ed"):
@@ -1510,7 +1534,7 @@ def _lemmas(tok: Token) -> list[str]:
         out.append(low[:-1])
         if low.endswith("es"):
             out.append(low[:-2])
-    return list(dict.fromkeys(out))
+    return tuple(dict.fromkeys(out))
 
 
 def _range(toks: list[Token]) -> tuple[int, int]:

@@ -198,10 +198,11 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     return [p for q in quotations(text) for p in q.pieces]
 
 
-def quoted_tokens(doc: Doc, starts: list[int] | None = None) -> list[bool]:
-    """Per token: does it lie inside quotation marks? (``starts``: the tokens' offsets, if known)"""
+def quoted_tokens(doc: Doc, starts: list[int] | None = None, text: str | None = None) -> list[bool]:
+    """Per token: does it lie inside quotation marks? (``starts``: the tokens' offsets, and
+    ``text``: the Doc's text, if known: ``Doc.text`` joins every token anew on each call)"""
     flags = [False] * len(doc)
-    spans = quote_spans(doc.text)
+    spans = quote_spans(doc.text if text is None else text)
     if not spans:
         return flags
     if starts is None:

@@ -10,7 +10,7 @@ import csv
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
 ]
 
 
+@lru_cache(maxsize=1 << 16)
 def norm(text: str) -> str:
     """The key a surface form is looked up by: lowercased, curly apostrophes straightened,
     dots of abbreviations kept, white space folded, a leading "the" dropped."""
@@ -35,6 +36,7 @@ def norm(text: str) -> str:
     return t
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Lowercase with accents removed ("Erdoğan" -> "erdogan"), for matching names."""
     t = unicodedata.normalize("NFKD", " ".join(text.replace("\u2019", "'").split()))

@@ -9,7 +9,7 @@ a rule (PETRARCH2's undefined synsets did).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 
 from chronicle.errors import ConfigError
 from chronicle.lexicon import read_tsv
@@ -99,6 +99,11 @@ class Plover:
 
     def rules(self, lemma: str, pos: str) -> list[TriggerRule]:
         return self.triggers.get((lemma, pos), [])
+
+    @cached_property
+    def trigger_lemmas(self) -> frozenset[str]:
+        """Every lemma with a trigger row, whatever its part of speech (a quick first test)."""
+        return frozenset(lemma for lemma, _ in self.triggers)
 
     def in_class(self, name: str, lemma: str, role: str | None = None, etype: str | None = None) -> bool:
         wc = self.classes[name]
