@@ -32,6 +32,7 @@ __all__ = [
     "Time",
     "article_id_for",
     "content_hash",
+    "record_json",
 ]
 
 T = TypeVar("T", bound="_Serialisable")
@@ -44,10 +45,10 @@ class _Serialisable:
     _hints: ClassVar[dict[str, dict[str, Any]]] = {}
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for f in dataclasses.fields(self):  # type: ignore[arg-type]
-            out[f.name] = _dump(getattr(self, f.name))
-        return out
+        names = _FIELD_NAMES.get(type(self))
+        if names is None:
+            names = _FIELD_NAMES[type(self)] = tuple(f.name for f in dataclasses.fields(self))  # type: ignore[arg-type]
+        return {name: _dump(getattr(self, name)) for name in names}
 
     @classmethod
     def from_dict(cls: type[T], data: dict[str, Any]) -> T:
@@ -83,6 +84,9 @@ def _loader(hint: Any) -> Any:
     return lambda v: v
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}  # class -> its fields' names, in order (read once)
+
+
 def _hints_of(cls: type) -> dict[str, Any]:
     key = f"{cls.__module__}.{cls.__qualname__}"
     hints = _Serialisable._hints.get(key)
@@ -92,7 +96,12 @@ def _hints_of(cls: type) -> dict[str, Any]:
     return hints
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def _dump(value: Any) -> Any:
+    if type(value) in _SCALARS:  # most values: returned as they are, without the tests below
+        return value
     if isinstance(value, _Serialisable):
         return value.to_dict()
     if isinstance(value, list):
@@ -286,7 +295,7 @@ class Record(_Serialisable):
     places: list[Place] = field(default_factory=list)
 
     def to_json(self, indent: int | None = None) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+        return record_json(self.to_dict(), indent)
 
     @classmethod
     def from_json(cls, text: str) -> Record:
@@ -299,6 +308,11 @@ class Record(_Serialisable):
             if e.id == entity_id:
                 return e
         return None
+
+
+def record_json(data: dict[str, Any], indent: int | None = None) -> str:
+    """A record's JSON from its ``to_dict()`` (what ``Record.to_json`` writes)."""
+    return json.dumps(data, ensure_ascii=False, indent=indent)
 
 
 def content_hash(text: str) -> str:

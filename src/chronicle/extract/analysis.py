@@ -92,6 +92,16 @@ class Analysis:
         return (np.arange(len(self.doc)) + self.doc.to_array(HEAD).astype(np.int64)).tolist()  # type: ignore[no-any-return]
 
     @cached_property
+    def children(self) -> list[list[int]]:
+        """Indices of each token's children, in order: what ``Token.children`` gives (every token
+        whose head it is, left to right), without making a Token for each."""
+        out: list[list[int]] = [[] for _ in range(len(self.doc))]
+        for i, h in enumerate(self.heads):
+            if h != i:
+                out[h].append(i)
+        return out
+
+    @cached_property
     def ent_types(self) -> list[str]:
         """Named-entity label of each token ("" outside entities)."""
         return [t.ent_type_ for t in self.doc]

@@ -343,110 +343,122 @@ class _Coder:
 
     # --- parse helpers -----------------------------------------------------------------------
     def passive(self, tok: Token) -> bool:
-        t = self.trigs.get(tok.i)
+        i = tok.i
+        t = self.trigs.get(i)
         if t is not None and (t.rule.pos == "ADJ" or t.type in ("@light", "@aspect")):
             return False  # "was disappointed by", "were engaged in": a state of the subject
-        if tok.tag_ == "VBN" and self.pl.rules(tok.lower_, "ADJ") and not any(c.dep_ == "agent" for c in tok.children):
+        an = self.an
+        deps, kids, vbn = an.deps, an.children[i], an.tags[i] == "VBN"
+        if vbn and self.pl.rules(an.lowers[i], "ADJ") and not any(deps[c] == "agent" for c in kids):
             return False  # "is committed to", "is prepared to": adjectives that look like participles
-        return any(c.dep_ in ("auxpass", "nsubjpass") for c in tok.children) or (
-            tok.tag_ == "VBN" and tok.dep_ in ("acl",))
+        return any(deps[c] in ("auxpass", "nsubjpass") for c in kids) or (vbn and deps[i] in ("acl",))
 
-    @staticmethod
-    def complement(tok: Token) -> Token | None:
-        for c in tok.children:
-            if c.dep_ in ("xcomp", "ccomp"):
-                return c
-        for c in tok.children:
-            if c.dep_ == "advcl" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children) and not any(
-                    m.dep_ == "mark" for m in c.children):
-                return c
-            if c.dep_ == "prep" and c.lower_ in ("to", "of", "on", "about", "that"):
-                for g in c.children:
-                    if g.dep_ == "pcomp" and g.pos_ in ("VERB", "AUX"):
-                        return g
+    def complement(self, tok: Token) -> Token | None:
+        an = self.an
+        deps, lowers, kids = an.deps, an.lowers, an.children
+        for c in kids[tok.i]:
+            if deps[c] in ("xcomp", "ccomp"):
+                return self.doc[c]
+        for c in kids[tok.i]:
+            if deps[c] == "advcl" and any(deps[a] == "aux" and lowers[a] == "to" for a in kids[c]) and not any(
+                    deps[m] == "mark" for m in kids[c]):
+                return self.doc[c]
+            if deps[c] == "prep" and lowers[c] in ("to", "of", "on", "about", "that"):
+                for g in kids[c]:
+                    if deps[g] == "pcomp" and an.pos[g] in ("VERB", "AUX"):
+                        return self.doc[g]
         return None
 
     def obj(self, tok: Token) -> Token | None:
         """The object: direct object, passive subject, or (for a noun) its governing verb's role.
         A container noun gives way to what it holds ("tons of food aid", "a state of emergency")."""
         o = self._obj(tok)
+        an = self.an
+        deps, kids = an.deps, an.children
         for _ in range(2):
-            if o is None or o.lemma_.lower() not in CONTAINERS:
+            if o is None or an.lemmas[o.i].lower() not in CONTAINERS:
                 break
-            inner = next((g for c in o.children if c.dep_ == "prep" and c.lower_ == "of"
-                          for g in c.children if g.dep_ == "pobj"), None)
+            inner = next((g for c in kids[o.i] if deps[c] == "prep" and an.lowers[c] == "of"
+                          for g in kids[c] if deps[g] == "pobj"), None)
             if inner is None:
                 break
-            o = inner
+            o = self.doc[inner]
         return o
 
     def _obj(self, tok: Token) -> Token | None:
-        for c in tok.children:
-            if c.dep_ in ("dobj", "nsubjpass"):
-                if c.pos_ == "NUM" or c.lower_ in ("two", "some", "most", "all"):
-                    for p in c.children:
-                        if p.dep_ == "prep" and p.lower_ == "of":
-                            for o in p.children:
-                                if o.dep_ == "pobj":
-                                    return o
-                return c
-        if tok.pos_ in ("VERB", "AUX"):
-            for c in tok.children:  # "called the agreement null and void": oprd
-                if c.dep_ in ("oprd",):
-                    return c
-            for c in tok.children:
-                if c.dep_ == "prep" and c.lower_ in ("as", "to", "into", "on", "at", "of"):
-                    for o in c.children:
-                        if o.dep_ == "pobj" and c.lower_ == "as":
-                            return o
-        if tok.pos_ in ("NOUN", "PROPN"):
-            for c in tok.children:
-                if c.dep_ == "prep" and c.lower_ in ("of", "on", "against"):
-                    for o in c.children:
-                        if o.dep_ == "pobj":
-                            return o
+        an, doc = self.an, self.doc
+        deps, lowers, pos, kids = an.deps, an.lowers, an.pos, an.children
+        i = tok.i
+        for c in kids[i]:
+            if deps[c] in ("dobj", "nsubjpass"):
+                if pos[c] == "NUM" or lowers[c] in ("two", "some", "most", "all"):
+                    for p in kids[c]:
+                        if deps[p] == "prep" and lowers[p] == "of":
+                            for o in kids[p]:
+                                if deps[o] == "pobj":
+                                    return doc[o]
+                return doc[c]
+        if pos[i] in ("VERB", "AUX"):
+            for c in kids[i]:  # "called the agreement null and void": oprd
+                if deps[c] in ("oprd",):
+                    return doc[c]
+            for c in kids[i]:
+                if deps[c] == "prep" and lowers[c] in ("as", "to", "into", "on", "at", "of"):
+                    for o in kids[c]:
+                        if deps[o] == "pobj" and lowers[c] == "as":
+                            return doc[o]
+        if pos[i] in ("NOUN", "PROPN"):
+            for c in kids[i]:
+                if deps[c] == "prep" and lowers[c] in ("of", "on", "against"):
+                    for o in kids[c]:
+                        if deps[o] == "pobj":
+                            return doc[o]
         return None
 
     def subj(self, tok: Token) -> Token | None:
         """The doer: the subject, or the by-agent of a passive."""
+        an, doc = self.an, self.doc
+        deps, pos, heads, kids = an.deps, an.pos, an.heads, an.children
+        i = tok.i
         if self.passive(tok):
-            for c in tok.children:
-                if c.dep_ == "agent":
-                    for o in c.children:
-                        if o.dep_ == "pobj":
-                            return o
+            for c in kids[i]:
+                if deps[c] == "agent":
+                    for o in kids[c]:
+                        if deps[o] == "pobj":
+                            return doc[o]
             return None
-        t = self.trigs.get(tok.i)
+        t = self.trigs.get(i)
+        dep, h = deps[i], heads[i]
         if t is not None and (t.rule.pos == "ADJ" or t.type in ("@light", "@aspect")):
-            return next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None) or (
-                self.subj(tok.head) if tok.dep_ in ("acomp", "xcomp", "conj") else None)
-        for c in tok.children:
-            if c.dep_ in ("nsubj", "csubj"):
-                return c
-        for c in tok.children:  # "The US has been encouraging": the parser hung the subject on "been"
-            if c.dep_ == "aux":
-                for hung in c.children:
-                    if hung.dep_ == "nsubj":
-                        return hung
-        if tok.dep_ == "conj" and tok.head.pos_ in ("VERB", "AUX"):
-            if self.passive(tok.head) and tok.tag_ == "VBN":  # "were killed or wounded": passive too
+            return next((doc[c] for c in kids[i] if deps[c] in ("nsubj", "nsubjpass")), None) or (
+                self.subj(tok.head) if dep in ("acomp", "xcomp", "conj") else None)
+        for c in kids[i]:
+            if deps[c] in ("nsubj", "csubj"):
+                return doc[c]
+        for c in kids[i]:  # "The US has been encouraging": the parser hung the subject on "been"
+            if deps[c] == "aux":
+                for hung in kids[c]:
+                    if deps[hung] == "nsubj":
+                        return doc[hung]
+        if dep == "conj" and pos[h] in ("VERB", "AUX"):
+            if self.passive(tok.head) and an.tags[i] == "VBN":  # "were killed or wounded": passive too
                 return self.subj(tok.head)
             if self.passive(tok.head):  # "was indicted ... and will resign": the one indicted resigns
-                return next((c for c in tok.head.children if c.dep_ == "nsubjpass"), None)
+                return next((doc[c] for c in kids[h] if deps[c] == "nsubjpass"), None)
             return self.subj(tok.head)
-        if tok.dep_ == "pcomp" and tok.head.dep_ == "prep" and tok.head.head.pos_ in ("VERB", "AUX", "ADJ"):
+        if dep == "pcomp" and deps[h] == "prep" and pos[heads[h]] in ("VERB", "AUX", "ADJ"):
             return self.subj(tok.head.head)  # "was forceful in blaming Iran"
-        if tok.dep_ in ("xcomp", "advcl", "acomp") and tok.head.pos_ in ("VERB", "AUX", "ADJ"):
+        if dep in ("xcomp", "advcl", "acomp") and pos[h] in ("VERB", "AUX", "ADJ"):
             return self.subj(tok.head)
-        if tok.dep_ in ("relcl", "acl"):
-            if any(c.dep_ in ("nsubj",) and c.tag_ in ("WDT", "WP") for c in tok.children):
+        if dep in ("relcl", "acl"):
+            if any(deps[c] in ("nsubj",) and an.tags[c] in ("WDT", "WP") for c in kids[i]):
                 return tok.head
-            if tok.dep_ == "acl" and tok.head.lemma_.lower() in MESSAGES:
+            if dep == "acl" and an.lemmas[h].lower() in MESSAGES:
                 sender = self.governor(tok.head)
                 if sender is not None:
                     return self.subj(sender)
-        if tok.pos_ in ("NOUN", "PROPN"):
-            if tok.dep_ == "pobj" and tok.head.lower_ in CIRCUMSTANCE_PREPS - {"in"}:
+        if pos[i] in ("NOUN", "PROPN"):
+            if dep == "pobj" and an.lowers[h] in CIRCUMSTANCE_PREPS - {"in"}:
                 return None  # "imposed a curfew after a demonstration": not the curfew's imposers
             g = self.governor(tok)
             gt = self.trigs.get(g.i) if g is not None else None
@@ -463,18 +475,22 @@ class _Coder:
                 return self.subj(g)  # "thousands converged for a rally", "arrived on a visit"
         return None
 
-    @staticmethod
-    def governor(tok: Token) -> Token | None:
+    def governor(self, tok: Token) -> Token | None:
         """The verb a noun is the object or subject of ("launched an offensive" -> launched)."""
-        t = tok
-        if t.dep_ == "compound" and t.head.pos_ == "NOUN":  # "mediation effort"
-            t = t.head
-        if t.dep_ in ("dobj", "nsubjpass", "attr", "oprd", "nsubj") and t.head.pos_ in ("VERB", "AUX", "ADJ"):
-            return t.head
-        if t.dep_ == "pobj" and t.head.dep_ in ("prep", "agent") and t.head.head.pos_ in ("VERB", "AUX", "ADJ"):
-            return t.head.head
-        if t.dep_ == "conj":
-            return _Coder.governor(t.head)
+        g = self._governor(tok.i)
+        return None if g is None else self.doc[g]
+
+    def _governor(self, t: int) -> int | None:
+        deps, pos, heads = self.an.deps, self.an.pos, self.an.heads
+        if deps[t] == "compound" and pos[heads[t]] == "NOUN":  # "mediation effort"
+            t = heads[t]
+        h = heads[t]
+        if deps[t] in ("dobj", "nsubjpass", "attr", "oprd", "nsubj") and pos[h] in ("VERB", "AUX", "ADJ"):
+            return h
+        if deps[t] == "pobj" and deps[h] in ("prep", "agent") and pos[heads[h]] in ("VERB", "AUX", "ADJ"):
+            return heads[h]
+        if deps[t] == "conj":
+            return self._governor(h)
         return None
 
     def quick_args(self, tok: Token, etype: str) -> tuple[Coded | None, Coded | None]:
@@ -629,51 +645,61 @@ class _Coder:
         trig.why.append(why)
         upper.absorbed.append(trig)
 
-    @staticmethod
-    def mark(tok: Token) -> str | None:
-        for c in tok.children:
-            if c.dep_ == "mark" and c.lower_ not in ("to", "that"):
-                return c.lower_
+    def mark(self, tok: Token) -> str | None:
+        return self._mark(tok.i)
+
+    def _mark(self, i: int) -> str | None:
+        deps, lowers = self.an.deps, self.an.lowers
+        for c in self.an.children[i]:
+            if deps[c] == "mark" and lowers[c] not in ("to", "that"):
+                return lowers[c]
         return None
 
     def purpose(self, tok: Token) -> bool:
         """An infinitive of purpose: "police used tear gas to disperse the crowd"."""
-        if tok.dep_ not in ("advcl", "xcomp") or tok.tag_ != "VB":
+        an = self.an
+        deps, i = an.deps, tok.i
+        dep = deps[i]
+        if dep not in ("advcl", "xcomp") or an.tags[i] != "VB":
             return False
-        if not any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children):
+        if not any(deps[c] == "aux" and an.lowers[c] == "to" for c in an.children[i]):
             return False
-        h = tok.head
-        if tok.dep_ == "advcl" and h.i in self.trigs and self.trigs[h.i].type in ("@light", "@aspect", "@attempt"):
+        h = an.heads[i]
+        lemma = an.lemmas[h]
+        if dep == "advcl" and h in self.trigs and self.trigs[h].type in ("@light", "@aspect", "@attempt"):
             return True  # "began a hunger strike to protest ...": the aim of what they began
-        if h.i in self.trigs and (self.trigs[h.i].is_frame or self.trigs[h.i].type in VERBAL):
+        if h in self.trigs and (self.trigs[h].is_frame or self.trigs[h].type in VERBAL):
             return False  # "agreed to ...", "began to ...": a complement
-        if tok.dep_ == "xcomp" and h.pos_ in ("ADJ",):
+        if dep == "xcomp" and an.pos[h] in ("ADJ",):
             return False  # "ready to ..."
-        if tok.dep_ == "xcomp" and h.lemma_ in ("have", "need", "be", "go", "use", "seem", "appear", "help"):
-            return h.lemma_ == "use"
-        if tok.dep_ == "xcomp" and h.i in self.trigs and self.trigs[h.i].type not in VERBAL:
+        if dep == "xcomp" and lemma in ("have", "need", "be", "go", "use", "seem", "appear", "help"):
+            return lemma == "use"
+        if dep == "xcomp" and h in self.trigs and self.trigs[h].type not in VERBAL:
             return True  # "cooperate to encourage ...", "sent observers to investigate ..."
-        if tok.dep_ == "xcomp":
-            return h.lemma_ in ("employ", "mobilize", "mobilise")  # "decided to allow": a complement
-        return tok.dep_ == "advcl"
+        if dep == "xcomp":
+            return lemma in ("employ", "mobilize", "mobilise")  # "decided to allow": a complement
+        return dep == "advcl"
 
     def descriptive(self, tok: Token) -> bool:
         """A word that describes a thing rather than reports an act: a participle or infinitive
         on a noun ("refugees fleeing the war", "a plan to increase sanctions"), a gerund after a
         noun ("the agreement on sending soldiers"), a trigger noun modifying another noun
         ("assassination plots", "the main fighting force")."""
-        h = tok.head
-        noun_head = h.pos_ in ("NOUN", "PROPN") and h.i not in self.trigs
-        t = self.trigs.get(tok.i)
-        if tok.dep_ == "acl" and tok.tag_ == "VBG" and h.lemma_.lower() in MESSAGES and t is not None and \
+        an = self.an
+        deps, pos, i = an.deps, an.pos, tok.i
+        dep, tag, h = deps[i], an.tags[i], an.heads[i]
+        noun_head = pos[h] in ("NOUN", "PROPN") and h not in self.trigs
+        t = self.trigs.get(i)
+        if dep == "acl" and tag == "VBG" and an.lemmas[h].lower() in MESSAGES and t is not None and \
                 t.type in VERBAL:
             return False  # "issued a declaration demanding that ...": the message is the act
-        if tok.dep_ == "acl" and noun_head and (tok.tag_ in ("VBG", "VBN") or any(
-                c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)):
+        if dep == "acl" and noun_head and (tag in ("VBG", "VBN") or any(
+                deps[c] == "aux" and an.lowers[c] == "to" for c in an.children[i])):
             return True
-        if tok.dep_ == "pcomp" and h.dep_ == "prep" and h.head.pos_ in ("NOUN", "PROPN") and h.head.i not in self.trigs:
+        hh = an.heads[h]
+        if dep == "pcomp" and deps[h] == "prep" and pos[hh] in ("NOUN", "PROPN") and hh not in self.trigs:
             return True
-        return bool(tok.dep_ in ("compound", "amod") and noun_head and h.lower_ not in EFFORT_NOUNS)
+        return bool(dep in ("compound", "amod") and noun_head and an.lowers[h] not in EFFORT_NOUNS)
 
     # ============================================================ 3. events of a sentence
     def sentence_events(self, sent: SpacySpan) -> list[Event]:
@@ -721,15 +747,18 @@ class _Coder:
             own_path.append(t)
         toks = [trig.tok, *[t for t in own_path if t.i not in self.trigs or self.trigs[t.i].type in
                            ("@light", "@aspect", "@attempt")]]
-        aux = {c.lower_ for t in toks for c in t.children if c.dep_ in ("aux", "auxpass")}
-        aux |= {c.lemma_.lower() for t in toks for c in t.children if c.dep_ in ("aux",)}
-        negated = any(c.dep_ == "neg" for t in toks for c in t.children) or any(
-            c.dep_ == "det" and c.lower_ == "no" for c in trig.tok.children) or any(
-            c.dep_ == "preconj" and c.lower_ == "neither" for s in [self.subj(trig.tok)] if s is not None
-            for c in s.children)
-        oblige = bool(aux & OBLIGE) or any(t.lemma_ in ("have", "need") and any(
-            c.dep_ == "xcomp" for c in t.children) for t in toks[1:])
-        conditional = any(self.mark(c) in CONDITION_MARKS for t in toks for c in t.children if c.dep_ == "advcl")
+        an = self.an
+        deps, lowers, lemmas, kids = an.deps, an.lowers, an.lemmas, an.children
+        tis = [t.i for t in toks]
+        aux = {lowers[c] for t in tis for c in kids[t] if deps[c] in ("aux", "auxpass")}
+        aux |= {lemmas[c].lower() for t in tis for c in kids[t] if deps[c] in ("aux",)}
+        negated = any(deps[c] == "neg" for t in tis for c in kids[t]) or any(
+            deps[c] == "det" and lowers[c] == "no" for c in kids[trig.tok.i]) or any(
+            deps[c] == "preconj" and lowers[c] == "neither" for s in [self.subj(trig.tok)] if s is not None
+            for c in kids[s.i])
+        oblige = bool(aux & OBLIGE) or any(lemmas[t] in ("have", "need") and any(
+            deps[c] == "xcomp" for c in kids[t]) for t in tis[1:])
+        conditional = any(self._mark(c) in CONDITION_MARKS for t in tis for c in kids[t] if deps[c] == "advcl")
         in_condition = self.inside_condition(trig.tok)
         reported = False
         speaker: Coded | None = trig.speaker
@@ -762,9 +791,9 @@ class _Coder:
             reported = True
             if speaker is None:
                 speaker = self.quote_speaker(trig.tok)
-        for c in trig.tok.children:
-            if c.dep_ == "amod" and c.lower_ in UNREAL and UNREAL[c.lower_] != "claimed":
-                trig.set_status(UNREAL[c.lower_], f"'{c.text} {trig.tok.text}'")
+        for c in kids[trig.tok.i]:
+            if deps[c] == "amod" and lowers[c] in UNREAL and UNREAL[lowers[c]] != "claimed":
+                trig.set_status(UNREAL[lowers[c]], f"'{an.texts[c]} {trig.tok.text}'")
         trig.speaker = speaker
         statement = self.statement_of(trig.tok)
         if statement is not None:
@@ -777,8 +806,8 @@ class _Coder:
             reported = reported or not performative
         if reported:
             trig.set_status("claimed", "reported" + (f" by '{speaker.party.text}'" if speaker else ""))
-        ultimatum = any(self.mark(c) == "unless" for t in toks for c in t.children if c.dep_ == "advcl")
-        future = bool(aux & FUTURE) or any(t.lemma_ == "go" and t.tag_ == "VBG" for t in toks[1:]) or (
+        ultimatum = any(self._mark(c) == "unless" for t in tis for c in kids[t] if deps[c] == "advcl")
+        future = bool(aux & FUTURE) or any(lemmas[t] == "go" and an.tags[t] == "VBG" for t in tis[1:]) or (
             "would" in aux and (reported or conditional)) or (bool(aux & POSSIBLE) and conditional)
         coop = trig.type in COOPERATIVE
         if negated and coop and (future or bool(aux & POSSIBLE)):  # "will not accept", "could not agree"
@@ -857,13 +886,14 @@ class _Coder:
         return None
 
     def inside_condition(self, tok: Token) -> bool:
-        t = tok
+        deps, heads = self.an.deps, self.an.heads
+        i = tok.i
         for _ in range(12):
-            if t.dep_ == "advcl" and self.mark(t) in CONDITION_MARKS:
+            if deps[i] == "advcl" and self._mark(i) in CONDITION_MARKS:
                 return True
-            if t.head is t:
-                return False
-            t = t.head
+            if heads[i] == i:
+                return False  # the root: going on would test it again
+            i = heads[i]
         return False
 
     def according_to(self, tok: Token) -> Coded | None:
@@ -873,11 +903,12 @@ class _Coder:
         return self._according[tok.i]
 
     def _according_to(self, tok: Token) -> Coded | None:
-        t = tok
+        deps, lowers, heads, kids = self.an.deps, self.an.lowers, self.an.heads, self.an.children
+        i = tok.i
         for _ in range(8):
-            for c in t.children:
-                if c.dep_ == "prep" and c.lower_ == "according":
-                    for p in c.subtree:
+            for c in kids[i]:
+                if deps[c] == "prep" and lowers[c] == "according":
+                    for p in self.doc[c].subtree:
                         if p.dep_ == "pobj":
                             coded = self.parties.code(p)
                             if coded is not None:
@@ -885,9 +916,9 @@ class _Coder:
                             inner = self.parties.country_in(p)
                             return inner
                     return None
-            if t.head is t:
-                break
-            t = t.head
+            if heads[i] == i:
+                break  # the root: going on would test it again
+            i = heads[i]
         return None
 
     def statement_of(self, tok: Token) -> str | None:

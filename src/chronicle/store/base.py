@@ -148,45 +148,50 @@ class WriteResult:
     skipped: int = 0
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # what json.dumps would make per call
+
+
 def _j(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    return _ENCODER.encode(obj)
 
 
-def fact_rows(record: Record) -> dict[str, list[tuple[Any, ...]]]:
-    """The rows of every fact table for one record (column order as in schema.sql)."""
+def fact_rows(record: Record, data: dict[str, Any] | None = None) -> dict[str, list[tuple[Any, ...]]]:
+    """The rows of every fact table for one record (column order as in schema.sql). ``data``:
+    the record's ``to_dict()`` when the caller has it (each fact's JSON is taken from it)."""
     aid = record.article.id
+    d = data if data is not None else record.to_dict()
     rows: dict[str, list[tuple[Any, ...]]] = {
         "entities": [], "mentions": [], "statements": [], "events": [],
         "quantities": [], "times": [], "places": [],
     }
-    for e in record.entities:
-        rows["entities"].append((aid, e.id, e.name, e.type, e.country, e.role, _j(e.to_dict())))
+    for e, ed in zip(record.entities, d["entities"], strict=True):
+        rows["entities"].append((aid, e.id, e.name, e.type, e.country, e.role, _j(ed)))
         for m in e.mentions:
             rows["mentions"].append((aid, e.id, m.text, m.start, m.end, m.kind))
-    for s in record.statements:
+    for s, sd in zip(record.statements, d["statements"], strict=True):
         spk = s.speaker
         rows["statements"].append((
             aid, s.id, spk.text if spk else None, spk.entity if spk else None,
             s.cue.text if s.cue else None, s.content.text, s.kind, s.stance,
             min(x.start for x in (s.content, s.cue, spk) if x is not None),
             max(x.end for x in (s.content, s.cue, spk) if x is not None),
-            _j(s.to_dict()),
+            _j(sd),
         ))
-    for v in record.events:
+    for v, vd in zip(record.events, d["events"], strict=True):
         a, r = v.actor, v.recipient
         rows["events"].append((
             aid, v.id, v.type, v.mode, v.status,
             a.text if a else None, a.entity if a else None, a.country if a else None,
             r.text if r else None, r.entity if r else None, r.country if r else None,
             v.date.value if v.date else None, v.place, v.sentence.start, v.sentence.end,
-            _j(v.to_dict()),
+            _j(vd),
         ))
-    for q in record.quantities:
-        rows["quantities"].append((aid, q.id, q.text, q.value, q.unit, q.kind, q.start, q.end, _j(q.to_dict())))
-    for t in record.times:
-        rows["times"].append((aid, t.id, t.text, t.value, t.precision, t.start, t.end, _j(t.to_dict())))
-    for p in record.places:
-        rows["places"].append((aid, p.id, p.text, p.name, p.country, p.lat, p.lon, p.start, p.end, _j(p.to_dict())))
+    for q, qd in zip(record.quantities, d["quantities"], strict=True):
+        rows["quantities"].append((aid, q.id, q.text, q.value, q.unit, q.kind, q.start, q.end, _j(qd)))
+    for t, td in zip(record.times, d["times"], strict=True):
+        rows["times"].append((aid, t.id, t.text, t.value, t.precision, t.start, t.end, _j(td)))
+    for p, pd in zip(record.places, d["places"], strict=True):
+        rows["places"].append((aid, p.id, p.text, p.name, p.country, p.lat, p.lon, p.start, p.end, _j(pd)))
     return rows
 
 

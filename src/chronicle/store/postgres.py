@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from chronicle.errors import StoreError
-from chronicle.record import Article, Record
+from chronicle.record import Article, Record, record_json
 from chronicle.store import migrations
 from chronicle.store.base import (
     Duplicate,
@@ -308,9 +308,10 @@ class PostgresStore(Store):
                         continue
                     known |= keys
                     stored.append(rec)
+                    data = rec.to_dict()  # once, for the record's JSON and every fact's
                     tables["articles"].append((a.id, a.url, a.origin, a.title, a.published, a.source, a.language,
-                                               a.author, a.text, h, rec.to_json(), stamp))
-                    for table, rows in fact_rows(rec).items():
+                                               a.author, a.text, h, record_json(data), stamp))
+                    for table, rows in fact_rows(rec, data).items():
                         tables[table].extend(rows)
                     tables["article_bands"].extend((k, a.id) for k in (fingerprints or {}).get(a.id) or ())
                     result.stored += 1

@@ -11,7 +11,7 @@ from importlib import resources
 from typing import Any
 
 from chronicle.errors import StoreError
-from chronicle.record import Article, Record
+from chronicle.record import Article, Record, record_json
 from chronicle.store import migrations
 from chronicle.store.base import (
     Duplicate,
@@ -153,15 +153,16 @@ class SQLiteStore(Store):
                     result.skipped += 1
                     continue
                 stored.append(rec)
+                data = rec.to_dict()  # once, for the record's JSON and every fact's
                 cur.execute(
                     "INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                     (a.id, a.url, a.origin, a.title, a.published, a.source, a.language, a.author,
-                     a.text, self.hash_of(a), rec.to_json(), now()),
+                     a.text, self.hash_of(a), record_json(data), now()),
                 )
                 rowid = cur.lastrowid
                 cur.execute("INSERT INTO articles_fts (rowid, title, text) VALUES (?,?,?)",
                             (rowid, a.title or "", a.text))
-                for table, rows in fact_rows(rec).items():
+                for table, rows in fact_rows(rec, data).items():
                     if rows:
                         cur.executemany(_INSERT[table], rows)
                 keys = (fingerprints or {}).get(a.id)
