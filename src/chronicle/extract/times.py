@@ -32,6 +32,7 @@ from spacy.tokens import Doc, Token
 
 from chronicle.extract.analysis import Analysis
 from chronicle.extract.numbers import WORD_NUMBER, small_number
+from chronicle.extract.patterns import with_first_chars
 from chronicle.extract.timenorm import (
     add_months,
     add_years,
@@ -176,8 +177,10 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|(?P<y2k>the\s+year\s+two\s+thousand)(?:\s+(?:and\s+)?(?P<unit2>one|two|three|four|five|six|seven|eight|nine"
         r"|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen))?)\b")),
 ]
-# every expression starts a word: checked first, this also makes the search several times faster
-PATTERNS = [(name, re.compile(r"(?<!\w)(?=\w)(?:" + rx.pattern + ")")) for name, rx in PATTERNS]
+# every expression starts a word: checked first, this also makes the search several times faster;
+# then the characters its matches can start with (read off the pattern: the same matches, sooner)
+PATTERNS = [(name, with_first_chars(re.compile(r"(?<!\w)(?=\w)(?:" + rx.pattern + ")"), r"(?<!\w)"))
+            for name, rx in PATTERNS]
 PRIORITY = {name: i for i, (name, _) in enumerate(PATTERNS)}
 
 
