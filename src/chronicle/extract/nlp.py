@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 
 import spacy
+from spacy.attrs import DEP, ORTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -19,13 +20,37 @@ _LOCK = threading.Lock()
 _NLP: Language | None = None
 
 
+_HOLDS_BREAK: dict[int, bool] = {}  # token text hash -> does the text hold a line break (bounded)
+
+
 @Language.component("chronicle_paragraphs")
 def paragraph_breaks(doc: Doc) -> Doc:
-    """A line break ends a sentence: headlines and paragraphs never run into each other."""
-    for tok in doc[1:]:
-        prev = doc[tok.i - 1]
-        if "\n" in prev.text or "\n" in prev.whitespace_:
-            tok.is_sent_start = True
+    """A line break ends a sentence: headlines and paragraphs never run into each other.
+
+    The tokens holding a line break are found by their text's hash (a token's trailing
+    whitespace is one space at most: line breaks are tokens of their own), without making a
+    Token for every word, and the sentence starts after them are written in one go (setting
+    ``Token.is_sent_start`` scans the whole Doc each time)."""
+    if len(doc) < 2:
+        return doc
+    orth = doc.to_array(ORTH)[:-1].tolist()
+    strings, holds = doc.vocab.strings, _HOLDS_BREAK
+    if len(holds) > 200_000:
+        holds.clear()
+    breaks = set()
+    for h in set(orth):
+        b = holds.get(h)
+        if b is None:
+            b = holds[h] = "\n" in strings[h]
+        if b:
+            breaks.add(h)
+    after = [i + 1 for i, h in enumerate(orth) if h in breaks]
+    if after:
+        if doc.to_array(DEP).any():  # a parsed Doc: refused, as Token.is_sent_start refuses it
+            doc[after[0]].is_sent_start = True
+        starts = doc.to_array(SENT_START)
+        starts[after] = 1
+        doc.from_array([SENT_START], starts)
     return doc
 
 
