@@ -50,7 +50,7 @@ def paragraph_breaks(doc: Doc) -> Doc:
             doc[after[0]].is_sent_start = True
         starts = doc.to_array(SENT_START)
         starts[after] = 1
-        doc.from_array([SENT_START], starts)
+        doc.from_array([SENT_START], starts)  # type: ignore[arg-type]  # uint64, as to_array gives it
     return doc
 
 
