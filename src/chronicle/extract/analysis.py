@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
-from spacy.attrs import HEAD, IDX, SENT_START
+from spacy.attrs import HEAD, IDX, IS_LOWER, IS_PUNCT, IS_SPACE, SENT_START
 from spacy.tokens import Doc, Span, Token
 
 from chronicle.record import Article, Party, Record, Time
@@ -102,9 +102,31 @@ class Analysis:
         return out
 
     @cached_property
+    def is_space(self) -> list[bool]:
+        """Is each token white space (``Token.is_space``)?"""
+        return [bool(x) for x in self.doc.to_array(IS_SPACE).tolist()] if len(self.doc) else []
+
+    @cached_property
+    def is_punct(self) -> list[bool]:
+        """Is each token punctuation (``Token.is_punct``)?"""
+        return [bool(x) for x in self.doc.to_array(IS_PUNCT).tolist()] if len(self.doc) else []
+
+    @cached_property
+    def is_lower(self) -> list[bool]:
+        """Is each token in lower case (``Token.is_lower``)?"""
+        return [bool(x) for x in self.doc.to_array(IS_LOWER).tolist()] if len(self.doc) else []
+
+    @cached_property
     def ent_types(self) -> list[str]:
         """Named-entity label of each token ("" outside entities)."""
         return [t.ent_type_ for t in self.doc]
+
+    def span_text(self, start: int, end: int) -> str:
+        """The text of tokens [start, end), as ``Doc[start:end].text`` gives it (read from the
+        article's text instead of joining the tokens)."""
+        if end <= start:
+            return ""
+        return self.article.text[self.token_starts[start]:self.token_starts[end - 1] + len(self.texts[end - 1])]
 
     # --- entities -----------------------------------------------------------------------
     def entity_at(self, start: int, end: int) -> str | None:

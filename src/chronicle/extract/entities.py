@@ -128,8 +128,9 @@ class _Builder:
     # --- 1. names -----------------------------------------------------------------------
     def names(self) -> list[Cand]:
         out: list[Cand] = []
-        doc, lex = self.doc, self.lex
-        ents = _fixed_ents(doc, lex)
+        doc, lex, an = self.doc, self.lex, self.an
+        lowers, texts = an.lowers, an.texts
+        ents = _fixed_ents(an, lex)
         # people first, so that their titles ("US Ambassador to Germany ...") are theirs
         ents.sort(key=lambda x: (x[0] != "PERSON", x[1]))
         for ent in ents:
@@ -138,15 +139,15 @@ class _Builder:
                 for i in range(s, e):
                     self.taken[i] = True
                 continue
-            while s < e and doc[s].lower_ in DETERMINERS:
+            while s < e and lowers[s] in DETERMINERS:
                 s += 1
-            while e > s and (doc[e - 1].text in ("'s", "\u2019s", "'") or (doc[e - 1].is_punct
-                             and doc[e - 1].text not in (".",))):
+            while e > s and (texts[e - 1] in ("'s", "\u2019s", "'") or (doc[e - 1].is_punct
+                             and texts[e - 1] not in (".",))):
                 e -= 1
             if s >= e or any(self.taken[i] for i in range(s, e)):
                 continue
             span = doc[s:e]
-            text = span.text
+            text = an.span_text(s, e)
             key = norm(text)
             c = Cand(start=s, end=e, name_start=s, name_end=e, label=label, kind="name",
                      sent=self.sent_of[s], quoted=self.quoted[s])
@@ -239,69 +240,70 @@ class _Builder:
         out = []
         doc, lex = self.doc, self.lex
         heads = lex.name_heads
-        lowers = self.an.lowers
-        for i, text in enumerate(self.an.texts):
+        an = self.an
+        lowers, texts, n_tokens = an.lowers, an.texts, len(doc)
+        for i, text in enumerate(texts):
             if self.taken[i] or not text[:1].isupper():
                 continue
             if lowers[i].rstrip(".") not in heads and fold(text) not in heads:
                 continue
-            tok = doc[i]
-            if tok.is_space:
+            if doc[i].is_space:
                 continue
             for n in (4, 3, 2, 1):
-                e = tok.i + n
-                if e > len(doc) or any(self.taken[i] for i in range(tok.i, e)):
+                e = i + n
+                if e > n_tokens or any(self.taken[j] for j in range(i, e)):
                     continue
-                words = doc[tok.i : e]
-                key = norm(words.text)
+                wtext = an.span_text(i, e)
+                key = norm(wtext)
                 hit = None
                 if key in lex.seats:
                     code = lex.seats[key]
-                    hit = Cand(tok.i, e, tok.i, e, "ORG", "name", self.sent_of[tok.i],
+                    hit = Cand(i, e, i, e, "ORG", "name", self.sent_of[i],
                                Profile(code, "GOV", None, None, [f"seat of government of {code}"]),
                                key="seat:" + key)
-                elif key in lex.orgs and (n > 1 or words.text.isupper() or len(key) > 4) \
-                        and not _generic_word(words, lex):
+                elif key in lex.orgs and (n > 1 or wtext.isupper() or len(key) > 4) \
+                        and not _generic_word(doc[i:e], lex):
                     org = lex.orgs[key]
-                    hit = Cand(tok.i, e, tok.i, e, "ORG", "name", self.sent_of[tok.i],
+                    hit = Cand(i, e, i, e, "ORG", "name", self.sent_of[i],
                                Profile(org.country, org.role, None, None, [f"known organisation '{org.name}'"]),
                                key="org:" + norm(org.name))
-                elif key in lex.country_names and words.text[:1].isupper() and (
-                    not words.text.isupper() or (words.text == words.text.upper() and len(words.text) > 1)
-                ) and words.text.lower() != "us":
+                elif key in lex.country_names and wtext[:1].isupper() and (
+                    not wtext.isupper() or (wtext == wtext.upper() and len(wtext) > 1)
+                ) and wtext.lower() != "us":
                     code = lex.country_names[key]
-                    hit = Cand(tok.i, e, tok.i, e, "GPE", "name", self.sent_of[tok.i], key="country:" + code)
+                    hit = Cand(i, e, i, e, "GPE", "name", self.sent_of[i], key="country:" + code)
                     hit.country_code = code
-                elif words.text == "US" or words.text == "U.S.":
-                    us = lex.country_names.get(norm(words.text))
-                    if us and words.root.pos_ == "PROPN":
-                        hit = Cand(tok.i, e, tok.i, e, "GPE", "name", self.sent_of[tok.i], key="country:" + us)
+                elif wtext == "US" or wtext == "U.S.":
+                    us = lex.country_names.get(norm(wtext))
+                    if us and doc[i:e].root.pos_ == "PROPN":
+                        hit = Cand(i, e, i, e, "GPE", "name", self.sent_of[i], key="country:" + us)
                         hit.country_code = us
-                elif fold(words.text) in lex.people and all(t.text[:1].isupper() for t in words) and (
-                    n >= 2 or words[0].pos_ == "PROPN"
-                ) and words[0].ent_type_ in ("", "PERSON", "WORK_OF_ART", "ORG", "NORP"):
-                    hit = Cand(tok.i, e, tok.i, e, "PERSON", "name", self.sent_of[tok.i], key="person")
+                elif fold(wtext) in lex.people and all(texts[j][:1].isupper() for j in range(i, e)) and (
+                    n >= 2 or an.pos[i] == "PROPN"
+                ) and an.ent_types[i] in ("", "PERSON", "WORK_OF_ART", "ORG", "NORP"):
+                    hit = Cand(i, e, i, e, "PERSON", "name", self.sent_of[i], key="person")
                     self._widen(hit)
                 if hit is not None:
-                    if hit.label == "GPE" and words.root.dep_ in ("amod", "compound") and n == 1:
+                    root = doc[i:e].root
+                    if hit.label == "GPE" and root.dep_ in ("amod", "compound") and n == 1:
                         break  # "US troops": a modifier, not a mention of the country
-                    hit.quoted = self.quoted[tok.i]
-                    hit.subject = is_subject(words.root)
-                    for i in range(tok.i, e):
-                        self.taken[i] = True
+                    hit.quoted = self.quoted[i]
+                    hit.subject = is_subject(root)
+                    for j in range(i, e):
+                        self.taken[j] = True
                     out.append(hit)
                     break
         return out
 
     def _widen(self, c: Cand) -> None:
         limit = self.doc[c.start].sent.start
-        start, prof = widen_left(self.doc, c.start, self.lex, limit, person=c.label == "PERSON")
+        start, prof = widen_left(self.an, c.start, self.lex, limit, person=c.label == "PERSON")
         if start < c.start and not any(self.taken[i] for i in range(start, c.start)):
             if prof.role or prof.cls or prof.gender or prof.country:
                 c.start = start
                 c.kind = "title"
         c.profile.absorb(prof)
-        end, rprof = widen_right(self.doc, c.end, self.lex)
+        end, rprof = widen_right(self.an, c.end, self.lex)
         if end > c.end and not any(self.taken[i] for i in range(c.end, end)):
             c.end = end
             c.kind = "title"
@@ -337,7 +339,7 @@ class _Builder:
             head = chunk.root
             if self.taken[head.i] or head.pos_ not in ("NOUN", "PROPN"):
                 continue
-            r = role_ending_at(doc, head.i, lex)
+            r = role_ending_at(self.an, head.i, lex)
             if r is None:
                 continue
             rs, role = r
@@ -937,40 +939,40 @@ def _longest_org(doc: Doc, s: int, e: int, lex: Lexicon) -> int:
     return best
 
 
-def _looks_like_person(doc: Doc, s: int, e: int, lex: Lexicon) -> bool:
+def _looks_like_person(an: Analysis, s: int, e: int, lex: Lexicon) -> bool:
     """A name mislabelled as an organisation: two or three capitalised words right after a
     person's title ("Chancellor Olaf Scholz"), or a known office holder's name."""
-    words = doc[s:e]
-    if not 2 <= len(words) <= 3 or _org_head(words) is not None:
+    if not 2 <= e - s <= 3 or _org_head(an.doc[s:e]) is not None:
         return False
-    if not all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in words):
+    if not all(an.pos[i] == "PROPN" and an.texts[i][:1].isupper() for i in range(s, e)):
         return False
-    if lex.person(words.text) is not None:
+    if lex.person(an.span_text(s, e)) is not None:
         return True
     if s == 0:
         return False
-    r = role_ending_at(doc, s - 1, lex)
+    r = role_ending_at(an, s - 1, lex)
     return r is not None and not r[1].group
 
 
-def _fixed_ents(doc: Doc, lex: Lexicon) -> list[tuple[str, int, int]]:
+def _fixed_ents(an: Analysis, lex: Lexicon) -> list[tuple[str, int, int]]:
     """spaCy's entities with known mistakes mended: a country name glued to a person's name
     ("Ukraine Volodymyr Zelenskyy" as one ORG) is split; a known name gets its label."""
+    doc, texts = an.doc, an.texts
     out = []
-    named = {t.text for ent in doc.ents if ent.label_ == "PERSON" and len(ent) >= 2 for t in (ent[0], ent[-1])}
-    for ent in doc.ents:
-        if ent.label_ not in NAME_LABELS:
+    ents = [(ent.label_, ent.start, ent.end) for ent in doc.ents]
+    named = {texts[i] for label, s, e in ents if label == "PERSON" and e - s >= 2 for i in (s, e - 1)}
+    for label, s, e in ents:
+        if label not in NAME_LABELS:
             continue
-        s, e, label = ent.start, ent.end, ent.label_
         if label in ("PERSON", "ORG") and e - s == 1 and _is_place(doc[s], named, lex):
             out.append(("SKIP", s, e))  # "Mariupol" as an organisation, "Azores" as a person
             continue
-        key = norm(ent.text)
+        key = norm(an.span_text(s, e))
         if key in lex.country_names or key in lex.capitals:
             label = "GPE"
-        elif label in ("ORG", "GPE", "NORP", "FAC") and key not in lex.orgs and _looks_like_person(doc, s, e, lex):
+        elif label in ("ORG", "GPE", "NORP", "FAC") and key not in lex.orgs and _looks_like_person(an, s, e, lex):
             label = "PERSON"
-        elif label != "PERSON" and len(ent) >= 3 and key not in lex.orgs:
+        elif label != "PERSON" and e - s >= 3 and key not in lex.orgs:
             # a known country/org at the front, then two or three capitalised name words
             for n in (3, 2, 1):
                 head = doc[s : s + n]
@@ -981,21 +983,21 @@ def _fixed_ents(doc: Doc, lex: Lexicon) -> list[tuple[str, int, int]]:
                     out.append(("GPE" if lex.country_code(head.text) else "ORG", s, s + n))
                     s, label = s + n, "PERSON"
                     break
-        if label == "PERSON" and (doc[s].lower_ in NOT_PERSON_WORDS or doc[e - 1].lower_ in NOT_PERSON_WORDS
-                                  or not doc[s].text[:1].isupper()
+        if label == "PERSON" and (an.lowers[s] in NOT_PERSON_WORDS or an.lowers[e - 1] in NOT_PERSON_WORDS
+                                  or not texts[s][:1].isupper()
                                   or any(t.is_quote or t.is_bracket for t in doc[s:e])):
             out.append(("SKIP", s, e))  # "Storm Lorenzo", "County Mayo", "la decisión": nobody's name
             continue
-        if label != "PERSON" and e - s == 1 and doc[s].text in NOT_ENTITY_NAMES:
+        if label != "PERSON" and e - s == 1 and texts[s] in NOT_ENTITY_NAMES:
             out.append(("SKIP", s, e))
             continue
         out.append((label, s, e))
     # a surname spaCy labels as a place or organisation elsewhere ("Fields said") is the person's
-    person_words = {doc[i].text for label, s, e in out if label == "PERSON" and e - s >= 2 for i in (s, e - 1)}
+    person_words = {texts[i] for label, s, e in out if label == "PERSON" and e - s >= 2 for i in (s, e - 1)}
     fixed = []
     for label, s, e in out:
-        if label != "PERSON" and e - s == 1 and doc[s].text in person_words and norm(doc[s].text) not in lex.orgs \
-                and lex.country_code(doc[s].text) is None and norm(doc[s].text) not in lex.capitals:
+        if label != "PERSON" and e - s == 1 and texts[s] in person_words and norm(texts[s]) not in lex.orgs \
+                and lex.country_code(texts[s]) is None and norm(texts[s]) not in lex.capitals:
             label = "PERSON"
         fixed.append((label, s, e))
     return fixed

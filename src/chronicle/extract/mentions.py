@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Span, Token
 
+from chronicle.extract.analysis import Analysis
 from chronicle.lexicon import Lexicon, Role, fold, norm
 
 __all__ = ["GENERIC_GROUPS", "Cand", "Profile", "fold", "role_ending_at"]
@@ -72,40 +73,40 @@ class Cand:
     cluster: int | None = None
 
 
-def _word(tok: Token) -> str:
-    """The token as the lexicon's word indexes hold it ("Gen." -> "gen", "Ukraine's" -> "ukraine's")."""
-    return tok.lower_.rstrip(".").replace("\u2019", "'")
+def _word(an: Analysis, i: int) -> str:
+    """Token i as the lexicon's word indexes hold it ("Gen." -> "gen", "Ukraine's" -> "ukraine's")."""
+    return an.lowers[i].rstrip(".").replace("\u2019", "'")
 
 
-def role_ending_at(doc: Doc, i: int, lex: Lexicon) -> tuple[int, Role] | None:
+def role_ending_at(an: Analysis, i: int, lex: Lexicon) -> tuple[int, Role] | None:
     """The longest role term ending at token i: (first token index, Role)."""
-    if _word(doc[i]) not in lex.role_tails:
+    if _word(an, i) not in lex.role_tails:
         return None
     best = None
+    spaces = an.is_space
     for n in range(MAX_ROLE_WORDS, 0, -1):
         s = i - n + 1
         if s < 0:
             continue
-        words = doc[s : i + 1]
-        if any(t.is_space for t in words):
+        if any(spaces[j] for j in range(s, i + 1)):
             continue
-        role = lex.roles.get(norm(words.text))
+        role = lex.roles.get(norm(an.span_text(s, i + 1)))
         if role is not None:
             best = (s, role)
             break
     return best
 
 
-def role_starting_at(doc: Doc, i: int, lex: Lexicon, stop: int) -> tuple[int, Role] | None:
+def role_starting_at(an: Analysis, i: int, lex: Lexicon, stop: int) -> tuple[int, Role] | None:
     """The longest role term starting at token i and ending before ``stop``: (end, Role)."""
+    spaces = an.is_space
     for n in range(MAX_ROLE_WORDS, 0, -1):
         e = i + n
         if e > stop:
             continue
-        words = doc[i:e]
-        if any(t.is_space for t in words):
+        if any(spaces[j] for j in range(i, e)):
             continue
-        role = lex.roles.get(norm(words.text))
+        role = lex.roles.get(norm(an.span_text(i, e)))
         if role is not None:
             return e, role
     return None
@@ -113,7 +114,11 @@ def role_starting_at(doc: Doc, i: int, lex: Lexicon, stop: int) -> tuple[int, Ro
 
 def country_of_words(span: Span | Token, lex: Lexicon) -> str | None:
     """alpha3 when the words name a country, its people or a well-known body of it."""
-    text = span.text
+    return country_of_text(span.text, lex)
+
+
+def country_of_text(text: str, lex: Lexicon) -> str | None:
+    """``country_of_words`` of the words' text."""
     code = lex.country_code(text)
     if code:
         return code
@@ -131,46 +136,46 @@ def country_of_words(span: Span | Token, lex: Lexicon) -> str | None:
     return None
 
 
-def _country_ending_at(doc: Doc, i: int, lex: Lexicon) -> tuple[int, str] | None:
+def _country_ending_at(an: Analysis, i: int, lex: Lexicon) -> tuple[int, str] | None:
     """A country/demonym/organisation of 1-4 tokens ending at token i (a possessive 's allowed)."""
+    texts, spaces, puncts = an.texts, an.is_space, an.is_punct
     j = i
-    if doc[j].text in ("'s", "\u2019s", "'"):
+    if texts[j] in ("'s", "\u2019s", "'"):
         j -= 1
-    if j < 0 or _word(doc[j]) not in lex.name_tails:
+    if j < 0 or _word(an, j) not in lex.name_tails:
         return None
     for n in range(4, 0, -1):
         s = j - n + 1
         if s < 0:
             continue
-        words = doc[s : j + 1]
-        if any(t.is_space for t in words) or any(t.is_punct and t.text not in ".-" for t in words):
+        words = range(s, j + 1)
+        if any(spaces[k] for k in words) or any(puncts[k] and texts[k] not in ".-" for k in words):
             continue
-        code = country_of_words(words, lex)
+        code = country_of_text(an.span_text(s, j + 1), lex)
         if code:
-            prev = doc[s - 1] if s > 0 else None
-            if prev is not None and prev.pos_ == "PROPN" and prev.text[:1].isupper() \
-                    and lex.roles.get(prev.lower_) is None and country_of_words(prev, lex) is None:
+            if s > 0 and an.pos[s - 1] == "PROPN" and texts[s - 1][:1].isupper() \
+                    and lex.roles.get(an.lowers[s - 1]) is None and country_of_text(texts[s - 1], lex) is None:
                 return None  # "New Mexico governor": part of a longer place name
             return s, code
     return None
 
 
-def widen_left(doc: Doc, start: int, lex: Lexicon, limit: int, person: bool = True) -> tuple[int, Profile]:
+def widen_left(an: Analysis, start: int, lex: Lexicon, limit: int, person: bool = True) -> tuple[int, Profile]:
     """Widen a name to the left over its title; returns (new start, what the title says).
 
     For a person only words naming an individual's office count ("President", not "presidency"),
     and a title never ends in "of"/"the" right before the name ("the presidency of Barack Obama")."""
     prof = Profile()
+    texts, lowers = an.texts, an.lowers
     i = start - 1
     new_start = start
     saw_role = False
-    if i >= limit and doc[i].lower_ in NO_TITLE_START:
+    if i >= limit and lowers[i] in NO_TITLE_START:
         return start, prof
     while i >= limit:
-        tok = doc[i]
-        if tok.is_space or tok.text in (",", ";", ":", "(", ")", '"', "\u201c", "\u201d"):
+        if an.is_space[i] or texts[i] in (",", ";", ":", "(", ")", '"', "\u201c", "\u201d"):
             break
-        r = role_ending_at(doc, i, lex)
+        r = role_ending_at(an, i, lex)
         if r is not None and person and (r[1].group or r[1].term in GENERIC_GROUPS):
             break
         if r is not None:
@@ -179,62 +184,63 @@ def widen_left(doc: Doc, start: int, lex: Lexicon, limit: int, person: bool = Tr
                 prof.role = role.role
                 prof.cls = role.cls
                 if role.role:
-                    prof.why.append(f"title '{doc[s:i + 1].text}'")
+                    prof.why.append(f"title '{an.span_text(s, i + 1)}'")
             if role.gender and not prof.gender:
                 prof.gender = role.gender
             saw_role = saw_role or role.cls != "honorific"
             new_start = s
             i = s - 1
             continue
-        c = _country_ending_at(doc, i, lex)
-        if c is not None and tok.ent_type_ != "PERSON":
+        c = _country_ending_at(an, i, lex)
+        if c is not None and an.ent_types[i] != "PERSON":
             s, code = c
-            if s > limit and doc[s - 1].lower_ in ("to", "in", "at"):
+            if s > limit and lowers[s - 1] in ("to", "in", "at"):
                 # "US Ambassador to Germany Richard Grenell": the post, not the person's country
                 new_start = s - 1
                 i = s - 2
                 continue
             if not prof.country:
                 prof.country = code
-                prof.why.append(f"title country '{doc[s:i + 1].text}'")
+                prof.why.append(f"title country '{an.span_text(s, i + 1)}'")
             new_start = s
             i = s - 1
             continue
-        low = tok.lower_
+        low = lowers[i]
         if low in OPPOSITION_WORDS:
             prof.role = "OPP"
-            prof.why.append(f"title '{tok.text}'")
+            prof.why.append(f"title '{texts[i]}'")
             new_start = i
             i -= 1
             continue
-        if low in TITLE_FILLERS or (tok.pos_ == "ADJ" and saw_role and tok.is_lower):
+        if low in TITLE_FILLERS or (an.pos[i] == "ADJ" and saw_role and an.is_lower[i]):
             i -= 1
             continue  # kept only if a role or country comes before it
         break
     # never start on a filler ("of", "the")
-    while new_start < start and doc[new_start].lower_ in NO_TITLE_START:
+    while new_start < start and lowers[new_start] in NO_TITLE_START:
         new_start += 1
-    if not saw_role and new_start < start and doc[start].ent_type_ == "PERSON":
+    if not saw_role and new_start < start and an.ent_types[start] == "PERSON":
         # a bare demonym before a person's name is not a title ("Russian Vladimir Putin" is rare)
         return new_start, prof
     return new_start, prof
 
 
-def widen_right(doc: Doc, end: int, lex: Lexicon) -> tuple[int, Profile]:
+def widen_right(an: Analysis, end: int, lex: Lexicon) -> tuple[int, Profile]:
     """"President Hassan Rouhani of Iran": take a following "of <country>" into the mention."""
     prof = Profile()
-    if end + 1 < len(doc) and doc[end].lower_ == "of":
+    n_tokens = len(an.texts)
+    if end + 1 < n_tokens and an.lowers[end] == "of":
         for n in range(4, 0, -1):
             e = end + 1 + n
-            if e > len(doc):
+            if e > n_tokens:
                 continue
-            words = doc[end + 1 : e]
-            if any(t.is_space or t.is_punct for t in words):
+            if any(an.is_space[k] or an.is_punct[k] for k in range(end + 1, e)):
                 continue
-            code = country_of_words(words, lex)
-            if code and lex.country_code(words.text) == code:
+            text = an.span_text(end + 1, e)
+            code = country_of_text(text, lex)
+            if code and lex.country_code(text) == code:
                 prof.country = code
-                prof.why.append(f"'of {words.text}'")
+                prof.why.append(f"'of {text}'")
                 return e, prof
     return end, prof
 
