@@ -11,7 +11,21 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
-from spacy.attrs import HEAD, IDX, IS_LOWER, IS_PUNCT, IS_SPACE, SENT_START
+from spacy.attrs import (
+    DEP,
+    ENT_TYPE,
+    HEAD,
+    IDX,
+    IS_LOWER,
+    IS_PUNCT,
+    IS_SPACE,
+    LEMMA,
+    LOWER,
+    ORTH,
+    POS,
+    SENT_START,
+    TAG,
+)
 from spacy.tokens import Doc, Span, Token
 
 from chronicle.record import Article, Party, Record, Time
@@ -54,35 +68,55 @@ class Analysis:
             out.append(n)
         return out
 
+    def _strings(self, attr: int) -> list[str]:
+        """One string attribute of every token, from ``Doc.to_array`` (each distinct value looked
+        up once) rather than from a Token per word: the same strings the Token attributes give."""
+        if not len(self.doc):
+            return []
+        col = self.doc.to_array(attr).tolist()
+        strings = self.doc.vocab.strings
+        value = {h: strings[h] for h in set(col)}
+        return [value[h] for h in col]
+
+    @cached_property
+    def sent_start_of(self) -> list[int]:
+        """Index of the first token of each token's sentence (``Token.sent.start``)."""
+        out, start = [], 0
+        for i, flag in enumerate(self.doc.to_array(SENT_START).tolist() if len(self.doc) else []):
+            if flag == 1:
+                start = i
+            out.append(start)
+        return out
+
     @cached_property
     def lowers(self) -> list[str]:
-        """Lowercased text of each token."""
-        return [t.lower_ for t in self.doc]
+        """Lowercased text of each token (``lower_``)."""
+        return self._strings(LOWER)
 
     @cached_property
     def texts(self) -> list[str]:
         """Text of each token."""
-        return [t.text for t in self.doc]
+        return self._strings(ORTH)
 
     @cached_property
     def lemmas(self) -> list[str]:
         """Lemma of each token (as spaCy gives it)."""
-        return [t.lemma_ for t in self.doc]
+        return self._strings(LEMMA)
 
     @cached_property
     def pos(self) -> list[str]:
         """Coarse part of speech of each token (``pos_``)."""
-        return [t.pos_ for t in self.doc]
+        return self._strings(POS)
 
     @cached_property
     def tags(self) -> list[str]:
         """Fine part-of-speech tag of each token (``tag_``)."""
-        return [t.tag_ for t in self.doc]
+        return self._strings(TAG)
 
     @cached_property
     def deps(self) -> list[str]:
         """Dependency label of each token (``dep_``)."""
-        return [t.dep_ for t in self.doc]
+        return self._strings(DEP)
 
     @cached_property
     def heads(self) -> list[int]:
@@ -119,7 +153,7 @@ class Analysis:
     @cached_property
     def ent_types(self) -> list[str]:
         """Named-entity label of each token ("" outside entities)."""
-        return [t.ent_type_ for t in self.doc]
+        return self._strings(ENT_TYPE)
 
     def span_text(self, start: int, end: int) -> str:
         """The text of tokens [start, end), as ``Doc[start:end].text`` gives it (read from the

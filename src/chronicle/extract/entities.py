@@ -296,7 +296,7 @@ class _Builder:
         return out
 
     def _widen(self, c: Cand) -> None:
-        limit = self.doc[c.start].sent.start
+        limit = self.an.sent_start_of[c.start]
         start, prof = widen_left(self.an, c.start, self.lex, limit, person=c.label == "PERSON")
         if start < c.start and not any(self.taken[i] for i in range(start, c.start)):
             if prof.role or prof.cls or prof.gender or prof.country:
@@ -409,8 +409,9 @@ class _Builder:
     def merge_names(self, cands: list[Cand]) -> None:
         acronyms: dict[str, Cluster] = {}
         persons: list[Cluster] = []
+        span_text = self.an.span_text
         for c in cands:
-            text = self.doc[c.name_start : c.name_end].text
+            text = span_text(c.name_start, c.name_end)
             if c.key.startswith(("country:", "seat:", "org:", "people:", "norp:", "gpe:")):
                 if c.key.startswith("org:") and c.key not in self.by_key:
                     acr = acronyms.get(text) or acronyms.get(norm(text).upper())
@@ -428,11 +429,11 @@ class _Builder:
                     cl.country_code = c.country_code
                 cl.add(c)
                 if c.label == "ORG":
-                    for a in _acronyms_of(self.doc, c):
+                    for a in _acronyms_of(self.an, c):
                         acronyms.setdefault(a, cl)
                 continue
             if c.label == "PERSON":
-                tokens = _name_tokens(self.doc[c.name_start : c.name_end].text)
+                tokens = _name_tokens(text)
                 person = self._match_person(tokens, persons, c.profile.gender)
                 if person is None:
                     person = self.new_cluster("PERSON")
@@ -493,13 +494,13 @@ class _Builder:
 
     def _class_noun_match(self, c: Cand) -> Cluster | None:
         """"Parliament" alone after "Parliament of Iraq": the same body."""
-        span = self.doc[c.name_start : c.name_end]
-        if len(span) != 1 or span[0].lower_ not in CLASS_NOUNS:
+        if c.name_end - c.name_start != 1 or self.an.lowers[c.name_start] not in CLASS_NOUNS:
             return None
-        word = span[0].lower_
+        word = self.an.lowers[c.name_start]
+        span_text = self.an.span_text
         best = None
         for cl in self.clusters:
-            if cl.label == "ORG" and any(word in fold(self.doc[x.name_start:x.name_end].text).split()
+            if cl.label == "ORG" and any(word in fold(span_text(x.name_start, x.name_end)).split()
                                          for x in cl.cands):
                 if best is None or cl.last_token > best.last_token:
                     best = cl
@@ -587,7 +588,7 @@ class _Builder:
         for cl in self.clusters:
             if cl.label != "ORG" or cl.last_token >= before:
                 continue
-            names = " ".join(fold(self.doc[x.name_start:x.name_end].text) for x in cl.cands)
+            names = " ".join(fold(self.an.span_text(x.name_start, x.name_end)) for x in cl.cands)
             if word in names.split() and (best is None or cl.last_token > best.last_token):
                 best = cl
         return best
@@ -744,8 +745,8 @@ class _Builder:
         return out
 
     def _name(self, cl: Cluster) -> str:
-        doc = self.doc
-        names = [doc[x.name_start : x.name_end].text for x in cl.cands if x.kind in ("name", "title", "acronym")]
+        span_text = self.an.span_text
+        names = [span_text(x.name_start, x.name_end) for x in cl.cands if x.kind in ("name", "title", "acronym")]
         if cl.country_code:
             c = self.lex.countries.get(cl.country_code)
             if c is not None and any(fold(n) in (fold(c.name), *map(fold, c.aliases)) for n in names):
@@ -757,8 +758,8 @@ class _Builder:
             if cl.label == "PERSON":  # "VOLODYMYR Zelensky" in a tabloid's first line
                 best = " ".join(w.title() if w.isupper() and len(w) > 2 else w for w in best.split())
             return best
-        descs = [doc[x.start : x.end].text for x in cl.cands if x.kind == "description"]
-        best = max(descs, key=len) if descs else doc[cl.cands[0].start : cl.cands[0].end].text
+        descs = [span_text(x.start, x.end) for x in cl.cands if x.kind == "description"]
+        best = max(descs, key=len) if descs else span_text(cl.cands[0].start, cl.cands[0].end)
         words = best.split()
         if words and words[0].lower() in DETERMINERS:
             best = " ".join(words[1:])
@@ -848,14 +849,15 @@ def _org_head(span) -> str | None:  # type: ignore[no-untyped-def]
     return None
 
 
-def _acronyms_of(doc: Doc, c: Cand) -> list[str]:
+def _acronyms_of(an: Analysis, c: Cand) -> list[str]:
     """"Syrian Democratic Forces (SDF)": the acronym in brackets, and the name's initials."""
     out = []
+    texts = an.texts
     e = c.name_end
-    if e + 2 < len(doc) and doc[e].text == "(" and doc[e + 2].text == ")":
-        out.append(doc[e + 1].text)
-    words = [t.text for t in doc[c.name_start : c.name_end] if t.text[:1].isupper()
-             and t.lower_ not in ("of", "the", "and", "for")]
+    if e + 2 < len(texts) and texts[e] == "(" and texts[e + 2] == ")":
+        out.append(texts[e + 1])
+    words = [texts[i] for i in range(c.name_start, c.name_end) if texts[i][:1].isupper()
+             and an.lowers[i] not in ("of", "the", "and", "for")]
     if len(words) >= 2:
         out.append("".join(w[0] for w in words).upper())
     return out
