@@ -72,7 +72,7 @@ class PartyCoder:
         self.lex: Lexicon = lexicon()
         self._cache: dict[tuple[int, int | None], Coded | None] = {}
         self._mention_of: dict[int, tuple[int, int]] = {}
-        self._nps: dict[int, tuple[int, int]] = {}  # token -> its noun phrase's characters
+        self._nps: dict[int, tuple[int, int, int]] = {}  # token -> its noun phrase (see _np_tokens)
         alpha3 = {a2: a3 for a3, a2 in self.lex.alpha2_of.items()}
         # token -> alpha-3 of the place it names, from the places stage (when it has run)
         self._place_country: dict[int, str] = {}
@@ -124,14 +124,15 @@ class PartyCoder:
                 p = self.code(c, speaker, loose)
                 if p is not None:
                     out.append(p)
-        if first is not None and len(out) == 1 and any(t.dep_ == "cc" for t in tok.subtree if t.i < tok.i):
+        sub = self.an.subtree(tok.i)
+        if first is not None and len(out) == 1 and any(self.an.deps[t] == "cc" for t in sub if t < tok.i):
             # a coordination the parser folded into one name: "US President Donald Trump and
             # Turkish President Recep Tayyip Erdogan"
             seen = {first.party.entity}
-            for t in tok.subtree:
-                if t.i >= tok.i or t.i not in self._mention_of:
+            for t in sub:
+                if t >= tok.i or t not in self._mention_of:
                     continue
-                p = self.code(t, speaker)
+                p = self.code(self.doc[t], speaker)
                 if p is not None and p.party.entity not in seen and p.party.end <= first.party.start:
                     seen.add(p.party.entity)
                     out.insert(len(out) - 1, p)
@@ -150,41 +151,43 @@ class PartyCoder:
     def country_in(self, tok: Token, depth: int = 2) -> Coded | None:
         """A party found inside a phrase that is not one itself ("a U.S. request" -> the U.S.,
         "Palestinian homes" -> Palestinian, "roads in the capital Algiers" -> Algiers)."""
-        if tok.lemma_.lower() in BORDERS:
+        an, doc = self.an, self.doc
+        deps, lowers, pos, kids = an.deps, an.lowers, an.pos, an.children
+        if an.lemmas[tok.i].lower() in BORDERS:
             return None  # "on the Thai border": a line two countries share, not a party
         best = self.code(tok)
         if best is not None and best.party.country:
             return best
-        for c in tok.children:
-            if c.dep_ in ("poss", "compound", "amod", "nmod") and c.i < tok.i and c.pos_ != "PRON":
-                p = self.code(c)
+        for c in kids[tok.i]:
+            if deps[c] in ("poss", "compound", "amod", "nmod") and c < tok.i and pos[c] != "PRON":
+                p = self.code(doc[c])
                 if p is not None and p.party.country:
                     return p
         if depth > 0:
-            for c in tok.children:
-                if c.dep_ == "prep" and c.lower_ in ("of", "in", "from", "to", "with", "against", "on", "by", "at",
-                                                     "between", "into", "as", "for"):
-                    for o in c.children:
-                        if o.dep_ == "pobj":
-                            p = self.country_in(o, depth - 1)
+            for c in kids[tok.i]:
+                if deps[c] == "prep" and lowers[c] in ("of", "in", "from", "to", "with", "against", "on", "by", "at",
+                                                       "between", "into", "as", "for"):
+                    for o in kids[c]:
+                        if deps[o] == "pobj":
+                            p = self.country_in(doc[o], depth - 1)
                             if p is not None:
                                 return p
-                elif c.dep_ in ("appos", "acl", "relcl") and c.pos_ in ("NOUN", "PROPN"):
-                    p = self.country_in(c, depth - 1)
+                elif deps[c] in ("appos", "acl", "relcl") and pos[c] in ("NOUN", "PROPN"):
+                    p = self.country_in(doc[c], depth - 1)
                     if p is not None:
                         return p
-                elif c.dep_ in ("acl", "relcl") and c.pos_ in ("VERB", "AUX"):
+                elif deps[c] in ("acl", "relcl") and pos[c] in ("VERB", "AUX"):
                     # "refugees fleeing the war in Liberia"
-                    for g in sorted(c.children, key=lambda x: x.dep_ != "dobj"):
-                        if g.dep_ == "dobj":
-                            p = self.country_in(g, depth - 1)
+                    for g in sorted(kids[c], key=lambda x: deps[x] != "dobj"):
+                        if deps[g] == "dobj":
+                            p = self.country_in(doc[g], depth - 1)
                             if p is not None:
                                 return p
-                        if g.dep_ == "prep" and g.lower_ in ("in", "from", "of", "into", "to", "by", "against",
-                                                             "with"):
-                            for o in g.children:
-                                if o.dep_ == "pobj":
-                                    p = self.country_in(o, depth - 1)
+                        if deps[g] == "prep" and lowers[g] in ("in", "from", "of", "into", "to", "by", "against",
+                                                               "with"):
+                            for o in kids[g]:
+                                if deps[o] == "pobj":
+                                    p = self.country_in(doc[o], depth - 1)
                                     if p is not None:
                                         return p
         return None
@@ -212,19 +215,19 @@ class PartyCoder:
         if tok.pos_ == "NUM" or tok.lower_ in CROWD_HEADS:
             # "two of its nationals", "thousands of students", "a group of refugees": the party
             # is the "of" phrase
-            for c in tok.children:
-                if c.dep_ == "prep" and c.lower_ == "of":
-                    for o in c.children:
-                        if o.dep_ == "pobj":
-                            inner = self.code(o, speaker)
+            deps, kids = self.an.deps, self.an.children
+            for c in kids[tok.i]:
+                if deps[c] == "prep" and self.an.lowers[c] == "of":
+                    for o in kids[c]:
+                        if deps[o] == "pobj":
+                            inner = self.code(self.doc[o], speaker)
                             if inner is not None:
                                 return inner
-        start, end = self._np(tok)
+        left, start, end = self._np_tokens(tok)
         party = self.an.party((start, end))
-        lead = self.doc.char_span(start, end, alignment_mode="expand")
-        if lead is not None and len(lead) > 1 and lead[0].lower_ in POSSESSIVE_PRONOUNS:
+        if tok.i > left and self.an.lowers[left] in POSSESSIVE_PRONOUNS:
             # "its European Community partners": the name inside says more than "its"
-            named = self.an.party((lead[1].idx, end))
+            named = self.an.party((self.an.token_starts[left + 1], end))
             if named.entity is not None or named.country is not None:
                 party = Party(text=party.text, start=start, end=end, entity=named.entity, country=named.country,
                               role=named.role)
@@ -234,9 +237,8 @@ class PartyCoder:
             if ent is not None and (party.entity is None or ent.country):
                 party.entity, party.country, party.role = eid, ent.country, ent.role
         country, role = self._lexicon_codes(tok)
-        np = self.doc.char_span(start, end, alignment_mode="expand")
-        if country is None and np is not None:
-            country = next((self._place_country[i] for i in range(np.start, tok.i + 1)
+        if country is None:
+            country = next((self._place_country[i] for i in range(left, tok.i + 1)
                             if i in self._place_country), None)
         why = "entity" if party.entity else "lexicon"
         if party.country is None and country:
@@ -264,8 +266,9 @@ class PartyCoder:
         """The entity a short name or a definite description refers back to: "Mahan" for
         "Mahan Air", "the airline" for "Iranian airline Mahan Air" (the latest mention before it
         that holds the word)."""
-        definite = any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in tok.children)
-        if not (tok.pos_ == "PROPN" or (definite and tok.pos_ == "NOUN")):
+        an = self.an
+        definite = any(an.deps[c] == "det" and an.lowers[c] in ("the", "this", "that") for c in an.children[tok.i])
+        if not (an.pos[tok.i] == "PROPN" or (definite and an.pos[tok.i] == "NOUN")):
             return None
         word = tok.lower_
         at = tok.idx
@@ -280,11 +283,13 @@ class PartyCoder:
         "ethnic Albanians in south Serbia" -> SRB (as PLOVER's reference codings do)."""
         if coded is None or self.lex.peoples.get(norm(tok.text)) is None:
             return coded
-        for c in tok.children:
-            if c.dep_ == "prep" and c.lower_ in ("in", "throughout", "of"):
-                for o in c.children:
-                    if o.dep_ == "pobj" and o.pos_ == "PROPN":
-                        sub = self.code(o)
+        an = self.an
+        deps, kids = an.deps, an.children
+        for c in kids[tok.i]:
+            if deps[c] == "prep" and an.lowers[c] in ("in", "throughout", "of"):
+                for o in kids[c]:
+                    if deps[o] == "pobj" and an.pos[o] == "PROPN":
+                        sub = self.code(self.doc[o])
                         if sub is not None and sub.party.country and sub.party.country != coded.party.country:
                             p = coded.party
                             return Coded(Party(text=p.text, start=p.start, end=p.end, entity=p.entity,
@@ -294,25 +299,28 @@ class PartyCoder:
 
     def _np(self, tok: Token) -> tuple[int, int]:
         """Characters of the noun phrase headed by ``tok``: its left modifiers and itself."""
+        _, start, end = self._np_tokens(tok)
+        return start, end
+
+    def _np_tokens(self, tok: Token) -> tuple[int, int, int]:
+        """The noun phrase's first token, and its characters (``_np``); the phrase's tokens are
+        [first, tok.i] (what ``char_span`` of those characters gives). Once per token."""
         found = self._nps.get(tok.i)
         if found is None:
-            found = self._nps[tok.i] = self._np_of(tok)
+            an, i = self.an, tok.i
+            left = i
+            for c in an.children[i]:
+                if c < i and an.deps[c] in NP_LEFT:
+                    left = min(left, self.doc[c].left_edge.i)  # spaCy's left edge, as the parser set it
+            while left < i and (an.is_punct[left] or an.lowers[left] in ("the", "a", "an")):
+                left += 1
+            found = self._nps[i] = (left, an.token_starts[left], an.token_starts[i] + len(an.texts[i]))
         return found
-
-    def _np_of(self, tok: Token) -> tuple[int, int]:
-        left = tok
-        for c in tok.lefts:
-            if c.dep_ in NP_LEFT:
-                left = min(left, c.left_edge, key=lambda t: t.i)
-        while left.i < tok.i and (left.is_punct or left.lower_ in ("the", "a", "an")):
-            left = self.doc[left.i + 1]
-        return left.idx, tok.idx + len(tok.text)
 
     def _lexicon_codes(self, tok: Token) -> tuple[str | None, str | None]:
         lex = self.lex
         country: str | None = None
-        np = self.doc.char_span(*self._np(tok), alignment_mode="expand")
-        words = range(np.start, tok.i + 1) if np is not None else range(tok.i, tok.i + 1)
+        words = range(self._np_tokens(tok)[0], tok.i + 1)
         texts, pos = self.an.texts, self.an.pos
         # longest country name first ("South Korea", "Saudi Arabia")
         for n in (3, 2, 1):

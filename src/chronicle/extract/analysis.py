@@ -51,6 +51,7 @@ class Analysis:
     time_heads: dict[str, int] = field(default_factory=dict)
     time_governors: dict[str, int] = field(default_factory=dict)
     _quoted: list[bool] | None = None
+    _subtrees: dict[int, list[int]] = field(default_factory=dict)
 
     # --- per-token arrays, read once from the Doc (indexing a Doc token by token is slow) ----
     @cached_property
@@ -134,6 +135,23 @@ class Analysis:
             if h != i:
                 out[h].append(i)
         return out
+
+    def subtree(self, i: int) -> list[int]:
+        """``Token.subtree`` of token i, as indices (its left children's subtrees, itself, its
+        right children's), computed once per token. The list is shared: do not change it."""
+        found = self._subtrees.get(i)
+        if found is None:
+            kids = self.children[i]
+            found = []
+            for c in kids:
+                if c < i:
+                    found.extend(self.subtree(c))
+            found.append(i)
+            for c in kids:
+                if c > i:
+                    found.extend(self.subtree(c))
+            self._subtrees[i] = found
+        return found
 
     @cached_property
     def is_space(self) -> list[bool]:

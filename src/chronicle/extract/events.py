@@ -234,14 +234,16 @@ class _Coder:
         if len(rule.words) == 1:
             return [tok]
         others = [w for w in rule.words if w != rule.head]
-        parts = [tok]
-        near = list(tok.children) + [t for t in self.doc[max(tok.i - 1, 0): tok.i + 2] if t.i != tok.i]
+        an, i = self.an, tok.i
+        lemmas, lowers = an.lemmas, an.lowers
+        taken = [i]
+        near = an.children[i] + [j for j in range(max(i - 1, 0), min(i + 2, len(lowers))) if j != i]
         for w in others:
-            hit = next((t for t in near if (t.lemma_.lower() == w or t.lower_ == w) and t not in parts), None)
+            hit = next((j for j in near if (lemmas[j].lower() == w or lowers[j] == w) and j not in taken), None)
             if hit is None:
                 return None
-            parts.append(hit)
-        return sorted(parts, key=lambda t: t.i)
+            taken.append(hit)
+        return [tok if j == i else self.doc[j] for j in sorted(taken)]
 
     # --- conditions ------------------------------------------------------------------------
     def cond_ok(self, tok: Token, rule: TriggerRule, c: Cond) -> bool:
@@ -255,9 +257,12 @@ class _Coder:
             return self.complement(tok) is not None
         if k == "nocomp":
             return self.complement(tok) is None
+        an = self.an
+        deps, lowers, kids = an.deps, an.lowers, an.children
+        i = tok.i
         if k == "that":
-            return any(c.dep_ == "ccomp" and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
-                       for c in tok.children)
+            return any(deps[x] == "ccomp" and any(deps[m] == "mark" and lowers[m] == "that" for m in kids[x])
+                       for x in kids[i])
         if k == "noobj":
             return self.obj(tok) is None
         if k == "passive":
@@ -273,18 +278,18 @@ class _Coder:
             hit = s is not None and self.word_in(s, c)
             return hit != c.negated if s is not None else c.negated
         if k == "prep":
-            hit = any(ch.dep_ in ("prep", "prt", "agent", "mark", "advmod") and ch.lower_ in c.words
-                      for ch in tok.children) or any(t.lower_ in c.words and t.dep_ in ("prep", "prt", "mark")
-                                                     for t in self.doc[tok.i + 1: tok.i + 2])
+            hit = any(deps[x] in ("prep", "prt", "agent", "mark", "advmod") and lowers[x] in c.words
+                      for x in kids[i]) or any(lowers[j] in c.words and deps[j] in ("prep", "prt", "mark")
+                                               for j in range(i + 1, min(i + 2, len(lowers))))
             return hit != c.negated
         if k == "mod":  # also mod!=
-            hit = any(ch.dep_ in ("amod", "compound", "advmod", "nmod", "npadvmod") and
-                      (ch.lemma_.lower() in c.words or ch.lower_ in c.words) for ch in tok.children)
-            if not hit and tok.dep_ in ("pobj",) and tok.head.head.lemma_.lower() in c.words:
+            lemmas = an.lemmas
+            hit = any(deps[x] in ("amod", "compound", "advmod", "nmod", "npadvmod") and
+                      (lemmas[x].lower() in c.words or lowers[x] in c.words) for x in kids[i])
+            if not hit and deps[i] in ("pobj",) and lemmas[an.heads[an.heads[i]]].lower() in c.words:
                 hit = True  # "spoke on the phone": the modifier is the object of "on"
-            if not hit and tok.pos_ in ("VERB", "AUX"):
-                hit = any(p.lower_ in c.words for ch in tok.children if ch.dep_ == "prep"
-                          for p in ch.children)
+            if not hit and an.pos[i] in ("VERB", "AUX"):
+                hit = any(lowers[p] in c.words for x in kids[i] if deps[x] == "prep" for p in kids[x])
             return hit != c.negated
         if k == "gov":
             g = self.governor(tok)
@@ -1026,21 +1031,23 @@ class _Coder:
 
     # --- arguments -------------------------------------------------------------------------
     def noun_actor(self, tok: Token) -> Coded | None:
-        for c in tok.children:
-            if c.dep_ == "poss":
-                p = self.parties.code(c)
+        an, doc = self.an, self.doc
+        deps, kids = an.deps, an.children
+        for c in kids[tok.i]:
+            if deps[c] == "poss":
+                p = self.parties.code(doc[c])
                 if p is not None:
                     return p
-        for c in tok.children:
-            if c.dep_ in ("compound", "amod", "nmod") and c.i < tok.i:
-                p = self.parties.code(c)
+        for c in kids[tok.i]:
+            if deps[c] in ("compound", "amod", "nmod") and c < tok.i:
+                p = self.parties.code(doc[c])
                 if p is not None and (p.party.country or p.party.entity):
                     return p
-        for c in tok.children:
-            if c.dep_ == "prep" and c.lower_ == "by":
-                for o in c.children:
-                    if o.dep_ == "pobj":
-                        return self.parties.code(o) or self.parties.country_in(o)
+        for c in kids[tok.i]:
+            if deps[c] == "prep" and an.lowers[c] == "by":
+                for o in kids[c]:
+                    if deps[o] == "pobj":
+                        return self.parties.code(doc[o]) or self.parties.country_in(doc[o])
         return None
 
     def recipient_slot(self, tok: Token, etype: str, skip: set[int] | None = None,
@@ -1049,66 +1056,71 @@ class _Coder:
         trig = self.trigs.get(tok.i)
         slots = slots or (trig.rule.recipient_slots if trig is not None else None) or \
             RECIPIENT_SLOTS.get(etype, ("dobj",))
-        children = list(tok.children)
+        an, doc = self.an, self.doc
+        deps, lowers, pos, kids = an.deps, an.lowers, an.pos, an.children
+        children = kids[tok.i]
         for slot in slots:
             if slot == "dobj":
-                o = next((c for c in children if c.dep_ in ("dobj",)), None)
-                if o is None:  # "kidnapped up to 16 advisers"
-                    o = next((g for c in children if c.dep_ == "prt" and c.lower_ == "up" for p2 in c.children
-                              if p2.lower_ == "to" for g in p2.children if g.dep_ == "pobj"), None)
-                if o is None and tok.pos_ in ("VERB", "AUX") and self.passive(tok):
-                    o = next((c for c in children if c.dep_ == "nsubjpass"), None)
-                if o is None and tok.pos_ in ("NOUN", "PROPN"):
-                    o = next((g for c in children if c.dep_ == "prep" and c.lower_ == "of"
-                              for g in c.children if g.dep_ == "pobj"), None)
-                if o is not None and o.i not in skip and not self.own_thing(o):
+                oi = next((c for c in children if deps[c] in ("dobj",)), None)
+                if oi is None:  # "kidnapped up to 16 advisers"
+                    oi = next((g for c in children if deps[c] == "prt" and lowers[c] == "up" for p2 in kids[c]
+                               if lowers[p2] == "to" for g in kids[p2] if deps[g] == "pobj"), None)
+                if oi is None and pos[tok.i] in ("VERB", "AUX") and self.passive(tok):
+                    oi = next((c for c in children if deps[c] == "nsubjpass"), None)
+                if oi is None and pos[tok.i] in ("NOUN", "PROPN"):
+                    oi = next((g for c in children if deps[c] == "prep" and lowers[c] == "of"
+                               for g in kids[c] if deps[g] == "pobj"), None)
+                if oi is not None and oi not in skip and not self.own_thing(oi):
+                    o = doc[oi]
                     p = self.parties.country_in(o) or (
                         self.parties.code(o, loose=etype in ("ASSAULT", "COERCE", "AID"))
-                        if o.i not in self.trigs and o.lemma_.lower() not in EVENT_NOUNS else None)
+                        if oi not in self.trigs and an.lemmas[oi].lower() not in EVENT_NOUNS else None)
                     if p is not None and p.token not in skip:
                         return p
-                    for c in o.children:  # "missiles targeting US troops"
-                        if c.dep_ in ("acl", "relcl") and c.i in self.trigs:
-                            p = self.recipient_slot(c, etype, skip | {o.i})
+                    for c in kids[oi]:  # "missiles targeting US troops"
+                        if deps[c] in ("acl", "relcl") and c in self.trigs:
+                            p = self.recipient_slot(doc[c], etype, skip | {oi})
                             if p is not None:
                                 return p
             elif slot == "dative":
-                o = next((c for c in children if c.dep_ == "dative" and c.pos_ in ("NOUN", "PROPN", "PRON")), None)
-                if o is not None and o.i not in skip:
-                    p = self.parties.code(o)
+                oi = next((c for c in children if deps[c] == "dative" and pos[c] in ("NOUN", "PROPN", "PRON")), None)
+                if oi is not None and oi not in skip:
+                    p = self.parties.code(doc[oi])
                     if p is not None:
                         return p
             else:
                 for c in children:
-                    if c.dep_ in ("prep", "dative") and c.lower_ == slot:
-                        for o in c.children:
-                            if o.dep_ == "pobj" and o.i not in skip:
-                                p = self.parties.country_in(o)
+                    if deps[c] in ("prep", "dative") and lowers[c] == slot:
+                        for oi in kids[c]:
+                            if deps[oi] == "pobj" and oi not in skip:
+                                p = self.parties.country_in(doc[oi])
                                 if p is not None and p.token not in skip:
                                     return p
         # "missiles targeting US troops", "the airstrike that killed the general"
         for c in children:
-            if c.dep_ in ("acl", "relcl") and c.i in self.trigs and c.i not in skip:
-                p = self.recipient_slot(c, etype, skip)
+            if deps[c] in ("acl", "relcl") and c in self.trigs and c not in skip:
+                p = self.recipient_slot(doc[c], etype, skip)
                 if p is not None:
                     return p
         # the object's own prepositions: "granted asylum to Panamanian officers", "strengthened its
         # forces in Lebanon", "launched rocket fire against guerrilla camps"
-        o = next((c for c in children if c.dep_ == "dobj"), None)
-        if o is not None and tok.pos_ in ("VERB", "AUX") and o.i not in self.trigs:
+        oi = next((c for c in children if deps[c] == "dobj"), None)
+        if oi is not None and pos[tok.i] in ("VERB", "AUX") and oi not in self.trigs:
             preps = tuple(x for x in slots if x not in ("dobj", "dative", "of", "by"))
+            o = doc[oi]
             for obj in ([o, *o.conjuncts] if preps else []):
                 p = self.recipient_slot(obj, etype, skip | {obj.i}, preps)
                 if p is not None:
                     return p
         return None
 
-    @staticmethod
-    def own_thing(tok: Token) -> bool:
+    def own_thing(self, i: int) -> bool:
         """"its airspace", "their forces": a thing of the doer's own (its possessive points back)."""
-        return tok.pos_ == "NOUN" and any(c.dep_ == "poss" and c.lower_ in ("its", "their", "our", "his", "her")
-                                          for c in tok.children) and not any(
-            c.dep_ in ("compound", "amod") and c.pos_ in ("PROPN", "ADJ") and c.ent_type_ for c in tok.children)
+        an = self.an
+        deps, pos, kids = an.deps, an.pos, an.children[i]
+        return pos[i] == "NOUN" and any(deps[c] == "poss" and an.lowers[c] in ("its", "their", "our", "his", "her")
+                                        for c in kids) and not any(
+            deps[c] in ("compound", "amod") and pos[c] in ("PROPN", "ADJ") and an.ent_types[c] for c in kids)
 
     def against(self, head: Token, skip: set[int]) -> Coded | None:
         """The first party "against" whom anything in the clause is aimed: "mobilized reservists for
@@ -1124,8 +1136,10 @@ class _Coder:
 
     def antecedent(self, tok: Token) -> Event | None:
         """The earlier event a definite noun refers back to: "the attack", "the operation"."""
-        if tok.pos_ not in ("NOUN", "PROPN") or not any(
-                c.dep_ in ("det", "poss") and c.lower_ in DEFINITE | {"its", "their"} for c in tok.children):
+        an = self.an
+        if an.pos[tok.i] not in ("NOUN", "PROPN") or not any(
+                an.deps[c] in ("det", "poss") and an.lowers[c] in DEFINITE | {"its", "their"}
+                for c in an.children[tok.i]):
             return None
         t = self.trigs.get(tok.i)
         wanted: frozenset[str] | None = frozenset({t.type}) if t is not None and not t.is_frame else None
@@ -1324,19 +1338,21 @@ class _Coder:
         own parties ("Turkey's invasion", "an attack on oil facilities"); a bare definite noun
         ("the attack", "the rally") refers back to an event already coded."""
         tok = trig.tok
-        if tok.pos_ not in ("NOUN", "PROPN") or trig.forced is not None:
+        an = self.an
+        deps, lowers, kids = an.deps, an.lowers, an.children[tok.i]
+        if an.pos[tok.i] not in ("NOUN", "PROPN") or trig.forced is not None:
             return True
-        if any(c.dep_ == "det" and c.lower_ in DEFINITE for c in tok.children) and self.noun_actor(tok) is None \
+        if any(deps[c] == "det" and lowers[c] in DEFINITE for c in kids) and self.noun_actor(tok) is None \
                 and self.antecedent(tok) is not None:
             return False  # "The rally started at six": the rally already coded
         if trig.light is not None:
             return True
         if self.noun_actor(tok) is not None:
             return True
-        definite = any(c.dep_ in ("det", "poss") and c.lower_ in DEFINITE for c in tok.children)
+        definite = any(deps[c] in ("det", "poss") and lowers[c] in DEFINITE for c in kids)
         if definite:
             return False
-        return self.recipient_slot(tok, trig.type) is not None or tok.dep_ in ("dobj", "pobj", "nsubjpass", "attr")
+        return self.recipient_slot(tok, trig.type) is not None or deps[tok.i] in ("dobj", "pobj", "nsubjpass", "attr")
 
     def build(self, trig: Trig, sent: SpacySpan) -> Event | None:
         if not self.licensed(trig):
@@ -1447,11 +1463,13 @@ class _Coder:
         modes = self.pl.modes.get(trig.type)
         if not modes:
             return None
-        near = [trig.tok, *trig.parts, *trig.tok.subtree, *[t for c in trig.merged for t in c.tok.subtree]]
+        near = [trig.tok.i, *[t.i for t in trig.parts], *self.an.subtree(trig.tok.i),
+                *[t for c in trig.merged for t in self.an.subtree(c.tok.i)]]
         if trig.light is not None:
-            near.append(trig.light.tok)
-        words = {t.lower_ for t in near} | {t.lemma_.lower() for t in near}
-        text = " ".join(t.lower_ for t in sorted(set(near), key=lambda t: t.i))
+            near.append(trig.light.tok.i)
+        lowers, lemmas = self.an.lowers, self.an.lemmas
+        words = {lowers[t] for t in near} | {lemmas[t].lower() for t in near}
+        text = " ".join(lowers[t] for t in sorted(set(near)))
         for mode, cues in modes:
             for cue in cues:
                 if (" " in cue and cue in text) or cue in words:
@@ -1466,41 +1484,45 @@ class _Coder:
         head = trig.light.tok if trig.light is not None else trig.tok
         if trig.forced is not None and trig.frames:
             head = trig.frames[0].tok  # an event made by a reporting verb happens when it is said
-        if head.pos_ in ("NOUN", "PROPN") and head.head.pos_ in ("VERB", "AUX"):
-            head = head.head
-        toks = list(head.subtree)
-        clause = _range(toks)
-        prefer = [_range(list(c.subtree)) for h in {head, trig.tok} for c in h.children
-                  if c.dep_ in ("prep", "npadvmod", "advmod", "tmod", "obl") and c.lower_ not in TIME_MARKS]
+        an = self.an
+        deps, lowers, kids, starts, texts = an.deps, an.lowers, an.children, an.token_starts, an.texts
+
+        def span_of(ids: list[int]) -> tuple[int, int]:  # _range of the tokens, in subtree order
+            return starts[ids[0]], starts[ids[-1]] + len(texts[ids[-1]])
+
+        h = head.i
+        if an.pos[h] in ("NOUN", "PROPN") and an.pos[an.heads[h]] in ("VERB", "AUX"):
+            h = an.heads[h]
+        toks = self.an.subtree(h)
+        clause = span_of(toks)
+        prefer = [span_of(self.an.subtree(c)) for x in {h, trig.tok.i} for c in kids[x]
+                  if deps[c] in ("prep", "npadvmod", "advmod", "tmod", "obl") and lowers[c] not in TIME_MARKS]
         leave: list[tuple[int, int]] = []
         anchors: list[tuple[int, int]] = []  # "before the jet crashed on Wednesday": a last resort
-        deps = self.an.deps
         for i in range(sent.start, sent.end):
-            if deps[i] not in ("advcl", "relcl", "parataxis", "appos", "acl"):
-                continue  # no clause of its own (the test below is false for every other label)
-            t = self.doc[i]
-            if t is head or t is trig.tok:
-                continue
-            temporal = t.dep_ == "advcl" and self.mark(t) in TIME_MARKS
-            other_clause = (t.dep_ == "advcl" and self.mark(t)) or t.dep_ in ("relcl", "parataxis", "appos") or (
-                t.dep_ == "acl" and t.head is not trig.tok)
-            if other_clause and trig.tok.i not in {x.i for x in t.subtree}:
-                (anchors if temporal else leave).append(_range(list(t.subtree)))
+            dep = deps[i]
+            if dep not in ("advcl", "relcl", "parataxis", "appos", "acl"):
+                continue  # no clause of its own
+            temporal = dep == "advcl" and self._mark(i) in TIME_MARKS
+            # (an "acl" on the trigger itself counts too, as it always has)
+            other_clause = (dep == "advcl" and self._mark(i)) or dep in ("relcl", "parataxis", "appos", "acl")
+            if other_clause and trig.tok.i not in self.an.subtree(i):
+                (anchors if temporal else leave).append(span_of(self.an.subtree(i)))
         if self._locative is None:  # the record's places do not change while events are coded
             self._locative = [p for p in self.an.record.places if self.locative(p.start, p.end)]
         places = list(self._locative)
         report: list[tuple[int, int]] = []
         for f in trig.frames:
-            if f.type == "@say" and f.tok.i not in {t.i for t in toks}:
-                for c in f.tok.children:
-                    if c.dep_ in ("prep", "npadvmod", "advmod") and c.i not in {t.i for t in toks}:
-                        leave.append(_range(list(c.subtree)))
+            if f.type == "@say" and f.tok.i not in toks:
+                for c in kids[f.tok.i]:
+                    if deps[c] in ("prep", "npadvmod", "advmod") and c not in toks:
+                        leave.append(span_of(self.an.subtree(c)))
                         # a party reporting its own act dates it: "Late on Sunday, the SDF announced it had ..."
                         if trig.speaker is not None and actors and trig.speaker.party.entity and \
                                 trig.speaker.party.entity == actors[0].party.entity:
-                            report.append(_range(list(c.subtree)))
+                            report.append(span_of(self.an.subtree(c)))
         not_places = [(p.party.start, p.party.end) for p in [*actors, *recipients] if 0 <= p.token < len(self.doc)
-                      and self.doc[p.token].ent_type_ not in ("GPE", "LOC", "FAC")]
+                      and an.ent_types[p.token] not in ("GPE", "LOC", "FAC")]
         return {"clause": clause, "leave_out": leave, "prefer": prefer, "report": report, "not_places": not_places,
                 "places": places, "anchors": anchors}
 
