@@ -1005,6 +1005,14 @@ def _fixed_ents(an: Analysis, lex: Lexicon) -> list[tuple[str, int, int]]:
     return fixed
 
 
+def prepare() -> None:
+    """Load what the stage reads (lexicons, the gazetteer), before the first article."""
+    from chronicle.lexicon.gazetteer import gazetteer
+
+    _multiword_countries(lexicon())
+    gazetteer()
+
+
 def run(an: Analysis) -> None:
     """Fill ``record.entities`` and the token -> entity index later stages resolve spans with."""
     b = _Builder(an)

@@ -166,6 +166,14 @@ class Trig:
             self.why.append(why)
 
 
+def prepare() -> None:
+    """Load what the stage reads (the PLOVER rules, the lexicon), before the first article."""
+    from chronicle.lexicon import lexicon
+
+    _ = plover().trigger_lemmas
+    lexicon()
+
+
 def run(an: Analysis) -> None:
     """Add the article's events to ``an.record.events``."""
     _Coder(an).run()

@@ -33,6 +33,16 @@ STAGES: dict[str, Stage] = {
 }
 
 
+# name -> what loads the data the stage reads (once per process); a stage without one loads lazily
+PREPARE: dict[str, Callable[[], None]] = {
+    "entities": entities.prepare,
+    "times": times.prepare,
+    "quantities": quantities.prepare,
+    "statements": statements.prepare,
+    "events": events.prepare,
+}
+
+
 class ExtractFailure(Exception):
     """An article on which a stage failed; carries the stage's name."""
 
@@ -55,6 +65,10 @@ class Extractor:
             raise ConfigError(f"unknown stage(s) {', '.join(unknown)}; valid: {', '.join(STAGES)}")
         self.stages = [(n, STAGES[n]) for n in STAGES if n in names]
         self.nlp = nlp or load_nlp()
+        for n, _ in self.stages:  # the stages' lexicons are loaded with the model, not on the first article
+            prepare = PREPARE.get(n)
+            if prepare is not None:
+                prepare()
 
     def _run(self, article: Article, doc) -> Record:  # type: ignore[no-untyped-def]
         record = Record(article=article)

@@ -502,6 +502,12 @@ def _bare(text: str) -> float | int | None:
 # --- the stage --------------------------------------------------------------------------------
 
 
+def prepare() -> None:
+    """Load what the stage reads (currencies, its pattern), before the first article."""
+    currencies()
+    _pattern()
+
+
 def run(analysis: Analysis) -> None:
     """Fill ``record.quantities`` (after the times stage, whose spans are not quantities)."""
     text = analysis.article.text

@@ -32,8 +32,8 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
-import numpy as np
 from spacy.attrs import IDX, LEMMA, LOWER
+from spacy.strings import StringStore
 from spacy.tokens import Doc, Token
 
 from chronicle.extract.analysis import Analysis
@@ -161,11 +161,11 @@ class _Stage:
     def cues(self) -> list[tuple[Token, Cue]]:
         if self._lemmas is None or self._lowers is None:
             return []
-        strings = self.doc.vocab.strings
-        wanted = [strings[w] for w in {*self.lex.verbs, *self.lex.nouns, "according"}]
-        hits = np.flatnonzero(np.isin(self._lemmas, wanted) | np.isin(self._lowers, wanted))
+        wanted = _cue_hashes(self.lex, self.doc.vocab.strings)
+        lemmas, lowers = self._lemmas.tolist(), self._lowers.tolist()
+        hits = [i for i, lemma in enumerate(lemmas) if lemma in wanted or lowers[i] in wanted]
         out = []
-        for i in hits.tolist():
+        for i in hits:
             tok = self.doc[i]
             if self.inside(i) or tok.is_space or tok.is_punct:
                 continue
@@ -1228,6 +1228,22 @@ class _Stage:
             negated=f.negated,
             parts=parts,
         )
+
+
+_CUE_HASHES: dict[int, frozenset[int]] = {}  # id of a cue lexicon -> the string hashes of its words
+
+
+def _cue_hashes(lex: CueLexicon, strings: StringStore) -> frozenset[int]:
+    """The hashes of every cue word (a string's hash is the same in every vocabulary)."""
+    found = _CUE_HASHES.get(id(lex))
+    if found is None:
+        found = _CUE_HASHES[id(lex)] = frozenset(strings[w] for w in {*lex.verbs, *lex.nouns, "according"})
+    return found
+
+
+def prepare() -> None:
+    """Load what the stage reads (the cue lexicon), before the first article."""
+    _cue_hashes(cue_lexicon(), StringStore())
 
 
 def run(an: Analysis) -> None:

@@ -38,6 +38,7 @@ from chronicle.extract.timenorm import (
     add_years,
     fmt,
     holiday,
+    holiday_names,
     month_range,
     month_year,
     monthday,
@@ -903,6 +904,11 @@ def resolve_all(text: str, doc: Doc | None, published: str | None) -> list[tuple
             y, mo, d = ([*res.value.split("-"), "01", "01"])[:3]
             ctx.last = (date(int(y), int(mo), int(d)), res.precision, f.end)
     return out
+
+
+def prepare() -> None:
+    """Load what the stage reads (the holidays), before the first article."""
+    holiday_names()
 
 
 def run(analysis: Analysis) -> None:
