@@ -14,7 +14,7 @@ from typing import Any
 
 from chronicle.record import Article
 
-__all__ = ["MIN_CONFIDENCE", "detect", "identify", "normalise"]
+__all__ = ["MIN_CONFIDENCE", "detect", "identify", "normalise", "prepare"]
 
 MIN_CONFIDENCE = 0.8  # below this, the text does not say clearly; keep what the source declared
 SHORT_CHARS = 200  # a text shorter than this must be clearer still (MIN_CONFIDENCE_SHORT)
@@ -34,6 +34,11 @@ def _identifier() -> Any:
 
             _IDENTIFIER = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
     return _IDENTIFIER
+
+
+def prepare() -> None:
+    """Load the language model now (it is loaded on first use otherwise, about half a second)."""
+    _identifier()
 
 
 def normalise(code: str | None) -> str | None:
