@@ -59,3 +59,14 @@ def test_global_flags_keep_the_pattern_as_it_is() -> None:
     rx = re.compile(r"(?i)may")
     assert with_first_chars(rx, r"(?<!\w)").pattern == rx.pattern  # a prefix would be an error
     assert _matches(with_first_chars(rx), "In MAY and may") == _matches(rx, "In MAY and may")
+
+
+def test_times_one_scan_finds_what_each_pattern_finds() -> None:
+    from chronicle.extract import times
+
+    assert times.ANY_START is not None
+    for text in (TEXT, TEXT.upper(), TEXT.lower(), "", "2022", "Tuesday", "x" * 50):
+        fast = [(f.family, f.start, f.end, f.m.groupdict()) for f in times._at_starts(text)]
+        each = [(f.family, f.start, f.end, f.m.groupdict()) for f in times._each(text)]
+        assert sorted(fast, key=str) == sorted(each, key=str)
+    assert times._at_starts(TEXT)  # the text holds dates: the comparison is not of two empty lists
