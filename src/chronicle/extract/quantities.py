@@ -30,6 +30,7 @@ from spacy.tokens import Doc, Span, Token
 
 from chronicle.extract.analysis import Analysis
 from chronicle.extract.numbers import DIGITS, SCALES, SHORT_SCALES, WORD_NUMBER, parse_digits, parse_words
+from chronicle.extract.patterns import with_first_chars
 from chronicle.lexicon import read_tsv
 from chronicle.record import Quantity
 
@@ -98,11 +99,15 @@ VAGUE = {"dozens": 12, "scores": 20, "hundreds": 100, "thousands": 1_000, "tens 
          "hundreds of millions": 100_000_000, "billions": 1_000_000_000}
 
 
+_NOT_AFTER = r"(?<![\w$£€¥₹₽₴₺₪₦₩₱₿.,:/])"  # a number never continues a word, an amount or a number
+
+
 @cache
 def _pattern() -> re.Pattern[str]:
     c = currencies()
-    return re.compile(
-        rf"(?<![\w$£€¥₹₽₴₺₪₦₩₱₿.,:/])(?<![A-Za-z]-)(?<!--)"
+    # with a lookahead for the characters a match can start with (the same matches, sooner)
+    return with_first_chars(re.compile(
+        rf"{_NOT_AFTER}(?<![A-Za-z]-)(?<!--)"
         rf"(?:(?P<pre>{c.symbol_rx})\s?|(?P<precode>{c.code_rx})\s?)?"
         rf"(?:(?P<digits>{DIGITS})(?![\d:]|\.\d|,\d|/\d|(?:st|nd|rd|th)\b)"
         rf"(?:(?P<short>\s?(?:bn|mn|mln|tn|trn|m|b|k))(?![\w])|(?:\s+|-)(?P<scale>{_SCALE_WORDS}(?:\s+{_SCALE_WORDS})*)\b)?"
@@ -111,7 +116,7 @@ def _pattern() -> re.Pattern[str]:
         rf"(?:\s?(?P<pct>%|(?i:per\s?cent|percent|pct|percentage[\s-]points?))(?![\w]))?"
         rf"(?:\s+(?P<word>(?i:{c.word_rx}))\b|\s(?P<postcode>{c.code_rx})\b|\s?(?P<postsym>[€₽₴₺₪₩₫]))?"
         rf"(?:\s+(?P<unit>(?i:{_UNIT_RX}))\b)?"
-    )
+    ), _NOT_AFTER)
 
 
 @dataclass(slots=True)
