@@ -90,6 +90,17 @@ class Analysis:
         return out
 
     @cached_property
+    def sent_end_of(self) -> list[int]:
+        """Index after the last token of each token's sentence (``Token.sent.end``)."""
+        flags = self.doc.to_array(SENT_START).tolist() if len(self.doc) else []
+        out, end = [0] * len(flags), len(flags)
+        for i in range(len(flags) - 1, -1, -1):
+            out[i] = end
+            if flags[i] == 1:
+                end = i
+        return out
+
+    @cached_property
     def lowers(self) -> list[str]:
         """Lowercased text of each token (``lower_``)."""
         return self._strings(LOWER)

@@ -150,7 +150,11 @@ class _Stage:
         return self.quote_of[i] >= 0
 
     def is_mark(self, tok: Token) -> bool:
-        return tok.text in QUOTE_MARKS or (tok.is_punct and any(ch in QUOTE_MARKS for ch in tok.text))
+        return self._is_mark(tok.i)
+
+    def _is_mark(self, i: int) -> bool:
+        text = self.an.texts[i]
+        return text in QUOTE_MARKS or (self.an.is_punct[i] and any(ch in QUOTE_MARKS for ch in text))
 
     def quote_tokens(self, qi: int) -> tuple[int, int]:
         """Token range [start, end) of a quotation's inside."""
@@ -259,31 +263,36 @@ class _Stage:
 
     # content ------------------------------------------------------------------------------
     def _child(self, v: Token, deps: tuple[str, ...]) -> Token | None:
-        for c in v.children:
-            if c.dep_ in deps:
-                return c
+        labels = self.an.deps
+        for c in self.an.children[v.i]:
+            if labels[c] in deps:
+                return self.doc[c]
         return None
 
     def _subtree_range(self, t: Token, exclude: Token | None = None) -> tuple[int, int]:
-        ids = [x.i for x in t.subtree if exclude is None or not (exclude.left_edge.i <= x.i <= exclude.right_edge.i)]
+        sub = self.an.subtree(t.i)
+        if exclude is None:
+            ids = sub
+        else:
+            lo, hi = exclude.left_edge.i, exclude.right_edge.i
+            ids = [x for x in sub if not (lo <= x <= hi)]
         if not ids:  # the excluded part was the whole subtree
             ids = [t.i]
         return self._trim(min(ids), max(ids) + 1)
 
     def _trim(self, s: int, e: int) -> tuple[int, int]:
-        doc = self.doc
-        while s < e and (doc[s].is_space or (doc[s].is_punct and not self.is_mark(doc[s]))
-                         or (self.is_mark(doc[s]) and not self.inside(s))):
+        an, mark = self.an, self._is_mark
+        texts, spaces, puncts = an.texts, an.is_space, an.is_punct
+        while s < e and (spaces[s] or (puncts[s] and not mark(s)) or (mark(s) and not self.inside(s))):
             s += 1
-        while e > s and (doc[e - 1].is_space or (doc[e - 1].is_punct and doc[e - 1].text not in ".!?)]")
-                         or self.is_mark(doc[e - 1])):
+        while e > s and (spaces[e - 1] or (puncts[e - 1] and texts[e - 1] not in ".!?)]") or mark(e - 1)):
             e -= 1
-        while e > s + 1 and doc[e - 1].dep_ == "case":  # "Moscow's" names Moscow
+        while e > s + 1 and an.deps[e - 1] == "case":  # "Moscow's" names Moscow
             e -= 1
         # a closing bracket stays when its opening one is in the span ("Bernie Sanders (I-VT)")
-        while e > s and doc[e - 1].text in ")]" and not any(doc[i].text in "([" for i in range(s, e - 1)):
+        while e > s and texts[e - 1] in ")]" and not any(texts[i] in "([" for i in range(s, e - 1)):
             e -= 1
-            while e > s and (doc[e - 1].is_space or (doc[e - 1].is_punct and doc[e - 1].text not in ".!?)]")):
+            while e > s and (spaces[e - 1] or (puncts[e - 1] and texts[e - 1] not in ".!?)]")):
                 e -= 1
         return s, e
 
@@ -483,17 +492,18 @@ class _Stage:
         if f.content is None:
             return False
         s, e = f.content
-        while e > s and self.doc[e - 1].text in (".", ";") and not self.inside(e - 1):
+        texts = self.an.texts
+        while e > s and texts[e - 1] in (".", ";") and not self.inside(e - 1):
             e -= 1  # reported speech ends without the sentence's full stop
         f.content = (s, e)
-        words = [t for t in self.doc[s:e] if not t.is_punct and not t.is_space]
+        words = [i for i in range(s, e) if not self.an.is_punct[i] and not self.an.is_space[i]]
         if not words:
             return False
         if s <= f.cue.i < e and not f.inner_cue:
             return False
-        if any(self.inside(t.i) for t in words):
-            inside = [t for t in words if self.inside(t.i)]
-            qs = sorted({self.quote_of[t.i] for t in inside})
+        if any(self.inside(i) for i in words):
+            inside = [i for i in words if self.inside(i)]
+            qs = sorted({self.quote_of[i] for i in inside})
             f.quotes = [q for q in qs if q not in self.claimed]
             if len(inside) >= len(words) - 1:
                 f.kind = "direct"
@@ -517,8 +527,9 @@ class _Stage:
         if not self.inside(t.i):
             return False
         qi = self.quote_of[t.i]
-        words = [x for x in t.subtree if not x.is_punct and not x.is_space]
-        outside = sum(1 for x in words if self.quote_of[x.i] != qi)
+        puncts, spaces = self.an.is_punct, self.an.is_space
+        words = [x for x in self.an.subtree(t.i) if not puncts[x] and not spaces[x]]
+        outside = sum(1 for x in words if self.quote_of[x] != qi)
         return outside <= 1
 
     def _between_commas(self, v: Token) -> bool:
@@ -532,22 +543,24 @@ class _Stage:
         """The attribution around a cue ("he said on Tuesday"): the contiguous run of the cue's
         own words, outside quotations and outside its content."""
         excl = (content.left_edge.i, content.right_edge.i) if content is not None else (-1, -2)
-        sub = {t.i for t in v.subtree if not self.inside(t.i) and not (excl[0] <= t.i <= excl[1])
-               and not self.is_mark(t)}
+        an = self.an
+        sub = {t for t in an.subtree(v.i) if not self.inside(t) and not (excl[0] <= t <= excl[1])
+               and not self._is_mark(t)}
         # after the cue, what it says about something ("dismissed the idea as 'absurd'") is not
         # attribution: only its speaker, addressee, source, time and manner are
         entry = self.lex.verb(v.lemma_.lower(), set())
         addressed = (entry is not None and entry.object == "addressee") or v.lemma_.lower() in DOCUMENT_VERBS
-        for c in v.children:
-            if c.i > v.i and (c.dep_ in ("attr", "oprd", "acomp", "xcomp", "ccomp")
-                              or (c.dep_ == "dobj" and not addressed)
-                              or (c.dep_ == "prep" and c.lower_ not in ATTRIBUTION_PREPS)):
-                sub -= {t.i for t in c.subtree}
+        deps = an.deps
+        for c in an.children[v.i]:
+            if c > v.i and (deps[c] in ("attr", "oprd", "acomp", "xcomp", "ccomp")
+                            or (deps[c] == "dobj" and not addressed)
+                            or (deps[c] == "prep" and an.lowers[c] not in ATTRIBUTION_PREPS)):
+                sub -= set(an.subtree(c))
         s = v.i
-        while s - 1 >= 0 and (s - 1) in sub and not self.doc[s - 1].is_space:
+        while s - 1 >= 0 and (s - 1) in sub and not an.is_space[s - 1]:
             s -= 1
         e = v.i + 1
-        while e < len(self.doc) and e in sub and not self.doc[e].is_space and self.doc[e].text not in (",", ":"):
+        while e < len(an.texts) and e in sub and not an.is_space[e] and an.texts[e] not in (",", ":"):
             e += 1
         return s, e
 
@@ -565,9 +578,10 @@ class _Stage:
             return []
         s, e = self._block(v, ccomp if ccomp is not None and not self._mostly_quoted(ccomp) else None)
         # before: skip back over commas and the closing mark
+        texts, puncts, spaces = self.an.texts, self.an.is_punct, self.an.is_space
         i = s - 1
-        while i >= 0 and not self.inside(i) and (doc[i].is_punct or doc[i].is_space) and "\n" not in doc[i].text:
-            if doc[i].text in (".", ";", ":") and not self.is_mark(doc[i]):
+        while i >= 0 and not self.inside(i) and (puncts[i] or spaces[i]) and "\n" not in texts[i]:
+            if texts[i] in (".", ";", ":") and not self._is_mark(i):
                 i = -1
                 break
             i -= 1
@@ -575,7 +589,7 @@ class _Stage:
             qi = self.quote_of[i]
             q = self.quotes[qi]
             last = self.text[q.start:q.end].rstrip()
-            ends_sentence = last.endswith(".") and not (e > s and doc[s].text[:1].islower())
+            ends_sentence = last.endswith(".") and not (e > s and texts[s][:1].islower())
             if qi not in self.claimed and qi not in found and not ends_sentence \
                     and self.para_of[i] == self.para_of[v.i] and not self.title_like(qi):
                 found.append(qi)
@@ -608,9 +622,9 @@ class _Stage:
     def _speaker_nearby(self, f: Found, v: Token) -> None:
         """When the parse gives the cue no subject: the nearest person (else organisation or
         country) named before the cue in its sentence, or right after it ("..., said Trump")."""
-        sent = v.sent
+        sent_start, sent_end = self.an.sent_start_of[v.i], self.an.sent_end_of[v.i]
         best = None
-        for i in range(f.cue_span[0] - 1, sent.start - 1, -1):
+        for i in range(f.cue_span[0] - 1, sent_start - 1, -1):
             if self.inside(i):
                 continue
             eid = self.an.entity_of_token.get(i)
@@ -625,7 +639,7 @@ class _Stage:
             if best is None and f.cue_span[0] - i <= 3:  # an organisation or country right before the cue
                 best = (i, eid)
         if best is None:
-            for i in range(f.cue_span[1], min(f.cue_span[1] + 3, sent.end)):
+            for i in range(f.cue_span[1], min(f.cue_span[1] + 3, sent_end)):
                 eid = self.an.entity_of_token.get(i)
                 if eid is not None and not self.inside(i):
                     best = (i, eid)
@@ -634,9 +648,9 @@ class _Stage:
             return
         i, eid = best
         s, e = i, i + 1
-        while s - 1 >= sent.start and self.an.entity_of_token.get(s - 1) == eid and not self.doc[s - 1].is_punct:
+        while s - 1 >= sent_start and self.an.entity_of_token.get(s - 1) == eid and not self.an.is_punct[s - 1]:
             s -= 1
-        while e < sent.end and self.an.entity_of_token.get(e) == eid and not self.doc[e].is_punct:
+        while e < sent_end and self.an.entity_of_token.get(e) == eid and not self.an.is_punct[e]:
             e += 1
         f.speaker = (s, e)
         f.speaker_entity = eid
