@@ -207,16 +207,18 @@ class _Stage:
         return self._verb(tok, cue)
 
     def _verb_group(self, v: Token, cue: Cue) -> tuple[int, int]:
+        an = self.an
+        deps = an.deps
         idx = [v.i]
-        for c in v.children:
-            before = c.i < v.i and (c.dep_ in ("aux", "auxpass", "neg") or (c.dep_ == "advmod" and c.i >= v.i - 2))
-            particle = cue.particle is not None and c.lower_ == cue.particle and c.dep_ in ("prt", "prep")
+        for c in an.children[v.i]:
+            before = c < v.i and (deps[c] in ("aux", "auxpass", "neg") or (deps[c] == "advmod" and c >= v.i - 2))
+            particle = cue.particle is not None and an.lowers[c] == cue.particle and deps[c] in ("prt", "prep")
             if before or particle:
-                idx.append(c.i)
+                idx.append(c)
         s, e = min(idx), max(idx) + 1
         # never swallow a comma or the subject between auxiliary and verb ("did he say")
         for i in range(s, e):
-            if self.doc[i].dep_ in SUBJECTS or self.doc[i].is_punct:
+            if deps[i] in SUBJECTS or an.is_punct[i]:
                 s = i + 1 if i < v.i else s
                 if i > v.i:
                     e = i
@@ -226,7 +228,8 @@ class _Stage:
     def _verb(self, v: Token, cue: Cue) -> Found | None:
         f = Found(cue=v, cue_span=self._verb_group(v, cue), entry=cue, stance=cue.stance)
         f.why.append(f"cue '{cue.text}' ({cue.stance or 'no stance'})")
-        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in v.children)
+        kids, deps = self.an.children[v.i], self.an.deps
+        passive = any(deps[c] in ("nsubjpass", "auxpass") for c in kids)
         f.passive = passive
         if v.dep_ in ("amod", "acomp") or (v.tag_ == "VBN" and v.dep_ in ("amod", "acl") and not passive):
             if v.dep_ != "acl":
@@ -242,10 +245,11 @@ class _Stage:
         if cue.lemma in THAT_ONLY and (not f.quotes or cue.lemma == "charge"):
             ccomp = self._clause(v)
             subj = self._child(v, ("nsubj",))
-            if ccomp is None or not (any(c.dep_ == "mark" and c.lower_ == "that" for c in ccomp.children)
+            if ccomp is None or not (any(deps[c] == "mark" and self.an.lowers[c] == "that"
+                                         for c in self.an.children[ccomp.i])
                                      or (subj is not None and self._person(subj))):
                 return None
-        own = {c.dep_ for c in v.children}
+        own = {deps[c] for c in kids}
         bare_participle = not own & {"aux", "nsubj"} and (v.tag_ == "VBN" or "mark" in own)  # "when asked"
         if (f.passive or bare_participle) and cue.lemma in ("ask", "tell", "question") \
                 and self._child(v, ("agent",)) is None:
@@ -298,25 +302,27 @@ class _Stage:
 
     def _clause(self, v: Token) -> Token | None:
         """The cue's clausal complement: the one after it when there are two."""
-        found = [c for c in v.children if c.dep_ in CLAUSE_DEPS and not any(
-            m.dep_ == "mark" and m.lower_ in ADVERBIAL_MARKS for m in c.children)]
+        an, doc = self.an, self.doc
+        deps, lowers, kids = an.deps, an.lowers, an.children
+        found = [doc[c] for c in kids[v.i] if deps[c] in CLAUSE_DEPS and not any(
+            deps[m] == "mark" and lowers[m] in ADVERBIAL_MARKS for m in kids[c])]
         quoted = [c for c in found if self._mostly_quoted(c)]
         if quoted:
             return quoted[0]
         if not found:
             # "he said legalizing it could help": a gerund clause the parser calls xcomp
-            found = [c for c in v.children if c.dep_ == "xcomp" and c.tag_ == "VBG" and c.i > v.i]
+            found = [doc[c] for c in kids[v.i] if deps[c] == "xcomp" and an.tags[c] == "VBG" and c > v.i]
         if not found:
             # "told the BBC in an interview that ...": a that-clause the parser hung on a noun
             entry = self.lex.verb(v.lemma_.lower(), set())
             hosts = ("dative", "prep", "npadvmod", "dobj") if entry is not None and entry.object == "addressee" \
                 else ("dative", "prep", "npadvmod")  # "rejected the claim that ...": the whole object
-            for c in v.children:
-                if c.dep_ in hosts and c.i > v.i:
-                    for t in c.subtree:
-                        if t.dep_ in ("acl", "relcl") and t.i > c.i and any(
-                                m.dep_ == "mark" and m.lower_ == "that" and m.i < t.i for m in t.children):
-                            found.append(t)
+            for c in kids[v.i]:
+                if deps[c] in hosts and c > v.i:
+                    for t in an.subtree(c):
+                        if deps[t] in ("acl", "relcl") and t > c and any(
+                                deps[m] == "mark" and lowers[m] == "that" and m < t for m in kids[t]):
+                            found.append(doc[t])
                             break
         if not found:
             return None
@@ -658,16 +664,19 @@ class _Stage:
 
     def _speaker_by_syntax(self, f: Found, v: Token) -> None:
         head = v
+        an = self.an
+        deps, kids = an.deps, an.children
         for _ in range(4):
-            subj = next((c for c in head.children if c.dep_ in ("nsubj", "csubj") and not c.is_punct
-                         and not self.is_mark(c)), None)
+            subj_i = next((c for c in kids[head.i] if deps[c] in ("nsubj", "csubj") and not an.is_punct[c]
+                           and not self._is_mark(c)), None)
+            subj = self.doc[subj_i] if subj_i is not None else None
             if subj is not None and not self.inside(subj.i):
                 if subj.dep_ == "expl" or subj.lower_ == "there":
                     return
                 self._set_speaker(f, subj, head)
                 return
             passive = self._child(head, ("nsubjpass",))
-            if passive is not None or any(c.dep_ == "auxpass" for c in head.children):
+            if passive is not None or any(deps[c] == "auxpass" for c in kids[head.i]):
                 agent = self._child(head, ("agent",))
                 pobj = self._child(agent, ("pobj",)) if agent is not None else None
                 if pobj is not None:
@@ -728,9 +737,10 @@ class _Stage:
                 f.speaker = self._trim(s, min(e, verb.left_edge.i))
             return
         s, e = self._np_range(subj)
-        for c in subj.children:  # "Trump this week also said": the time is not the speaker
-            if c.dep_ == "npadvmod" and c.i > subj.i and c.ent_type_ in ("DATE", "TIME"):
-                e = min(e, c.left_edge.i)
+        an = self.an
+        for c in an.children[subj.i]:  # "Trump this week also said": the time is not the speaker
+            if an.deps[c] == "npadvmod" and c > subj.i and an.ent_types[c] in ("DATE", "TIME"):
+                e = min(e, self.doc[c].left_edge.i)
         if e - s > 40:
             s, e = subj.i, subj.i + 1
         f.speaker = (s, e)
@@ -757,18 +767,18 @@ class _Stage:
             return t.i, t.i + 1
         # the comma closing an apposition or relative clause belongs to the speaker's phrase, as
         # the one opening it does (PolNeAR's source spans: "Jane Doe, the party's chair, said")
-        if e < len(self.doc) and self.doc[e].text in (",", "\u2014") and any(
-                self.doc[i].text in (",", "(", self.doc[e].text) for i in range(t.i + 1, e)) and any(
-                c.dep_ in ("appos", "relcl", "acl") or (c.dep_ == "punct" and c.text in (",", "(", "\u2014"))
-                for c in t.children):
+        texts, deps = self.an.texts, self.an.deps
+        if e < len(texts) and texts[e] in (",", "\u2014") and any(
+                texts[i] in (",", "(", texts[e]) for i in range(t.i + 1, e)) and any(
+                deps[c] in ("appos", "relcl", "acl") or (deps[c] == "punct" and texts[c] in (",", "(", "\u2014"))
+                for c in self.an.children[t.i]):
             e += 1
         return s, e
 
     def _stops_phrase(self, i: int, s: int, e: int) -> bool:
-        tok = self.doc[i]
-        if tok.is_space:
-            return "\n" in tok.text
-        if not (self.inside(i) or self.is_mark(tok)):
+        if self.an.is_space[i]:
+            return "\n" in self.an.texts[i]
+        if not (self.inside(i) or self._is_mark(i)):
             return False
         qi = self.quote_of[i]
         if qi < 0:  # a mark: look at the quotation next to it
@@ -786,53 +796,64 @@ class _Stage:
         """A target's or addressee's phrase, without what is said about it ("accused Ukraine's
         special services of blowing up the bridge" -> "Ukraine's special services")."""
         s, e = self._np_range(t)
-        for c in t.children:
-            if c.i > t.i and ((c.dep_ in ("prep", "acl", "relcl") and c.lower_ not in ("of",)) or (
-                    c.dep_ == "prep" and any(x.dep_ == "pcomp" for x in c.children))):
-                e = min(e, c.left_edge.i)
+        an = self.an
+        deps, kids = an.deps, an.children
+        for c in kids[t.i]:
+            if c > t.i and ((deps[c] in ("prep", "acl", "relcl") and an.lowers[c] not in ("of",)) or (
+                    deps[c] == "prep" and any(deps[x] == "pcomp" for x in kids[c]))):
+                e = min(e, self.doc[c].left_edge.i)
         return self._trim(s, max(e, t.i + 1))
 
     def _artifact_range(self, t: Token) -> tuple[int, int]:
         """A document's or channel's phrase without trailing times and places ("a statement on
         Monday" -> "a statement"; "an interview with the BBC" stays whole)."""
         s, e = self._np_range(t)
-        for c in t.children:
-            keep = c.lower_ in ("by", "from", "with", "of")
-            if c.i > t.i and ((c.dep_ in ("prep", "relcl", "acl", "punct") and not keep) or c.dep_ == "npadvmod"):
-                e = min(e, c.left_edge.i)
+        an = self.an
+        deps = an.deps
+        for c in an.children[t.i]:
+            keep = an.lowers[c] in ("by", "from", "with", "of")
+            if c > t.i and ((deps[c] in ("prep", "relcl", "acl", "punct") and not keep) or deps[c] == "npadvmod"):
+                e = min(e, self.doc[c].left_edge.i)
         return self._trim(s, max(e, t.i + 1))
 
     def _is_document(self, t: Token) -> bool:
-        if t.pos_ != "NOUN" or not t.text.islower():  # "The Jakarta Post" is a newspaper, not a post
+        an, i = self.an, t.i
+        if an.pos[i] != "NOUN" or not an.texts[i].islower():  # "The Jakarta Post" is a newspaper, not a post
             return False
-        low = t.lemma_.lower()
-        prev = self.doc[t.i - 1].lower_ if t.i > 0 else ""
+        low = an.lemmas[i].lower()
+        prev = an.lowers[i - 1] if i > 0 else ""
         return (low in self.lex.sources and self.lex.sources[low] == "document") or (
             f"{prev} {low}" in self.lex.sources)
 
     def _creator(self, t: Token) -> Token | None:
         """Who made a document: "the ministry's statement", "a statement by the ministry",
         "a Kremlin statement"."""
-        for c in t.children:
-            if c.dep_ == "poss":
-                return c
-        for c in t.children:
-            if c.dep_ == "prep" and c.lower_ in CREATOR_PREPS:
-                pobj = self._child(c, ("pobj",))
+        an, doc = self.an, self.doc
+        deps, kids = an.deps, an.children[t.i]
+        for c in kids:
+            if deps[c] == "poss":
+                return doc[c]
+        for c in kids:
+            if deps[c] == "prep" and an.lowers[c] in CREATOR_PREPS:
+                pobj = self._child(doc[c], ("pobj",))
                 if pobj is not None and (self._entity_of(pobj) is not None or pobj.pos_ == "PROPN"):
                     return pobj
-        for c in t.children:
-            if c.dep_ in ("compound", "amod") and c.i < t.i and self._entity_of(c) is not None:
-                return c
+        for c in kids:
+            if deps[c] in ("compound", "amod") and c < t.i and self._entity_of_i(c) is not None:
+                return doc[c]
         return None
 
     def _entity_of(self, t: Token) -> str | None:
-        eid = self.an.entity_of_token.get(t.i)
+        return self._entity_of_i(t.i)
+
+    def _entity_of_i(self, i: int) -> str | None:
+        an = self.an
+        eid = an.entity_of_token.get(i)
         if eid is not None:
             return eid
-        for c in t.children:
-            if c.dep_ == "compound":
-                eid = self.an.entity_of_token.get(c.i)
+        for c in an.children[i]:
+            if an.deps[c] == "compound":
+                eid = an.entity_of_token.get(c)
                 if eid is not None:
                     return eid
         return None
@@ -846,7 +867,7 @@ class _Stage:
             if prev.cue.i >= t.i or prev.speaker_entity is None:
                 continue
             ent = self.an.record.entity(prev.speaker_entity)
-            if ent is None or self.doc[prev.cue.i].sent.start < self.doc[t.i].sent.start - 400:
+            if ent is None or self.an.sent_start_of[prev.cue.i] < self.an.sent_start_of[t.i] - 400:
                 continue
             if low == "it" and ent.type in ("ORG", "GPE"):
                 return ent.id
@@ -933,9 +954,11 @@ class _Stage:
                                 f.addressee = self._np_range(w)
 
     def _negation(self, f: Found, v: Token) -> None:
-        neg = any(c.dep_ == "neg" for c in v.children)
-        if not neg and v.dep_ == "xcomp":  # "refused to deny", "did not want to say"
-            neg = any(c.dep_ == "neg" for c in v.head.children) or v.head.lemma_ in ("refuse", "decline")
+        an = self.an
+        neg = any(an.deps[c] == "neg" for c in an.children[v.i])
+        if not neg and an.deps[v.i] == "xcomp":  # "refused to deny", "did not want to say"
+            h = an.heads[v.i]
+            neg = any(an.deps[c] == "neg" for c in an.children[h]) or an.lemmas[h] in ("refuse", "decline")
         if neg:
             f.negated = True
             if f.stance is not None:
