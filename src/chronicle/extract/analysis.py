@@ -7,6 +7,7 @@ The entities stage fills ``entity_of_token`` so that later stages can resolve an
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -138,13 +139,18 @@ class Analysis:
         return (np.arange(len(self.doc)) + self.doc.to_array(HEAD).astype(np.int64)).tolist()  # type: ignore[no-any-return]
 
     @cached_property
-    def children(self) -> list[list[int]]:
+    def children(self) -> list[Sequence[int]]:
         """Indices of each token's children, in order: what ``Token.children`` gives (every token
-        whose head it is, left to right), without making a Token for each."""
-        out: list[list[int]] = [[] for _ in range(len(self.doc))]
+        whose head it is, left to right), without making a Token for each. Read only (a token
+        without children shares one empty tuple)."""
+        out: list[Sequence[int]] = [()] * len(self.doc)
         for i, h in enumerate(self.heads):
             if h != i:
-                out[h].append(i)
+                kids = out[h]
+                if kids:
+                    kids.append(i)  # type: ignore[attr-defined]
+                else:
+                    out[h] = [i]
         return out
 
     def subtree(self, i: int) -> list[int]:

@@ -245,7 +245,7 @@ class _Coder:
         an, i = self.an, tok.i
         lemmas, lowers = an.lemmas, an.lowers
         taken = [i]
-        near = an.children[i] + [j for j in range(max(i - 1, 0), min(i + 2, len(lowers))) if j != i]
+        near = [*an.children[i], *(j for j in range(max(i - 1, 0), min(i + 2, len(lowers))) if j != i)]
         for w in others:
             hit = next((j for j in near if (lemmas[j].lower() == w or lowers[j] == w) and j not in taken), None)
             if hit is None:
