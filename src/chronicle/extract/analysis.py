@@ -192,7 +192,8 @@ class Analysis:
 
     def span_text(self, start: int, end: int) -> str:
         """The text of tokens [start, end), as ``Doc[start:end].text`` gives it (read from the
-        article's text instead of joining the tokens)."""
+        article's text instead of joining the tokens); an end past the last token is the end."""
+        end = min(end, len(self.texts))
         if end <= start:
             return ""
         return self.article.text[self.token_starts[start]:self.token_starts[end - 1] + len(self.texts[end - 1])]
