@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from chronicle.extract.analysis import Analysis
 from chronicle.extract.nlp import load_nlp, paragraph_breaks
 from chronicle.record import Article, Record
@@ -64,3 +66,15 @@ def test_paragraph_breaks_start_sentences() -> None:
     paragraph_breaks(plain)
     expected = [i for i in range(1, len(plain)) if "\n" in plain[i - 1].text]
     assert [t.i for t in plain if t.is_sent_start and t.i > 0] == expected
+
+
+@pytest.mark.parametrize(("text", "first"), [
+    ("KYIV, May 3 - Russian forces shelled Kharkiv.", "KYIV, May 3 -"),
+    ("LONDON, May 4 (Reuters) - Britain pledged aid.", "LONDON, May 4 (Reuters) -"),
+    ("SOUTH CHARLESTON, W.Va. -- A chemical leak forced hundreds from their homes.", "SOUTH CHARLESTON, W.Va. --"),
+    ("BEIRUT\u2014Israeli jets struck.", "BEIRUT\u2014"),
+    ("US-Russia talks resumed on Monday.", "US-Russia talks resumed on Monday."),  # a hyphen joins words
+    ("NATO - the alliance - said on Friday it would meet.", "NATO - the alliance - said on Friday it would meet."),
+])
+def test_nlp_dateline_is_a_sentence_of_its_own(text: str, first: str) -> None:
+    assert next(iter(load_nlp()(text).sents)).text == first

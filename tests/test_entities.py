@@ -185,3 +185,16 @@ def test_entities_it_and_they_for_bodies_and_groups(extract) -> None:  # type: i
 def test_entities_pleonastic_it_refers_to_nothing(extract) -> None:  # type: ignore[no-untyped-def]
     rec = extract("Poland denied the report. It is unclear whether the talks will resume.")
     assert "It" not in mentions(by_name(rec, "Poland"))
+
+
+@pytest.mark.parametrize("text", [
+    "Kyiv denied the claims on Monday.",
+    "Kiev says Russian troops broke into the site.",  # spaCy takes this spelling for a person
+])
+def test_entities_capital_acting_is_its_government(extract, text: str) -> None:  # type: ignore[no-untyped-def]
+    rec = extract(text)
+    (e,) = [x for x in rec.entities if x.mentions[0].text in ("Kyiv", "Kiev")]
+    assert (e.type, e.country, e.role) == ("GPE", "UKR", "GOV")
+    assert rec.statements and rec.statements[0].speaker is not None
+    assert rec.statements[0].speaker.entity == e.id
+    assert not [p for p in rec.places if p.text in ("Kyiv", "Kiev")]  # an actor, not a place

@@ -169,3 +169,16 @@ def test_events_one_event_per_act(extract) -> None:  # type: ignore[no-untyped-d
 def test_events_dates_never_default_to_publication(extract) -> None:  # type: ignore[no-untyped-def]
     e = only(extract("Latvia closed its border with Belarus."), "SANCTION")
     assert e.date is None and e.time is None
+
+
+# --- wire copy: the dateline is where the story was filed, not who acted -----------------------------
+@pytest.mark.parametrize(("text", "etype", "pair"), [
+    ("KYIV, May 3 - Russian forces shelled the city of Kharkiv on Tuesday, Ukrainian officials said.",
+     "ASSAULT", ("RUS", "UKR")),
+    ("WARSAW (Reuters) - Poland expelled 45 Russian diplomats on Wednesday.", "SANCTION", ("POL", "RUS")),
+    ("BERLIN—Germany pledged air defence systems to Ukraine on Thursday.", "AGREE", ("DEU", "UKR")),
+])
+def test_events_dateline_is_no_actor(extract, text: str, etype: str, pair: tuple[str, str]) -> None:  # type: ignore[no-untyped-def]
+    e = only(extract(text), etype)
+    assert codes(e) == pair
+    assert e.actor is not None and not e.actor.text.isupper()

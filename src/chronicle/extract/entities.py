@@ -278,6 +278,13 @@ class _Builder:
                     if us and doc[i:e].root.pos_ == "PROPN":
                         hit = Cand(i, e, i, e, "GPE", "name", self.sent_of[i], key="country:" + us)
                         hit.country_code = us
+                elif key in lex.capitals and wtext[:1].isupper() and an.ent_types[i] in ("", "ORG") \
+                        and doc[i:e].root.dep_ in ("nsubj", "nsubjpass", "agent", "poss"):
+                    # "Kyiv denied the claims": a capital spaCy did not mark, acting
+                    code = lex.capitals[key]
+                    hit = Cand(i, e, i, e, "GPE", "name", self.sent_of[i], key="country:" + code)
+                    hit.country_code = code
+                    hit.profile.why.append(f"capital '{wtext}' used as an actor")
                 elif fold(wtext) in lex.people and all(texts[j][:1].isupper() for j in range(i, e)) and (
                     n >= 2 or an.pos[i] == "PROPN"
                 ) and an.ent_types[i] in ("", "PERSON", "WORK_OF_ART", "ORG", "NORP"):
@@ -966,7 +973,9 @@ def _fixed_ents(an: Analysis, lex: Lexicon) -> list[tuple[str, int, int]]:
     for label, s, e in ents:
         if label not in NAME_LABELS:
             continue
-        if label in ("PERSON", "ORG") and e - s == 1 and _is_place(doc[s], named, lex):
+        if label in ("PERSON", "ORG") and e - s == 1 and _is_place(doc[s], named, lex) and not (
+                norm(texts[s]) in lex.capitals and doc[s].dep_ in ("nsubj", "nsubjpass", "agent", "poss")):
+            # a capital spaCy took for a person may still act: "Kiev says" (below, as GPE)
             out.append(("SKIP", s, e))  # "Mariupol" as an organisation, "Azores" as a person
             continue
         key = norm(an.span_text(s, e))

