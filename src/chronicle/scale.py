@@ -314,6 +314,9 @@ class DaskExecutor(Executor):
             trap = os.environ.get("CHRONICLE_DASK_TRAP") == "1"
             if not trap:
                 dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None})
+            # the workers' statistical profiler samples the busy thread's stack every 10 ms
+            # (under the GIL) for a dashboard this cluster does not start
+            dask.config.set({"distributed.worker.profile.enabled": False})
             self.cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
                                         dashboard_address=None, silence_logs=logging.ERROR)
             self.client = Client(self.cluster)
