@@ -111,6 +111,10 @@ class Cluster:
         self.last_token = max(self.last_token, c.start)
 
 
+# where a capital spaCy did not take for a place names its government: "Kyiv denied", "Kiev's plan"
+CAPITAL_ACTS = ("nsubj", "nsubjpass", "agent", "poss")
+
+
 class _Builder:
     """Finds the mentions of one Doc and merges them into clusters."""
 
@@ -279,7 +283,7 @@ class _Builder:
                         hit = Cand(i, e, i, e, "GPE", "name", self.sent_of[i], key="country:" + us)
                         hit.country_code = us
                 elif key in lex.capitals and wtext[:1].isupper() and an.ent_types[i] in ("", "ORG") \
-                        and doc[i:e].root.dep_ in ("nsubj", "nsubjpass", "agent", "poss"):
+                        and doc[i:e].root.dep_ in CAPITAL_ACTS:
                     # "Kyiv denied the claims": a capital spaCy did not mark, acting
                     code = lex.capitals[key]
                     hit = Cand(i, e, i, e, "GPE", "name", self.sent_of[i], key="country:" + code)
@@ -974,7 +978,7 @@ def _fixed_ents(an: Analysis, lex: Lexicon) -> list[tuple[str, int, int]]:
         if label not in NAME_LABELS:
             continue
         if label in ("PERSON", "ORG") and e - s == 1 and _is_place(doc[s], named, lex) and not (
-                norm(texts[s]) in lex.capitals and doc[s].dep_ in ("nsubj", "nsubjpass", "agent", "poss")):
+                norm(texts[s]) in lex.capitals and doc[s].dep_ in CAPITAL_ACTS):
             # a capital spaCy took for a person may still act: "Kiev says" (below, as GPE)
             out.append(("SKIP", s, e))  # "Mariupol" as an organisation, "Azores" as a person
             continue

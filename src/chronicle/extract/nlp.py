@@ -62,7 +62,7 @@ _MONTHS = frozenset((
 ))
 
 
-def _dateline_end(words: list[str], i: int, spaced: list[int] | None = None) -> int | None:
+def _dateline_end(words: list[str], i: int, spaced: list[int]) -> int | None:
     """Where the text after a wire-copy dateline starts, if a paragraph opens with one at ``i``:
     an upper-case place ("KYIV", "ST. LOUIS", "SOUTH CHARLESTON, W.Va."), then perhaps a date
     ("May 3", "Feb. 24, 2022") and an agency in brackets ("(Reuters)"), then a dash standing free
@@ -84,7 +84,7 @@ def _dateline_end(words: list[str], i: int, spaced: list[int] | None = None) -> 
         steps += 1
     if j >= n - 1 or words[j] not in _DASHES or not words[j + 1][:1].isupper():
         return None
-    if words[j] == "-" and spaced is not None and not (spaced[j - 1] and spaced[j]):
+    if words[j] == "-" and not (spaced[j - 1] and spaced[j]):
         return None  # a hyphen joins words ("US-Russia talks") unless it stands free
     return j + 1
 
